@@ -1,0 +1,1 @@
+return DISD.Cli.CliApp.Run(args);
