@@ -1,3 +1,5 @@
+using DISD.Couplings;
+using DISD.IO;
 using ScottPlot;
 
 namespace DISD.Plotting;
@@ -6,7 +8,7 @@ namespace DISD.Plotting;
 /// The paper's coupling figure: agreement probability Pr[a = b] against D_TV(P,Q) for Gumbel sampling and weighted
 /// MinHash, with the optimal coupling 1 − D_TV and the Theorem 3 bound (1 − D_TV)/(1 + D_TV).
 /// </summary>
-public static partial class CouplingFigure
+public static class CouplingFigure
 {
     public const int Width = 1800;
     public const int Height = 1400;
@@ -19,6 +21,21 @@ public static partial class CouplingFigure
     private static readonly Color Bound = Color.FromHex("#d62728");
     private static readonly Color GumbelColor = Color.FromHex("#8B008B");
     private static readonly Color WmhColor = Color.FromHex("#556B2F");
+
+    /// <summary>Renders the figure of <paramref name="results"/> and writes it to <paramref name="path"/> atomically.</summary>
+    public static void Save(string path, string title, IReadOnlyList<PositionCoupling> results, FigureFormat format) =>
+        AtomicFile.WriteAllBytes(path, Render(title, results, format));
+
+    /// <summary>The figure of <paramref name="results"/> as PNG or SVG bytes, <see cref="Width"/> × <see cref="Height"/> pixels.</summary>
+    public static byte[] Render(string title, IReadOnlyList<PositionCoupling> results, FigureFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(results);
+        var points = results
+            .Select(r => new CouplingPoint(r.Dtv, r.Gumbel.Rate, r.Gumbel.StandardError, r.GumbelExact, r.Wmh.Rate, r.Wmh.StandardError, r.WmhExact))
+            .ToArray();
+        return Render(title, points, format);
+    }
 
     internal static byte[] Render(string title, IReadOnlyList<CouplingPoint> points, FigureFormat format)
     {
