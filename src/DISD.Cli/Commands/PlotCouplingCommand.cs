@@ -64,6 +64,8 @@ public sealed class PlotCouplingCommand
         var seed = parse.GetValue(Seed);
         var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
 
+        // The device is checked before the tables are read, so that a bad --device fails at once.
+        var device = engineName == "dense" ? DeviceSelector.Resolve(parse.GetRequiredValue(Device)) : null;
         var folderName = TextSanitizer.FolderName(inputText);
         var csvLarge = DistributionLocator.Resolve(modelLarge, dataDir, inputText);
         var csvSmall = DistributionLocator.Resolve(modelSmall, dataDir, inputText);
@@ -75,7 +77,7 @@ public sealed class PlotCouplingCommand
         var resultsPath = Path.Combine(dataDir, folderName, $"coupling_{ModelLabel(modelLarge)}_vs_{ModelLabel(modelSmall)}.csv");
 
         CliOutput.Log($"{Name}: {numTokens} positions × {numRetries} trials, V = {vocabSize}, engine {engineName}, seed {seed}");
-        var results = Measure(large, small, numTokens, numRetries, engineName, parse.GetRequiredValue(Device), seed);
+        var results = Measure(large, small, numTokens, numRetries, device, seed);
 
         WriteOutputs(figurePath, resultsPath, inputText, results, format);
         var summary = Summarize(parse, results, csvLarge, csvSmall, vocabSize, engineName, figurePath, resultsPath, clock.Elapsed.TotalSeconds);
@@ -108,12 +110,13 @@ public sealed class PlotCouplingCommand
         return vocabLarge;
     }
 
+    /// <summary>Runs the experiment with the dense engine on <paramref name="device"/>, or with the race engine when it is null.</summary>
     private static IReadOnlyList<PositionCoupling> Measure(double[][] large, double[][] small, int numTokens, int numRetries,
-        string engineName, string device, ulong seed)
+        TorchSharp.torch.Device? device, ulong seed)
     {
-        if (engineName == "dense")
+        if (device is not null)
         {
-            using var dense = new DenseEstimator(DeviceSelector.Resolve(device));
+            using var dense = new DenseEstimator(device);
             CliOutput.Log($"{Name}: dense engine on {dense.Device}");
             return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, dense, seed, progress));
         }

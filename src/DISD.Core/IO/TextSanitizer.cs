@@ -50,7 +50,7 @@ public static class TextSanitizer
     /// <summary>
     /// The id of a model in file names: a Hugging Face repo id <c>org/name</c> gives <c>org-name</c>; a path to a
     /// checkpoint folder (one that exists, or that is written as a path: absolute, with <c>./</c>, <c>../</c>, <c>~</c>,
-    /// a backslash or more than one <c>/</c>) gives its last segment.
+    /// a backslash, a trailing <c>/</c> or more than one <c>/</c>) gives its last segment.
     /// </summary>
     public static string ModelFileId(string modelArg)
     {
@@ -61,7 +61,8 @@ public static class TextSanitizer
             throw new DisdException($"the model '{modelArg}' has no name");
         }
 
-        var id = LooksLikePath(trimmed) ? LastSegment(trimmed) : trimmed.Replace('/', '-');
+        var writtenAsFolder = modelArg.TrimEnd().EndsWith('/') || modelArg.TrimEnd().EndsWith('\\');
+        var id = writtenAsFolder || LooksLikePath(trimmed) ? LastSegment(trimmed) : trimmed.Replace('/', '-');
         return SafeFileName(id, modelArg);
     }
 
