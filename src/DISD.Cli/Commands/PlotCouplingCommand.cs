@@ -69,8 +69,8 @@ public sealed class PlotCouplingCommand
         var folderName = TextSanitizer.FolderName(inputText);
         var csvLarge = DistributionLocator.Resolve(modelLarge, dataDir, inputText);
         var csvSmall = DistributionLocator.Resolve(modelSmall, dataDir, inputText);
-        var large = DistributionCsv.Read(csvLarge);
-        var small = DistributionCsv.Read(csvSmall);
+        var large = ReadTable(csvLarge);
+        var small = ReadTable(csvSmall);
         var vocabSize = CheckTables(csvLarge, large, csvSmall, small, numTokens);
 
         var figurePath = Path.Combine(imgDir, $"{folderName}.{format.ToString().ToLowerInvariant()}");
@@ -88,6 +88,14 @@ public sealed class PlotCouplingCommand
         }
 
         return CliApp.Success;
+    }
+
+    private static double[][] ReadTable(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        var rows = DistributionCsv.Read(path);
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {path} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
+        return rows;
     }
 
     private int CheckTables(string csvLarge, double[][] large, string csvSmall, double[][] small, int numTokens)
