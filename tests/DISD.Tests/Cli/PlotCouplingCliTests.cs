@@ -174,8 +174,8 @@ public sealed class PlotCouplingCliTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.StartsWith("disd: error: ", stderr);
-        Assert.Contains(expected, stderr);
+        var error = Assert.Single(stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
+        Assert.Contains(expected, error);
         AssertNoOutputs();
     }
 
@@ -202,6 +202,20 @@ public sealed class PlotCouplingCliTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains($"{DataFile("small_probs.csv")}: data row 2, column 2", stderr);
         AssertNoOutputs();
+    }
+
+    [Fact]
+    public void AFailedWriteLeavesNeitherOutput()
+    {
+        // A folder where the results CSV should go makes its rename fail after both files were staged.
+        Directory.CreateDirectory(DataFile("coupling_org-large_vs_someone-small.csv"));
+
+        var (code, stdout, stderr) = CliRunner.Run(Args("--num-tokens", "2"));
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("disd: error: ", stderr);
+        Assert.Equal([Path.Combine("data", Folder, "org-large_probs.csv"), Path.Combine("data", Folder, "small_probs.csv")], _root.AllFiles());
     }
 
     [Fact]
