@@ -98,6 +98,20 @@ public class EstimatorTests
         Assert.True(Math.Abs(race.Rate - (double)naive / trials) <= 5 * sigma, $"race {race.Rate} vs naive {(double)naive / trials}");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void DenseMinHashWithTinyDartBatchesStillFollowsDartOrder(int dartsPerBatch)
+    {
+        // With one or three darts per batch most rows need several batches; a wrong merge would bias the rate.
+        using var dense = new DenseEstimator(torch.CPU, dartsPerBatch);
+        ulong seed = 30;
+        foreach (var (p, q) in RandomPairs.Mixed(seed: 23, count: 3, size: 25))
+            AssertWithinFiveSigma(ExactAgreement.WeightedMinHash(p, q), dense.WeightedMinHash(p, q, Retries, seed++), $"dense WMH, {dartsPerBatch} darts per batch");
+        double[] left = { 0.3, 0.7, 0, 0 }, right = { 0, 0, 0.6, 0.4 };
+        Assert.Equal(0.0, dense.WeightedMinHash(left, right, 2_000, 9).Rate);
+    }
+
     [Fact]
     public void DenseRejectsUseAfterDispose()
     {
