@@ -20,7 +20,7 @@ namespace DISD.Couplings;
 public sealed class DenseEstimator : IAgreementEstimator, IDisposable
 {
     public const long GumbelChunkElements = 32L << 20;
-    public const int DartsPerBatch = 64;
+    public const int DartsPerBatch = 24;
     private const int MinHashChunkRows = 1 << 14;
     private bool _disposed;
 
@@ -127,9 +127,9 @@ public sealed class DenseEstimator : IAgreementEstimator, IDisposable
         long[] shape = { rows, _dartsPerBatch };
         var position = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(total);
         var column = torch.searchsorted(cumulative, position, right: true).clamp_max_(m.shape[0] - 1);
-        var height = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(m[column]);
-        var pAt = p[column];
-        var qAt = q[column];
+        var height = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(m.take(column));
+        var pAt = p.take(column);
+        var qAt = q.take(column);
         var acceptA = height.le(pAt).logical_and_(pAt.gt(0));
         var acceptB = height.le(qAt).logical_and_(qAt.gt(0));
         return (FirstAccepted(column, acceptA), acceptA.any(1), FirstAccepted(column, acceptB), acceptB.any(1));
