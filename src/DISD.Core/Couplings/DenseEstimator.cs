@@ -20,13 +20,23 @@ namespace DISD.Couplings;
 public sealed class DenseEstimator : IAgreementEstimator, IDisposable
 {
     public const long GumbelChunkElements = 32L << 20;
-    public const int DartsPerBatch = 64;
+    public const int DartsPerBatch = 24;
     private const int MinHashChunkRows = 1 << 14;
     private bool _disposed;
 
+    private readonly int _dartsPerBatch;
+
     public DenseEstimator(Device device)
+        : this(device, DartsPerBatch)
+    {
+    }
+
+    /// <summary>Tests use tiny batches to exercise the rows that need further batches.</summary>
+    internal DenseEstimator(Device device, int dartsPerBatch)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
+        ArgumentOutOfRangeException.ThrowIfLessThan(dartsPerBatch, 1);
+        _dartsPerBatch = dartsPerBatch;
     }
 
     public Device Device { get; }
@@ -114,12 +124,12 @@ public sealed class DenseEstimator : IAgreementEstimator, IDisposable
     private (Tensor ColumnA, Tensor HitA, Tensor ColumnB, Tensor HitB) ThrowDarts(
         int rows, Tensor p, Tensor q, Tensor m, Tensor cumulative, double total, Generator generator)
     {
-        long[] shape = { rows, DartsPerBatch };
+        long[] shape = { rows, _dartsPerBatch };
         var position = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(total);
         var column = torch.searchsorted(cumulative, position, right: true).clamp_max_(m.shape[0] - 1);
-        var height = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(m[column]);
-        var pAt = p[column];
-        var qAt = q[column];
+        var height = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(m.take(column));
+        var pAt = p.take(column);
+        var qAt = q.take(column);
         var acceptA = height.le(pAt).logical_and_(pAt.gt(0));
         var acceptB = height.le(qAt).logical_and_(qAt.gt(0));
         return (FirstAccepted(column, acceptA), acceptA.any(1), FirstAccepted(column, acceptB), acceptB.any(1));
