@@ -29,7 +29,7 @@ public static class ModelLoader
             "gemma2" => Build(Gemma2Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma2Model(name, c, w)),
             "gemma3_text" => Build(Gemma3Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma3Model(name, c, w)),
             "gemma3" => Build(Gemma3Config.FromJson(config.Object("text_config") ?? throw config.Missing("text_config"), config.IntOrIntList("eos_token_id")),
-                c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma3Model(name, c, w)),
+                c => c with { EosTokenIds = Merge(c.EosTokenIds, eos), CheckpointDType = MultimodalDType(config) }, (c, w) => new Gemma3Model(name, c, w)),
             "llama" => Build(LlamaConfig.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new LlamaModel(name, c, w)),
             "qwen2" => Build(Qwen2Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Qwen2Model(name, c, w)),
             _ => throw new InvalidDataException(
@@ -62,6 +62,13 @@ public static class ModelLoader
     {
         string path = Path.Combine(checkpointDir, "generation_config.json");
         return File.Exists(path) ? ConfigJson.Parse(File.ReadAllText(path), path).IntOrIntList("eos_token_id") : [];
+    }
+
+    /// <summary>A multimodal config declares the dtype at the top level, its text_config usually not at all.</summary>
+    private static ScalarType MultimodalDType(ConfigJson config)
+    {
+        var text = config.Object("text_config")!;
+        return text.Has("dtype") || text.Has("torch_dtype") ? CommonConfig.CheckpointDType(text) : CommonConfig.CheckpointDType(config);
     }
 
     private static IReadOnlyList<int> Merge(IReadOnlyList<int> first, IReadOnlyList<int> second) => first.Concat(second).Distinct().ToArray();

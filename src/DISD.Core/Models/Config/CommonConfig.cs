@@ -1,4 +1,4 @@
-using DISD.Models.Loading;
+using static TorchSharp.torch;
 
 namespace DISD.Models.Config;
 
@@ -26,6 +26,20 @@ internal static class CommonConfig
             FullAttention => false,
             _ => throw new InvalidDataException($"{config.Source}: unknown layer type '{t}' (expected {SlidingAttention} or {FullAttention})"),
         }).ToArray();
+    }
+
+    /// <summary>The dtype the config declares for the weights (<c>dtype</c>, or <c>torch_dtype</c> before transformers 5); float32 when absent.</summary>
+    public static ScalarType CheckpointDType(ConfigJson config)
+    {
+        string name = config.StringOr("dtype") ?? config.StringOr("torch_dtype") ?? "float32";
+        return name switch
+        {
+            "float32" or "float" => ScalarType.Float32,
+            "bfloat16" => ScalarType.BFloat16,
+            "float16" or "half" => ScalarType.Float16,
+            "float64" => ScalarType.Float64,
+            _ => throw new InvalidDataException($"{config.Source}: dtype '{name}' is not supported (supported: float32, bfloat16, float16)"),
+        };
     }
 
     public static int HeadDim(ConfigJson config) =>

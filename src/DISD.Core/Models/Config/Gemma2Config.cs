@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace DISD.Models.Config;
 
 /// <summary>The parts of a Gemma-2 config.json the model needs (both the transformers-4 and -5 spellings).</summary>
@@ -18,7 +20,8 @@ public sealed record Gemma2Config(
     RopeSettings Rope,
     Activation Activation,
     bool TieWordEmbeddings,
-    IReadOnlyList<int> EosTokenIds)
+    IReadOnlyList<int> EosTokenIds,
+    ScalarType CheckpointDType)
 {
     public static Gemma2Config FromJson(ConfigJson json)
     {
@@ -41,6 +44,7 @@ public sealed record Gemma2Config(
             Rope: RopeSettings.ReadModelRope(json, defaultTheta: 10000.0),
             Activation: CommonConfig.ReadActivation(json, "gelu_pytorch_tanh"),
             TieWordEmbeddings: json.BoolOr("tie_word_embeddings") ?? true,
-            EosTokenIds: json.IntOrIntList("eos_token_id"));
+            EosTokenIds: json.IntOrIntList("eos_token_id"),
+            CheckpointDType: CommonConfig.CheckpointDType(json));
     }
 }

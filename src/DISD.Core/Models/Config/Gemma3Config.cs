@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace DISD.Models.Config;
 
 /// <summary>
@@ -22,7 +24,8 @@ public sealed record Gemma3Config(
     RopeSettings LocalRope,
     Activation Activation,
     bool TieWordEmbeddings,
-    IReadOnlyList<int> EosTokenIds)
+    IReadOnlyList<int> EosTokenIds,
+    ScalarType CheckpointDType)
 {
     public static Gemma3Config FromJson(ConfigJson json, IReadOnlyList<int>? outerEosTokenIds = null)
     {
@@ -49,7 +52,8 @@ public sealed record Gemma3Config(
             LocalRope: localRope,
             Activation: CommonConfig.ReadActivation(json, "gelu_pytorch_tanh"),
             TieWordEmbeddings: json.BoolOr("tie_word_embeddings") ?? true,
-            EosTokenIds: eos.Count > 0 ? eos : outerEosTokenIds ?? []);
+            EosTokenIds: eos.Count > 0 ? eos : outerEosTokenIds ?? [],
+            CheckpointDType: CommonConfig.CheckpointDType(json));
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace DISD.Models.Config;
 
 /// <summary>The parts of a Llama config.json the model needs (rope_parameters or rope_theta + rope_scaling).</summary>
@@ -15,7 +17,8 @@ public sealed record LlamaConfig(
     bool AttentionBias,
     bool MlpBias,
     bool TieWordEmbeddings,
-    IReadOnlyList<int> EosTokenIds)
+    IReadOnlyList<int> EosTokenIds,
+    ScalarType CheckpointDType)
 {
     public static LlamaConfig FromJson(ConfigJson json) => new(
         VocabSize: json.Int("vocab_size"),
@@ -31,5 +34,6 @@ public sealed record LlamaConfig(
         AttentionBias: json.BoolOr("attention_bias") ?? false,
         MlpBias: json.BoolOr("mlp_bias") ?? false,
         TieWordEmbeddings: json.BoolOr("tie_word_embeddings") ?? false,
-        EosTokenIds: json.IntOrIntList("eos_token_id"));
+        EosTokenIds: json.IntOrIntList("eos_token_id"),
+            CheckpointDType: CommonConfig.CheckpointDType(json));
 }

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace DISD.Models.Config;
 
 /// <summary>
@@ -18,7 +20,8 @@ public sealed record Qwen2Config(
     RopeSettings Rope,
     Activation Activation,
     bool TieWordEmbeddings,
-    IReadOnlyList<int> EosTokenIds)
+    IReadOnlyList<int> EosTokenIds,
+    ScalarType CheckpointDType)
 {
     public static Qwen2Config FromJson(ConfigJson json)
     {
@@ -40,6 +43,7 @@ public sealed record Qwen2Config(
             Rope: RopeSettings.ReadModelRope(json, defaultTheta: 10000.0),
             Activation: CommonConfig.ReadActivation(json, "silu"),
             TieWordEmbeddings: json.BoolOr("tie_word_embeddings") ?? false,
-            EosTokenIds: json.IntOrIntList("eos_token_id"));
+            EosTokenIds: json.IntOrIntList("eos_token_id"),
+            CheckpointDType: CommonConfig.CheckpointDType(json));
     }
 }

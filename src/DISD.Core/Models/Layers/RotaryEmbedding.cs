@@ -7,12 +7,15 @@ namespace DISD.Models.Layers;
 /// <summary>
 /// Rotate-half rotary position embeddings. Inverse frequencies (with llama3 / linear scaling) and the cos/sin tables
 /// are computed in float32 with the same operations as transformers' modeling_rope_utils, then cast to the activation dtype.
+/// transformers holds the inverse frequencies in the checkpoint's dtype (a bf16 checkpoint loads with a bf16 inv_freq
+/// buffer, which stays rounded even after <c>model.float()</c>), so they are rounded to <c>frequencyDtype</c> here: with
+/// that rounding the float32 logits match transformers' bit for bit, without it they drift by ~1e-3.
 /// </summary>
 public sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor _inverseFrequencies;
 
-    public RotaryEmbedding(RopeSettings settings, int headDim, Device device)
+    public RotaryEmbedding(RopeSettings settings, int headDim, ScalarType frequencyDtype, Device device)
     {
         using var scope = NewDisposeScope();
         var exponents = torch.arange(0, headDim, 2, ScalarType.Int64, device).to(ScalarType.Float32).div(headDim);
@@ -23,7 +26,7 @@ public sealed class RotaryEmbedding : IDisposable
             "llama3" => Llama3Scaling(inverse, settings),
             _ => inverse,
         };
-        _inverseFrequencies = inverse.DetachFromDisposeScope();
+        _inverseFrequencies = inverse.to(frequencyDtype).to(ScalarType.Float32).DetachFromDisposeScope();
     }
 
     /// <summary>cos and sin, each [count, headDim] in <paramref name="dtype"/>, for positions start … start+count−1.</summary>
