@@ -62,6 +62,25 @@ public class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
+    public void TensorLargerThanOneReadChunkIsReadCompletely()
+    {
+        // 5 M floats = 20 MB: more than one 16 MiB read, after an odd-sized tensor so nothing is aligned.
+        const int count = 5_000_000;
+        var values = new byte[count * sizeof(float)];
+        for (int i = 0; i < count; i++)
+        {
+            BitConverter.TryWriteBytes(values.AsSpan(i * sizeof(float)), (float)i);
+        }
+        string path = PathOf("large.safetensors");
+        SafetensorsTestFiles.Write(path, [new("odd", "U8", [3], [9, 8, 7]), new("big", "F32", [count], values)]);
+
+        using var file = SafetensorsFile.Open(path);
+        using var big = file.Read("big");
+        using var expected = torch.arange(0, count, ScalarType.Float32);
+        Assert.True(big.equal(expected));
+    }
+
+    [Fact]
     public void TruncatedFileFails()
     {
         string source = Path.Combine(ModelFixtures.GoldenDir("gemma2"), "model.safetensors");
