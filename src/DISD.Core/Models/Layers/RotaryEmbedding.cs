@@ -7,9 +7,10 @@ namespace DISD.Models.Layers;
 /// <summary>
 /// Rotate-half rotary position embeddings. Inverse frequencies (with llama3 / linear scaling) and the cos/sin tables
 /// are computed in float32 with the same operations as transformers' modeling_rope_utils, then cast to the activation dtype.
-/// transformers holds the inverse frequencies in the checkpoint's dtype (a bf16 checkpoint loads with a bf16 inv_freq
-/// buffer, which stays rounded even after <c>model.float()</c>), so they are rounded to <c>frequencyDtype</c> here: with
-/// that rounding the float32 logits match transformers' bit for bit, without it they drift by ~1e-3.
+/// transformers 5 builds models on the meta device and recomputes inv_freq after loading, copying it into a buffer of
+/// the dtype the model was loaded in — the checkpoint's dtype by default (dtype="auto") — where it stays even after
+/// <c>model.float()</c>. So the frequencies are rounded to <c>frequencyDtype</c> (the checkpoint's dtype): with that
+/// rounding the float32 golden logits match transformers bit for bit, without it they drift by ~1e-3.
 /// </summary>
 public sealed class RotaryEmbedding : IDisposable
 {
