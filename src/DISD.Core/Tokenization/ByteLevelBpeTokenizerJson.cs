@@ -213,6 +213,11 @@ internal sealed class ByteLevelBpeTokenizerJson
 
     }
 
+    /// <remarks>
+    /// string.Normalize needs ICU: under InvariantGlobalization (set in Directory.Build.props) .NET returns the text
+    /// unchanged, so decomposed input (e.g. "e\u0301") is not composed there. Text typed or generated is almost always
+    /// already NFC, where this makes no difference.
+    /// </remarks>
     private sealed class UnicodeNormalizer(NormalizationForm form) : Normalizer
     {
         public override string Normalize(string original) => original.Normalize(form);
