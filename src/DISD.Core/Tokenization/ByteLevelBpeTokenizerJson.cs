@@ -90,7 +90,7 @@ internal sealed class ByteLevelBpeTokenizerJson
                 added.TryAdd(content, id);
             }
 
-            var preTokenizer = new RegexPreTokenizer(new Regex(ReadSplitPattern(root), RegexOptions.None), added);
+            var preTokenizer = new CodePointRegexPreTokenizer(new RegexPreTokenizer(new Regex(ReadSplitPattern(root), RegexOptions.None), added));
             var normalizer = ReadNormalizer(root);
             var tokenizer = BpeTokenizer.Create(new BpeOptions(vocabulary)
             {

@@ -26,6 +26,40 @@ public class ByteLevelBpeTokenizerTests
         Assert.Equal(c.Decoded, Tokenizer.Value.Decode(c.Ids));
     }
 
+    public static TheoryData<int> ExtraCaseIndices => new(Enumerable.Range(0, ExtraCases.Count));
+
+    private static IReadOnlyList<(string Text, int[] Ids)> ExtraCases { get; } =
+        System.Text.Json.JsonDocument.Parse(ByteLevelExtraCases.Json).RootElement.EnumerateArray()
+            .Select(c => (c.GetProperty("text").GetString()!, c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray()))
+            .ToList();
+
+    [Theory]
+    [MemberData(nameof(ExtraCaseIndices))]
+    public void Extra_cases_match_hugging_face_tokenizers_and_round_trip(int index)
+    {
+        var (text, ids) = ExtraCases[index];
+        Assert.Equal(ids, Tokenizer.Value.Encode(text, addBos: false));
+        Assert.Equal(text, Tokenizer.Value.Decode(ids, skipSpecialTokens: false));
+    }
+
+    [Fact]
+    public void Characters_outside_the_bmp_pre_tokenize_as_code_points()
+    {
+        using var dir = new TempDir();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TokenizerFixtures.Dir(Fixture), "tokenizer.json")))!;
+        json["model"]!["vocab"]!["ĢL"] = 2048;
+        json["model"]!["merges"]!.AsArray().Insert(0, new System.Text.Json.Nodes.JsonArray("Ģ", "L"));
+        dir.Write("tokenizer.json", json.ToJsonString());
+        var tokenizer = TextTokenizer.Load(dir.Path);
+
+        foreach (var c in System.Text.Json.JsonDocument.Parse(ByteLevelExtraCases.AstralMergeJson).RootElement.EnumerateArray())
+        {
+            string text = c.GetProperty("text").GetString()!;
+            int[] expected = c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            Assert.True(expected.SequenceEqual(tokenizer.Encode(text, addBos: false)), $"{text}: expected {string.Join(",", expected)}, got {string.Join(",", tokenizer.Encode(text, addBos: false))}");
+        }
+    }
+
     [Fact]
     public void Vocabulary_and_added_tokens_are_read_from_tokenizer_json()
     {
