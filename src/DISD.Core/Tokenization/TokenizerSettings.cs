@@ -1,0 +1,115 @@
+using System.Text.Json;
+
+namespace DISD.Tokenization;
+
+/// <summary>
+/// What a Hugging Face checkpoint folder says about its tokenizer outside the vocabulary file:
+/// <c>tokenizer_config.json</c> (add_bos_token, bos/eos token, added_tokens_decoder) and the bos/eos ids of
+/// <c>config.json</c> and <c>generation_config.json</c>. Every file is optional.
+/// </summary>
+internal sealed class TokenizerSettings
+{
+    public bool? AddBosToken { get; private init; }
+    public string? BosToken { get; private init; }
+    public string? EosToken { get; private init; }
+
+    /// <summary>added_tokens_decoder entries: token text → id.</summary>
+    public IReadOnlyDictionary<string, int> AddedTokens { get; private init; } = new Dictionary<string, int>();
+
+    /// <summary>Ids of added tokens marked <c>"special": true</c> (dropped when decoding for display).</summary>
+    public IReadOnlySet<int> SpecialAddedIds { get; private init; } = new HashSet<int>();
+
+    public int? ConfigBosId { get; private init; }
+
+    /// <summary>eos_token_id of config.json then generation_config.json (each an int or a list), in order, no repeats.</summary>
+    public IReadOnlyList<int> ConfigEosIds { get; private init; } = [];
+
+    public static TokenizerSettings Read(string checkpointDir)
+    {
+        JsonElement? tokenizerConfig = ReadJson(Path.Combine(checkpointDir, "tokenizer_config.json"));
+        JsonElement? config = ReadJson(Path.Combine(checkpointDir, "config.json"));
+        JsonElement? generationConfig = ReadJson(Path.Combine(checkpointDir, "generation_config.json"));
+
+        var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        var specialIds = new HashSet<int>();
+        if (tokenizerConfig is { } tc && tc.TryGetProperty("added_tokens_decoder", out var decoder) && decoder.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var entry in decoder.EnumerateObject())
+            {
+                if (!int.TryParse(entry.Name, out int id) || TokenString(entry.Value) is not { } content)
+                {
+                    throw new InvalidDataException($"{Path.Combine(checkpointDir, "tokenizer_config.json")}: added_tokens_decoder entry \"{entry.Name}\" must map an integer id to {{\"content\": ...}}.");
+                }
+
+                added[content] = id;
+                if (entry.Value.TryGetProperty("special", out var special) && special.ValueKind == JsonValueKind.True)
+                {
+                    specialIds.Add(id);
+                }
+            }
+        }
+
+        var eosIds = new List<int>();
+        AddIds(config, "eos_token_id", eosIds);
+        AddIds(generationConfig, "eos_token_id", eosIds);
+        var bosIds = new List<int>();
+        AddIds(config, "bos_token_id", bosIds);
+        AddIds(generationConfig, "bos_token_id", bosIds);
+
+        return new TokenizerSettings
+        {
+            AddBosToken = tokenizerConfig is { } t1 && t1.TryGetProperty("add_bos_token", out var addBos) && addBos.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? addBos.GetBoolean()
+                : null,
+            BosToken = tokenizerConfig is { } t2 && t2.TryGetProperty("bos_token", out var bos) ? TokenString(bos) : null,
+            EosToken = tokenizerConfig is { } t3 && t3.TryGetProperty("eos_token", out var eos) ? TokenString(eos) : null,
+            AddedTokens = added,
+            SpecialAddedIds = specialIds,
+            ConfigBosId = bosIds.Count > 0 ? bosIds[0] : null,
+            ConfigEosIds = eosIds,
+        };
+    }
+
+    /// <summary>A token given as a string or as an AddedToken object <c>{"content": "..."}</c>; null otherwise.</summary>
+    public static string? TokenString(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Object when value.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String => content.GetString(),
+        _ => null,
+    };
+
+    private static void AddIds(JsonElement? json, string property, List<int> ids)
+    {
+        if (json is not { } root || !root.TryGetProperty(property, out var value))
+        {
+            return;
+        }
+
+        IEnumerable<JsonElement> items = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [value];
+        foreach (var item in items)
+        {
+            if (item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out int id) && !ids.Contains(id))
+            {
+                ids.Add(id);
+            }
+        }
+    }
+
+    private static JsonElement? ReadJson(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { AllowTrailingCommas = true });
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using DISD.Tokenization;
+
+namespace DISD.Tests.Tokenization;
+
+public class SentencePieceTokenizerTests
+{
+    private const string Fixture = "sp-bpe";
+    private static readonly Lazy<TextTokenizer> Tokenizer = new(() => TextTokenizer.Load(TokenizerFixtures.Dir(Fixture)));
+    private static readonly IReadOnlyList<TokenizerCase> Cases = TokenizerFixtures.Cases(Fixture);
+
+    public static TheoryData<int> CaseIndices => TokenizerFixtures.CaseIndices(Fixture);
+
+    [Theory]
+    [MemberData(nameof(CaseIndices))]
+    public void Encode_matches_sentencepiece(int index)
+    {
+        var c = Cases[index];
+        Assert.Equal(c.Ids, Tokenizer.Value.Encode(c.Text, addBos: false));
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseIndices))]
+    public void Decode_matches_sentencepiece(int index)
+    {
+        var c = Cases[index];
+        Assert.Equal(c.Decoded, Tokenizer.Value.Decode(c.Ids));
+    }
+
+    [Fact]
+    public void Fixture_covers_the_tricky_cases()
+    {
+        Assert.True(Cases.Count >= 15);
+        Assert.Contains(Cases, c => c.Text.Contains("<start_of_turn>"));
+        Assert.Contains(Cases, c => c.Text.Length == 0);
+    }
+
+    [Fact]
+    public void Turn_markers_are_single_user_defined_tokens()
+    {
+        var tokenizer = Tokenizer.Value;
+        Assert.Equal([4], tokenizer.Encode("<start_of_turn>", addBos: false));
+        Assert.Equal([5], tokenizer.Encode("<end_of_turn>", addBos: false));
+        Assert.Equal("<start_of_turn>", tokenizer.TokenText(4));
+        Assert.Equal("<end_of_turn>", tokenizer.TokenText(5));
+    }
+
+    [Fact]
+    public void Special_ids_and_vocabulary_come_from_the_model_proto()
+    {
+        var tokenizer = Tokenizer.Value;
+        Assert.Equal(4096, tokenizer.VocabSize);
+        Assert.Equal(2, tokenizer.BosId);
+        Assert.Equal([1], tokenizer.EosIds);
+        Assert.True(tokenizer.AddBosByDefault);
+        Assert.Equal("▁is", tokenizer.TokenText(265));
+        Assert.Equal("<0x21>", tokenizer.TokenText(39));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.TokenText(4096));
+    }
+
+    [Fact]
+    public void Bos_is_prepended_only_when_asked()
+    {
+        var tokenizer = Tokenizer.Value;
+        var c = Cases[0];
+        Assert.Equal([2, .. c.Ids], tokenizer.Encode(c.Text, addBos: true));
+        Assert.Equal([2, .. c.Ids], tokenizer.Encode(c.Text));
+        Assert.Equal(c.Ids, tokenizer.Encode(c.Text, addBos: false));
+    }
+
+    [Fact]
+    public void Decode_hides_control_tokens_unless_asked()
+    {
+        var tokenizer = Tokenizer.Value;
+        int[] ids = [2, 4, 300, 268, 5, 1];
+        Assert.Equal("<start_of_turn>user<end_of_turn>", tokenizer.Decode(ids));
+        Assert.Equal("<bos><start_of_turn>user<end_of_turn><eos>", tokenizer.Decode(ids, skipSpecialTokens: false));
+        Assert.Equal("user", tokenizer.Decode([300, 268, 4096, 5000]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.Decode([300, 4096], skipSpecialTokens: false));
+    }
+
+    [Fact]
+    public void Gemma_chat_template_wraps_one_user_turn()
+    {
+        var tokenizer = Tokenizer.Value;
+        Assert.Equal(ChatTemplateFamily.Gemma, tokenizer.ChatFamily);
+        string prompt = tokenizer.ApplyChatTemplate("hi");
+        Assert.Equal("<start_of_turn>user\nhi<end_of_turn>\n<start_of_turn>model\n", prompt);
+        var ids = tokenizer.Encode(prompt, addBos: true);
+        Assert.Equal([2, 4], ids.Take(2));
+        Assert.Equal(2, ids.Count(id => id == 4));
+        Assert.Equal(1, ids.Count(id => id == 5));
+    }
+
+    [Fact]
+    public void Demo_model_tokenizer_round_trips_a_question()
+    {
+        string dir = Path.Combine(TokenizerFixtures.RepoRoot(), "models", "gemma2-wordnet-large");
+        var tokenizer = TextTokenizer.Load(dir);
+        const string question = "What is the lower bound for sorting?";
+        var ids = tokenizer.Encode(question);
+        Assert.Equal([2, .. Cases.Single(c => c.Text == question).Ids], ids);
+        Assert.Equal(question, tokenizer.Decode(ids));
+        Assert.Equal(4096, tokenizer.VocabSize);
+        Assert.Equal([1], tokenizer.EosIds);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using DISD.Tokenization;
+
+namespace DISD.Tests.Tokenization;
+
+/// <summary>Hand-made tokenizer.json files whose expected ids follow from the BPE rules by hand.</summary>
+public class TokenizerJsonVariantTests
+{
+    private static JsonObject TinyTokenizerJson(bool ignoreMerges = false) => new()
+    {
+        ["version"] = "1.0",
+        ["added_tokens"] = new JsonArray(),
+        ["normalizer"] = null,
+        ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["use_regex"] = true },
+        ["post_processor"] = null,
+        ["decoder"] = new JsonObject { ["type"] = "ByteLevel" },
+        ["model"] = new JsonObject
+        {
+            ["type"] = "BPE",
+            ["ignore_merges"] = ignoreMerges,
+            ["vocab"] = new JsonObject { ["a"] = 0, ["b"] = 1, ["c"] = 2, ["ab"] = 3, ["bc"] = 4, ["abc"] = 5, ["Ã"] = 6, ["©"] = 7, ["Ã©"] = 8, ["Ġ"] = 9 },
+            ["merges"] = new JsonArray("b c", "a b", "Ã ©"),
+        },
+    };
+
+    private static TextTokenizer Load(JsonObject tokenizerJson, string? tokenizerConfig = null)
+    {
+        using var dir = new TempDir();
+        dir.Write("tokenizer.json", tokenizerJson.ToJsonString());
+        if (tokenizerConfig is not null)
+        {
+            dir.Write("tokenizer_config.json", tokenizerConfig);
+        }
+
+        return TextTokenizer.Load(dir.Path);
+    }
+
+    private static void AddSpecialTokens(JsonObject json, params (int Id, string Content)[] tokens)
+    {
+        var added = json["added_tokens"]!.AsArray();
+        foreach (var (id, content) in tokens)
+        {
+            added.Add(new JsonObject { ["id"] = id, ["content"] = content, ["special"] = true });
+        }
+    }
+
+    [Fact]
+    public void Merges_apply_by_rank()
+    {
+        var tokenizer = Load(TinyTokenizerJson());
+        Assert.Equal([0, 4], tokenizer.Encode("abc", addBos: false)); // "b c" (rank 0) first, then no merge "a bc"
+        Assert.Equal([3], tokenizer.Encode("ab", addBos: false));
+        Assert.Equal([0, 4, 9, 0, 4], tokenizer.Encode("abc abc", addBos: false));
+        Assert.Equal("abc abc", tokenizer.Decode([0, 4, 9, 0, 4]));
+    }
+
+    [Fact]
+    public void Ignore_merges_emits_whole_vocabulary_words()
+    {
+        var tokenizer = Load(TinyTokenizerJson(ignoreMerges: true));
+        Assert.Equal([5], tokenizer.Encode("abc", addBos: false));
+        Assert.Equal([5, 9, 0, 4], tokenizer.Encode("abc abc", addBos: false)); // "Ġabc" is no vocabulary word
+        Assert.Equal([4, 0], tokenizer.Encode("bca", addBos: false)); // not a word of the vocabulary: merges as usual
+    }
+
+    [Fact]
+    public void Nfc_normalizer_keeps_composed_text_intact()
+    {
+        // Composing "e\u0301" is not asserted: with InvariantGlobalization (Directory.Build.props) .NET leaves it as is.
+        var json = TinyTokenizerJson();
+        json["normalizer"] = new JsonObject { ["type"] = "NFC" };
+        var tokenizer = Load(json);
+        Assert.Equal([8], tokenizer.Encode("\u00e9", addBos: false));
+        Assert.Equal([3, 8, 9, 4], tokenizer.Encode("ab\u00e9 bc", addBos: false));
+        Assert.Equal("\u00e9", tokenizer.Decode([8]));
+    }
+
+    [Fact]
+    public void Template_post_processor_makes_its_first_token_the_default_bos()
+    {
+        var json = TinyTokenizerJson();
+        AddSpecialTokens(json, (10, "<|begin_of_text|>"));
+        json["post_processor"] = JsonNode.Parse("""
+            {"type": "Sequence", "processors": [
+              {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true},
+              {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}]}]}
+            """);
+        var tokenizer = Load(json);
+        Assert.Equal(10, tokenizer.BosId);
+        Assert.True(tokenizer.AddBosByDefault);
+        Assert.Equal([10, 3], tokenizer.Encode("ab"));
+    }
+
+    [Fact]
+    public void Llama3_special_tokens_select_the_llama3_chat_template()
+    {
+        var json = TinyTokenizerJson();
+        AddSpecialTokens(json, (10, "<|start_header_id|>"), (11, "<|end_header_id|>"), (12, "<|eot_id|>"));
+        var tokenizer = Load(json, """{"eos_token": "<|eot_id|>"}""");
+        Assert.Equal(ChatTemplateFamily.Llama3, tokenizer.ChatFamily);
+        Assert.Equal([12], tokenizer.EosIds);
+        string prompt = tokenizer.ApplyChatTemplate("abc");
+        Assert.Equal("<|start_header_id|>user<|end_header_id|>\n\nabc<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", prompt);
+        Assert.Equal([10, 11, 12], tokenizer.Encode("<|start_header_id|><|end_header_id|><|eot_id|>", addBos: false));
+    }
+
+    [Fact]
+    public void Chatml_special_tokens_select_the_chatml_template()
+    {
+        var json = TinyTokenizerJson();
+        AddSpecialTokens(json, (10, "<|im_start|>"), (11, "<|im_end|>"));
+        var tokenizer = Load(json, """{"add_bos_token": false, "bos_token": null, "eos_token": "<|im_end|>"}""");
+        Assert.Equal(ChatTemplateFamily.ChatMl, tokenizer.ChatFamily);
+        Assert.Null(tokenizer.BosId);
+        Assert.False(tokenizer.AddBosByDefault);
+        Assert.Equal("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nabc<|im_end|>\n<|im_start|>assistant\n", tokenizer.ApplyChatTemplate("abc"));
+        Assert.Equal([10, 0, 4, 11], tokenizer.Encode("<|im_start|>abc<|im_end|>", addBos: false));
+        Assert.Equal("abc", tokenizer.Decode([10, 0, 4, 11]));
+    }
+
+    [Fact]
+    public void Unsupported_model_type_names_the_file()
+    {
+        var json = TinyTokenizerJson();
+        json["model"]!["type"] = "Unigram";
+        var error = Assert.Throws<NotSupportedException>(() => Load(json));
+        Assert.Contains("tokenizer.json", error.Message);
+        Assert.Contains("Unigram", error.Message);
+    }
+
+    [Fact]
+    public void Unsupported_pre_tokenizer_names_the_file()
+    {
+        var json = TinyTokenizerJson();
+        json["pre_tokenizer"] = JsonNode.Parse("""{"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first"}""");
+        var error = Assert.Throws<NotSupportedException>(() => Load(json));
+        Assert.Contains("tokenizer.json", error.Message);
+        Assert.Contains("Metaspace", error.Message);
+    }
+
+    [Fact]
+    public void Folder_without_tokenizer_files_is_reported()
+    {
+        using var dir = new TempDir();
+        var error = Assert.Throws<FileNotFoundException>(() => TextTokenizer.Load(dir.Path));
+        Assert.Contains(dir.Path, error.Message);
+        Assert.Contains("tokenizer.model", error.Message);
+    }
+}
