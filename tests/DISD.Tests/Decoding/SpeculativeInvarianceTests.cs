@@ -45,7 +45,7 @@ public class SpeculativeInvarianceTests
             using var scope = NewDisposeScope();
             using var cache = target.NewCache(64);
             var logits = target.Prefill(tensor(sequence.Select(x => (long)x).ToArray()), cache);
-            var token = (int)Couplings.GumbelSampler.Sample(logits[-1].log_softmax(0), 77, t).item<long>();
+            var token = (int)DISD.Couplings.GumbelSampler.Sample(logits[-1].log_softmax(0), 77, t).item<long>();
             expected.Add(token);
             sequence.Add(token);
         }
