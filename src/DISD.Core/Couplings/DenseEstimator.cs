@@ -25,18 +25,21 @@ public sealed class DenseEstimator : IAgreementEstimator, IDisposable
     private bool _disposed;
 
     private readonly int _dartsPerBatch;
+    private readonly long _gumbelChunkElements;
 
     public DenseEstimator(Device device)
-        : this(device, DartsPerBatch)
+        : this(device, DartsPerBatch, GumbelChunkElements)
     {
     }
 
-    /// <summary>Tests use tiny batches to exercise the rows that need further batches.</summary>
-    internal DenseEstimator(Device device, int dartsPerBatch)
+    /// <summary>Tests use tiny batches and chunks to exercise the multi-batch and multi-chunk paths.</summary>
+    internal DenseEstimator(Device device, int dartsPerBatch, long gumbelChunkElements)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
         ArgumentOutOfRangeException.ThrowIfLessThan(dartsPerBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(gumbelChunkElements, 1);
         _dartsPerBatch = dartsPerBatch;
+        _gumbelChunkElements = gumbelChunkElements;
     }
 
     public Device Device { get; }
@@ -52,7 +55,7 @@ public sealed class DenseEstimator : IAgreementEstimator, IDisposable
         var pt = torch.tensor(ToFloat(p), device: Device);
         var qt = torch.tensor(ToFloat(q), device: Device);
         using var generator = new Generator(seed, Device);
-        int chunkRows = (int)Math.Clamp(GumbelChunkElements / v, 1, retries);
+        int chunkRows = (int)Math.Clamp(_gumbelChunkElements / v, 1, retries);
 
         long agreements = 0;
         for (int done = 0; done < retries; done += chunkRows)

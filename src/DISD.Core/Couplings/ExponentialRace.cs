@@ -41,6 +41,8 @@ internal sealed class ExponentialRace
         int a = -1, b = -1;
         while (_tree.RemovedCount < _tree.PositiveCount)
         {
+            if (remaining <= 0 && (remaining = RemainingMassExactly()) <= 0)
+                break;
             tau += rng.NextExponential() / remaining;
             if (tau >= bestA && tau >= bestB)
                 break;
@@ -71,6 +73,8 @@ internal sealed class ExponentialRace
         int a = -1, b = -1;
         while (_tree.RemovedCount < _tree.PositiveCount)
         {
+            if (remaining <= 0 && (remaining = RemainingMassExactly()) <= 0)
+                break;
             tau += rng.NextExponential() / remaining;
             if (tau >= bestA && tau >= bestB)
                 break;
@@ -119,19 +123,23 @@ internal sealed class ExponentialRace
         return chosen;
     }
 
-    private int ExactDrawAmongRemaining(ref CouplingRng rng)
+    /// <summary>O(V); only used when rounding has eaten the running remainder while tiny masses are still in the race.</summary>
+    private double RemainingMassExactly()
     {
         double sum = 0;
+        for (int i = 0; i < _tokens.Length; i++)
+            if (!_tree.IsRemoved(i))
+                sum += _tokens[i].M;
+        return sum;
+    }
+
+    private int ExactDrawAmongRemaining(ref CouplingRng rng)
+    {
         int last = -1;
         for (int i = 0; i < _tokens.Length; i++)
-        {
             if (!_tree.IsRemoved(i) && _tokens[i].M > 0)
-            {
-                sum += _tokens[i].M;
                 last = i;
-            }
-        }
-        double target = rng.NextUnit() * sum;
+        double target = rng.NextUnit() * RemainingMassExactly();
         for (int i = 0; i < _tokens.Length; i++)
         {
             if (_tree.IsRemoved(i) || _tokens[i].M <= 0)

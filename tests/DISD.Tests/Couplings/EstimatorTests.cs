@@ -104,12 +104,24 @@ public class EstimatorTests
     public void DenseMinHashWithTinyDartBatchesStillFollowsDartOrder(int dartsPerBatch)
     {
         // With one or three darts per batch most rows need several batches; a wrong merge would bias the rate.
-        using var dense = new DenseEstimator(torch.CPU, dartsPerBatch);
+        using var dense = new DenseEstimator(torch.CPU, dartsPerBatch, DenseEstimator.GumbelChunkElements);
         ulong seed = 30;
         foreach (var (p, q) in RandomPairs.Mixed(seed: 23, count: 3, size: 25))
             AssertWithinFiveSigma(ExactAgreement.WeightedMinHash(p, q), dense.WeightedMinHash(p, q, Retries, seed++), $"dense WMH, {dartsPerBatch} darts per batch");
         double[] left = { 0.3, 0.7, 0, 0 }, right = { 0, 0, 0.6, 0.4 };
         Assert.Equal(0.0, dense.WeightedMinHash(left, right, 2_000, 9).Rate);
+    }
+
+    [Fact]
+    public void DenseGumbelOverManySmallChunksMatchesExactForm()
+    {
+        // 100 uniforms per chunk at V = 40: two retries per chunk, and an odd retry count leaves a short last chunk.
+        using var dense = new DenseEstimator(torch.CPU, DenseEstimator.DartsPerBatch, gumbelChunkElements: 100);
+        var (p, q) = RandomPairs.Related(new Random(12), 40, 2, 1);
+        var estimate = dense.Gumbel(p, q, 3_001, 4);
+        Assert.Equal(3_001, estimate.Retries);
+        AssertWithinFiveSigma(ExactAgreement.Gumbel(p, q), estimate, "dense Gumbel in 2-retry chunks");
+        Assert.NotEqual(estimate, dense.Gumbel(p, q, 3_001, 5));
     }
 
     [Fact]
