@@ -43,7 +43,13 @@ public static class DistributionLocator
     public static IReadOnlyList<string> Candidates(string modelArg, string dataDir, string inputText)
     {
         var folder = Path.Combine(dataDir, TextSanitizer.FolderName(inputText));
-        return new[] { TextSanitizer.ModelFileId(modelArg), TextSanitizer.ModelBaseName(modelArg) }
+        var trimmed = modelArg.Trim();
+        // org/name is also tried as org-name when a local folder of that name made ModelFileId take the last segment.
+        var repoIdForm = trimmed.Count(c => c == '/') == 1 && !Path.IsPathRooted(trimmed) && !trimmed.StartsWith('.') && !trimmed.EndsWith('/')
+            ? TextSanitizer.ModelFileId(trimmed.Replace('/', '-'))
+            : null;
+        return new[] { TextSanitizer.ModelFileId(modelArg), repoIdForm, TextSanitizer.ModelBaseName(modelArg) }
+            .OfType<string>()
             .Distinct(StringComparer.Ordinal)
             .Select(id => Path.Combine(folder, id + FileSuffix))
             .ToArray();

@@ -27,6 +27,17 @@ public sealed class DistributionLocatorTests : IDisposable
     }
 
     [Fact]
+    public void TriesTheRepoIdFormThenTheLastSegment()
+    {
+        var folder = Path.Combine(_data.Path, Folder);
+
+        Assert.Equal(
+            [Path.Combine(folder, "google-gemma-2-27b-it_probs.csv"), Path.Combine(folder, "gemma-2-27b-it_probs.csv")],
+            DistributionLocator.Candidates("google/gemma-2-27b-it", _data.Path, Text));
+        Assert.Equal([Path.Combine(folder, "ckpt_probs.csv")], DistributionLocator.Candidates("/models/ckpt/", _data.Path, Text));
+    }
+
+    [Fact]
     public void TakesADirectPath()
     {
         var path = _data.WriteText("elsewhere/mine.csv", "x");
