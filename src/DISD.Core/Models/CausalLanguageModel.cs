@@ -58,11 +58,23 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     /// </summary>
     protected abstract Tensor Forward(Tensor ids, KvCache cache);
 
-    /// <summary>Keeps a weight alive for the model's lifetime, whatever dispose scope it was loaded in.</summary>
+    /// <summary>Registers a weight, disposed with the model.</summary>
     protected Tensor Own(Tensor parameter)
     {
-        _parameters.Add(parameter.DetachFromDisposeScope());
+        _parameters.Add(parameter);
         return parameter;
+    }
+
+    /// <summary>
+    /// Takes the weights out of the dispose scope they were loaded in: the loader builds models inside a scope so a
+    /// failed build frees what it had loaded, and a successful one keeps its weights for the model's lifetime.
+    /// </summary>
+    internal void DetachParameters()
+    {
+        foreach (var parameter in _parameters)
+        {
+            parameter.DetachFromDisposeScope();
+        }
     }
 
     private Tensor Run(Tensor ids, KvCache cache)

@@ -25,7 +25,7 @@ public sealed class Gemma2Model : CausalLanguageModel
     private readonly Tensor _lmHead;
     private readonly RotaryEmbedding _rope;
 
-    public Gemma2Model(string name, Gemma2Config config, ModelWeights weights)
+    internal Gemma2Model(string name, Gemma2Config config, ModelWeights weights)
         : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         _config = config;

@@ -27,7 +27,7 @@ public sealed class Gemma3Model : CausalLanguageModel
     private readonly RotaryEmbedding _globalRope;
     private readonly RotaryEmbedding _localRope;
 
-    public Gemma3Model(string name, Gemma3Config config, ModelWeights weights)
+    internal Gemma3Model(string name, Gemma3Config config, ModelWeights weights)
         : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         _config = config;

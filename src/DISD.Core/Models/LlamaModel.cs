@@ -24,7 +24,7 @@ public sealed class LlamaModel : CausalLanguageModel
     private readonly Tensor _lmHead;
     private readonly RotaryEmbedding _rope;
 
-    public LlamaModel(string name, LlamaConfig config, ModelWeights weights)
+    internal LlamaModel(string name, LlamaConfig config, ModelWeights weights)
         : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         _config = config;

@@ -24,7 +24,7 @@ public static class ModelLoader
         string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpointDir)));
         var eos = ReadGenerationEos(checkpointDir);
         // Parse before opening the weights so a bad config fails without touching them.
-        Func<ModelWeights, ICausalLanguageModel> build = modelType switch
+        Func<ModelWeights, CausalLanguageModel> build = modelType switch
         {
             "gemma2" => Build(Gemma2Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma2Model(name, c, w)),
             "gemma3_text" => Build(Gemma3Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma3Model(name, c, w)),
@@ -37,7 +37,10 @@ public static class ModelLoader
         };
         using var weights = new ModelWeights(SafetensorsCheckpoint.Open(checkpointDir), device, dtype);
         using var noGrad = TorchSharp.torch.no_grad();
-        return build(weights);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var model = build(weights);
+        model.DetachParameters();
+        return model;
     }
 
     public static ConfigJson ReadConfig(string checkpointDir)
@@ -50,8 +53,8 @@ public static class ModelLoader
         return ConfigJson.Parse(File.ReadAllText(path), path);
     }
 
-    private static Func<ModelWeights, ICausalLanguageModel> Build<TConfig>(
-        TConfig config, Func<TConfig, TConfig> adjust, Func<TConfig, ModelWeights, ICausalLanguageModel> create)
+    private static Func<ModelWeights, CausalLanguageModel> Build<TConfig>(
+        TConfig config, Func<TConfig, TConfig> adjust, Func<TConfig, ModelWeights, CausalLanguageModel> create)
     {
         var adjusted = adjust(config);
         return weights => create(adjusted, weights);

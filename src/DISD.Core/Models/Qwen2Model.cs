@@ -23,7 +23,7 @@ public sealed class Qwen2Model : CausalLanguageModel
     private readonly Tensor _lmHead;
     private readonly RotaryEmbedding _rope;
 
-    public Qwen2Model(string name, Qwen2Config config, ModelWeights weights)
+    internal Qwen2Model(string name, Qwen2Config config, ModelWeights weights)
         : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         _config = config;

@@ -123,6 +123,26 @@ public class GoldenModelTests
     }
 
     [Fact]
+    public void ModelAndCacheOutliveTheDisposeScopeTheyWereMadeIn()
+    {
+        ICausalLanguageModel model;
+        IKvCache cache;
+        using (var scope = torch.NewDisposeScope())
+        {
+            model = ModelLoader.Load(ModelFixtures.GoldenDir("qwen2"), CPU, ScalarType.Float32);
+            cache = model.NewCache(24);
+        }
+        using (model)
+        using (cache)
+        {
+            using var ids = ModelFixtures.Expected("qwen2", "input_ids");
+            using var expected = ModelFixtures.Expected("qwen2", "logits");
+            using var logits = model.Prefill(ids, cache);
+            Assert.InRange(ModelFixtures.MaxAbsDiff(logits, expected), 0, Tolerance);
+        }
+    }
+
+    [Fact]
     public void DecodePastCapacityFailsAndLeavesTheCacheUsable()
     {
         using var model = ModelLoader.Load(ModelFixtures.GoldenDir("gemma2"), CPU, ScalarType.Float32);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DISD.Models.Loading;
 
 namespace DISD.Models.Config;
 

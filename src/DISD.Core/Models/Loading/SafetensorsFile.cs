@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -99,14 +97,17 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
-    private void ReadExactly(Span<byte> destination, long fileOffset, string tensorName)
+    private void ReadExactly(Span<byte> destination, long fileOffset, string tensorName) =>
+        ReadExactly(_handle, destination, fileOffset, () => $"{Path}: file ended while reading tensor '{tensorName}' (was it truncated after opening?)");
+
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> destination, long fileOffset, Func<string> endOfFileMessage)
     {
         while (!destination.IsEmpty)
         {
-            int read = RandomAccess.Read(_handle, destination, fileOffset);
+            int read = RandomAccess.Read(handle, destination, fileOffset);
             if (read == 0)
             {
-                throw new InvalidDataException($"{Path}: file ended while reading tensor '{tensorName}' (was it truncated after opening?)");
+                throw new InvalidDataException(endOfFileMessage());
             }
             destination = destination[read..];
             fileOffset += read;
@@ -121,7 +122,7 @@ public sealed class SafetensorsFile : IDisposable
             throw new InvalidDataException($"{path}: {fileLength} bytes is too small for a safetensors file (the 8-byte header length is missing)");
         }
         Span<byte> lengthBytes = stackalloc byte[8];
-        RandomAccess.Read(handle, lengthBytes, 0);
+        ReadExactly(handle, lengthBytes, 0, () => $"{path}: file ended inside the header length");
         ulong headerLength = BitConverter.ToUInt64(lengthBytes);
         if (headerLength > MaxHeaderBytes)
         {
@@ -132,7 +133,7 @@ public sealed class SafetensorsFile : IDisposable
             throw new InvalidDataException($"{path}: header length {headerLength} runs past the end of the {fileLength}-byte file (truncated file?)");
         }
         var header = new byte[headerLength];
-        RandomAccess.Read(handle, header, 8);
+        ReadExactly(handle, header, 8, () => $"{path}: file ended inside the header");
         long dataStart = 8 + (long)headerLength;
         return SafetensorsHeader.Parse(path, header, dataStart, fileLength - dataStart);
     }
