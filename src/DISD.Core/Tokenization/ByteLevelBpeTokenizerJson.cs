@@ -61,6 +61,14 @@ internal sealed class ByteLevelBpeTokenizerJson
                 throw Unsupported("model.byte_fallback is true (a SentencePiece-style BPE); use the checkpoint's tokenizer.model");
             }
 
+            foreach (var affix in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
+            {
+                if (model.TryGetProperty(affix, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0)
+                {
+                    throw Unsupported($"model.{affix} \"{value.GetString()}\" is not supported for byte-level BPE");
+                }
+            }
+
             var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var entry in Required(model, "vocab", "the vocabulary").EnumerateObject())
             {

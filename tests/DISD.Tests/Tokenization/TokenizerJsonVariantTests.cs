@@ -3,7 +3,10 @@ using DISD.Tokenization;
 
 namespace DISD.Tests.Tokenization;
 
-/// <summary>Hand-made tokenizer.json files whose expected ids follow from the BPE rules by hand.</summary>
+/// <summary>
+/// Hand-made tokenizer.json files whose expected ids follow from the BPE rules by hand (and agree with Hugging Face
+/// tokenizers 0.23.2 on the same files).
+/// </summary>
 public class TokenizerJsonVariantTests
 {
     private static JsonObject TinyTokenizerJson(bool ignoreMerges = false) => new()
@@ -126,6 +129,19 @@ public class TokenizerJsonVariantTests
         var error = Assert.Throws<NotSupportedException>(() => Load(json));
         Assert.Contains("tokenizer.json", error.Message);
         Assert.Contains("Unigram", error.Message);
+    }
+
+    [Fact]
+    public void Subword_affixes_are_refused_but_empty_ones_are_fine()
+    {
+        var json = TinyTokenizerJson();
+        json["model"]!["continuing_subword_prefix"] = "";
+        json["model"]!["end_of_word_suffix"] = "";
+        Assert.Equal([0, 4], Load(json).Encode("abc", addBos: false));
+
+        json["model"]!["continuing_subword_prefix"] = "##";
+        var error = Assert.Throws<NotSupportedException>(() => Load(json));
+        Assert.Contains("continuing_subword_prefix", error.Message);
     }
 
     [Fact]
