@@ -82,6 +82,7 @@ public class ByteLevelBpeTokenizerTests
         var error = Assert.Throws<InvalidOperationException>(() => tokenizer.Encode("a", addBos: true));
         Assert.Contains("bos_token", error.Message);
         Assert.Null(tokenizer.ChatFamily);
+        Assert.Null(tokenizer.ChatEndOfTurnId);
         Assert.Throws<NotSupportedException>(() => tokenizer.ApplyChatTemplate("hi"));
     }
 

@@ -83,6 +83,7 @@ public class SentencePieceTokenizerTests
     {
         var tokenizer = Tokenizer.Value;
         Assert.Equal(ChatTemplateFamily.Gemma, tokenizer.ChatFamily);
+        Assert.Equal(5, tokenizer.ChatEndOfTurnId);
         string prompt = tokenizer.ApplyChatTemplate("hi");
         Assert.Equal("<start_of_turn>user\nhi<end_of_turn>\n<start_of_turn>model\n", prompt);
         var ids = tokenizer.Encode(prompt, addBos: true);

@@ -101,6 +101,7 @@ public class TokenizerJsonVariantTests
         AddSpecialTokens(json, (10, "<|start_header_id|>"), (11, "<|end_header_id|>"), (12, "<|eot_id|>"));
         var tokenizer = Load(json, """{"eos_token": "<|eot_id|>"}""");
         Assert.Equal(ChatTemplateFamily.Llama3, tokenizer.ChatFamily);
+        Assert.Equal(12, tokenizer.ChatEndOfTurnId);
         Assert.Equal([12], tokenizer.EosIds);
         string prompt = tokenizer.ApplyChatTemplate("abc");
         Assert.Equal("<|start_header_id|>user<|end_header_id|>\n\nabc<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", prompt);
@@ -114,6 +115,7 @@ public class TokenizerJsonVariantTests
         AddSpecialTokens(json, (10, "<|im_start|>"), (11, "<|im_end|>"));
         var tokenizer = Load(json, """{"add_bos_token": false, "bos_token": null, "eos_token": "<|im_end|>"}""");
         Assert.Equal(ChatTemplateFamily.ChatMl, tokenizer.ChatFamily);
+        Assert.Equal(11, tokenizer.ChatEndOfTurnId);
         Assert.Null(tokenizer.BosId);
         Assert.False(tokenizer.AddBosByDefault);
         Assert.Equal("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nabc<|im_end|>\n<|im_start|>assistant\n", tokenizer.ApplyChatTemplate("abc"));
