@@ -139,6 +139,15 @@ public sealed class CheckpointLocatorTests : IDisposable
     }
 
     [Fact]
+    public void A_file_instead_of_a_folder_is_reported()
+    {
+        string config = _temp.Write("ckpt/config.json", "{}");
+        var error = Assert.Throws<DirectoryNotFoundException>(() => CheckpointLocator.Resolve(config));
+        Assert.Contains(config, error.Message);
+        Assert.Contains("folder", error.Message);
+    }
+
+    [Fact]
     public void Missing_path_that_is_no_repo_id_says_so()
     {
         string missing = Path.Combine(_temp.Path, "no", "such", "model");

@@ -22,6 +22,11 @@ public static partial class CheckpointLocator
             return RequireConfig(localDir, $"Model folder {localDir} has no {ConfigFile}; expected a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer).");
         }
 
+        if (File.Exists(localDir))
+        {
+            throw new DirectoryNotFoundException($"Model '{modelArg}' is a file ({localDir}); pass the checkpoint folder that holds {ConfigFile}.");
+        }
+
         if (!RepoIdPattern().IsMatch(modelArg))
         {
             throw new DirectoryNotFoundException(
