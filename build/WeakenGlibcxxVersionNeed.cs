@@ -1,18 +1,15 @@
 using System;
 using System.IO;
 using System.Text;
+#if !DISD_NO_MSBUILD
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-// Sets VER_FLG_WEAK on the Vernaux entry named VersionName in each ELF64 little-endian file's .gnu.version_r section.
-// Kept in sync with src/DISD.Core/Runtime/ElfVersionNeeds.cs (the runtime check and the test use that copy).
+// MSBuild inline task (Directory.Build.targets). The test project compiles this file with DISD_NO_MSBUILD to test the patcher.
 public class WeakenGlibcxxVersionNeed : Task
 {
     [Required] public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string VersionName { get; set; } = "";
-
-    private const uint ShtGnuVerneed = 0x6ffffffe;
-    private const ushort VerFlgWeak = 0x2;
 
     public override bool Execute()
     {
@@ -21,7 +18,7 @@ public class WeakenGlibcxxVersionNeed : Task
             var path = item.ItemSpec;
             try
             {
-                int changed = Patch(path, VersionName);
+                int changed = ElfVersionNeedPatcher.MarkWeak(path, VersionName);
                 if (changed > 0)
                     Log.LogMessage(MessageImportance.High, $"DISD: marked {VersionName} weak in {path}");
             }
@@ -32,8 +29,17 @@ public class WeakenGlibcxxVersionNeed : Task
         }
         return !Log.HasLoggedErrors;
     }
+}
+#endif
 
-    private static int Patch(string path, string versionName)
+// Sets VER_FLG_WEAK on the Vernaux entry named versionName in an ELF64 little-endian file's .gnu.version_r section.
+public static class ElfVersionNeedPatcher
+{
+    private const uint ShtGnuVerneed = 0x6ffffffe;
+    private const ushort VerFlgWeak = 0x2;
+
+    /// <summary>Marks the version need weak; returns how many entries changed (0 when already weak or absent).</summary>
+    public static int MarkWeak(string path, string versionName)
     {
         byte[] elf = File.ReadAllBytes(path);
         if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F')

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace DISD.Cli;
+
+/// <summary>Options that several verbs share, spelled the same everywhere.</summary>
+public static class CliOptions
+{
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "Torch device: auto (CUDA when available, else CPU), cpu, cuda or cuda:N",
+        DefaultValueFactory = _ => Runtime.DeviceSelector.Auto,
+        HelpName = "auto|cpu|cuda[:N]",
+    };
+
+    public static Option<ulong> Seed() => new("--seed")
+    {
+        Description = "Random seed; the same seed gives the same results",
+        DefaultValueFactory = _ => 0UL,
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print a machine-readable summary (JSON, snake_case keys) on stdout",
+    };
+
+    /// <summary>A required string option with snake_case <paramref name="aliases"/> for the original scripts' spellings.</summary>
+    public static Option<string> RequiredText(string name, string description, params string[] aliases) => new(name, aliases)
+    {
+        Description = description,
+        Required = true,
+    };
+
+    public static Option<string> Text(string name, string description, string defaultValue, params string[] aliases) => new(name, aliases)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    public static Option<int> Int(string name, string description, int defaultValue, params string[] aliases) => new(name, aliases)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    /// <summary>A string option limited to <paramref name="choices"/> (case-sensitive, lower case).</summary>
+    public static Option<string> Choice(string name, string description, string defaultValue, params string[] choices)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = string.Join('|', choices),
+        };
+        option.AcceptOnlyFromAmong(choices);
+        return option;
+    }
+
+    /// <summary>Rejects a non-positive value of <paramref name="option"/> with a message naming it.</summary>
+    public static int RequirePositive(int value, Option<int> option) =>
+        value > 0 ? value : throw new DisdException($"{option.Name} must be positive, got {value.ToString(CultureInfo.InvariantCulture)}");
+}

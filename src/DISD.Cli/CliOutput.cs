@@ -1,0 +1,39 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DISD.Cli;
+
+/// <summary>Where the CLI writes: results and JSON on stdout, logs, progress and errors on stderr.</summary>
+public static class CliOutput
+{
+    public const string DebugVariable = "DISD_DEBUG";
+
+    /// <summary>snake_case keys, as the Python tools write them.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Log(string message) => Console.Error.WriteLine(message);
+
+    public static void Error(string message) => Console.Error.WriteLine($"disd: error: {message}");
+
+    /// <summary>Writes <paramref name="value"/> as one JSON object on stdout.</summary>
+    public static void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>Prints the stack trace when <see cref="DebugVariable"/> is 1; returns whether it did.</summary>
+    public static bool DebugTrace(Exception e)
+    {
+        if (Environment.GetEnvironmentVariable(DebugVariable) != "1")
+        {
+            return false;
+        }
+
+        Console.Error.WriteLine(e.ToString());
+        return true;
+    }
+}

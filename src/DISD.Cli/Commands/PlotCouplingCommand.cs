@@ -1,0 +1,192 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using DISD.Couplings;
+using DISD.IO;
+using DISD.Plotting;
+using DISD.Runtime;
+
+namespace DISD.Cli.Commands;
+
+/// <summary>
+/// <c>disd plot-coupling</c>: the port of the original plot_coupling_bounds.py. Reads the two models' distribution
+/// tables, measures the Gumbel and weighted MinHash agreement per position, and writes the figure and a results CSV.
+/// </summary>
+public sealed class PlotCouplingCommand
+{
+    public const string Name = "plot-coupling";
+
+    private readonly Option<string> ModelLarge = CliOptions.RequiredText("--model-large",
+        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", "--model_large");
+    private readonly Option<string> ModelSmall = CliOptions.RequiredText("--model-small",
+        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", "--model_small");
+    private readonly Option<string> InputText = CliOptions.RequiredText("--input-text",
+        "The prompt the distributions were generated for; names the data folder and titles the figure", "--input_text");
+    private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Positions to compare (the first rows of each table)", 32, "--num_tokens");
+    private readonly Option<int> NumRetries = CliOptions.Int("--num-retries", "Monte-Carlo trials per position and coupling", 20000, "--num_retries");
+    private readonly Option<string> Engine = CliOptions.Choice("--mc",
+        "Monte-Carlo engine: race (exact lazy simulation, pure C#) or dense (one uniform per token per trial, torch)", "race", "race", "dense");
+    private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the distribution tables (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
+    private readonly Option<string> ImgDir = CliOptions.Text("--img-dir", "Folder the figure is written to", "./img", "--img_dir");
+    private readonly Option<ulong> Seed = CliOptions.Seed();
+    private readonly Option<string> Device = CliOptions.Device();
+    private readonly Option<string> Format = CliOptions.Choice("--format", "Figure format", "png", "png", "svg");
+    private readonly Option<bool> Json = CliOptions.Json();
+
+    private PlotCouplingCommand()
+    {
+        Device.Description += " (only used by --mc dense)";
+    }
+
+    public static Command Create() => new PlotCouplingCommand().Build();
+
+    private Command Build()
+    {
+        var command = new Command(Name, "Measure how often Gumbel sampling and weighted MinHash agree per position, and plot it against D_TV (the paper's coupling figure)")
+        {
+            ModelLarge, ModelSmall, InputText, NumTokens, NumRetries, Engine, DataDir, ImgDir, Seed, Device, Format, Json,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var clock = Stopwatch.StartNew();
+        var inputText = parse.GetRequiredValue(InputText);
+        var modelLarge = parse.GetRequiredValue(ModelLarge);
+        var modelSmall = parse.GetRequiredValue(ModelSmall);
+        var numTokens = CliOptions.RequirePositive(parse.GetValue(NumTokens), NumTokens);
+        var numRetries = CliOptions.RequirePositive(parse.GetValue(NumRetries), NumRetries);
+        var engineName = parse.GetRequiredValue(Engine);
+        var dataDir = parse.GetRequiredValue(DataDir);
+        var imgDir = parse.GetRequiredValue(ImgDir);
+        var seed = parse.GetValue(Seed);
+        var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
+
+        // The device is checked before the tables are read, so that a bad --device fails at once.
+        var device = engineName == "dense" ? DeviceSelector.Resolve(parse.GetRequiredValue(Device)) : null;
+        var folderName = TextSanitizer.FolderName(inputText);
+        var csvLarge = DistributionLocator.Resolve(modelLarge, dataDir, inputText);
+        var csvSmall = DistributionLocator.Resolve(modelSmall, dataDir, inputText);
+        var large = ReadTable(csvLarge);
+        var small = ReadTable(csvSmall);
+        var vocabSize = CheckTables(csvLarge, large, csvSmall, small, numTokens);
+
+        var figurePath = Path.Combine(imgDir, $"{folderName}.{format.ToString().ToLowerInvariant()}");
+        var resultsPath = Path.Combine(dataDir, folderName, $"coupling_{ModelLabel(modelLarge)}_vs_{ModelLabel(modelSmall)}.csv");
+
+        CliOutput.Log($"{Name}: {numTokens} positions × {numRetries} trials, V = {vocabSize}, engine {engineName}, seed {seed}");
+        var results = Measure(large, small, numTokens, numRetries, device, seed);
+
+        WriteOutputs(figurePath, resultsPath, inputText, results, format);
+        var summary = Summarize(parse, results, csvLarge, csvSmall, vocabSize, engineName, figurePath, resultsPath, clock.Elapsed.TotalSeconds);
+        LogSummary(summary);
+        if (parse.GetValue(Json))
+        {
+            CliOutput.Json(summary);
+        }
+
+        return CliApp.Success;
+    }
+
+    private static double[][] ReadTable(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        var rows = DistributionCsv.Read(path);
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {path} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
+        return rows;
+    }
+
+    private int CheckTables(string csvLarge, double[][] large, string csvSmall, double[][] small, int numTokens)
+    {
+        var vocabLarge = large[0].Length;
+        var vocabSmall = small[0].Length;
+        if (vocabLarge != vocabSmall)
+        {
+            throw new DisdException($"the tables have different vocabularies: {csvLarge} has V = {vocabLarge}, {csvSmall} has V = {vocabSmall}");
+        }
+
+        foreach (var (path, rows) in new[] { (csvLarge, large), (csvSmall, small) })
+        {
+            if (numTokens > rows.Length)
+            {
+                throw new DisdException($"{NumTokens.Name} {numTokens} exceeds the {rows.Length} rows of {path}");
+            }
+        }
+
+        return vocabLarge;
+    }
+
+    /// <summary>Runs the experiment with the dense engine on <paramref name="device"/>, or with the race engine when it is null.</summary>
+    private static IReadOnlyList<PositionCoupling> Measure(double[][] large, double[][] small, int numTokens, int numRetries,
+        TorchSharp.torch.Device? device, ulong seed)
+    {
+        if (device is not null)
+        {
+            using var dense = new DenseEstimator(device);
+            CliOutput.Log($"{Name}: dense engine on {dense.Device}");
+            return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, dense, seed, progress));
+        }
+
+        var race = new RaceEstimator();
+        return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, race, seed, progress));
+    }
+
+    /// <summary>Both outputs appear together or not at all: each is staged in a temporary file and both are renamed at the end.</summary>
+    private static void WriteOutputs(string figurePath, string resultsPath, string title, IReadOnlyList<PositionCoupling> results, FigureFormat format)
+    {
+        var figure = CouplingFigure.Render(title, results, format);
+        using var figureFile = AtomicFile.Create(figurePath);
+        using var resultsFile = AtomicFile.Create(resultsPath);
+        figureFile.Stream.Write(figure);
+        CouplingResultsCsv.Write(resultsFile.Stream, results);
+        resultsFile.Commit();
+        figureFile.Commit();
+    }
+
+    /// <summary>The model's name in the results file name: the table's name for a .csv argument, else <see cref="TextSanitizer.ModelFileId"/>.</summary>
+    private static string ModelLabel(string modelArg)
+    {
+        if (!modelArg.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return TextSanitizer.ModelFileId(modelArg);
+        }
+
+        var name = Path.GetFileNameWithoutExtension(modelArg);
+        return name.EndsWith("_probs", StringComparison.Ordinal) ? name[..^"_probs".Length] : name;
+    }
+
+    private PlotCouplingSummary Summarize(ParseResult parse, IReadOnlyList<PositionCoupling> results, string csvLarge, string csvSmall,
+        int vocabSize, string engineName, string figurePath, string resultsPath, double seconds) => new(
+        parse.GetRequiredValue(InputText),
+        parse.GetRequiredValue(ModelLarge),
+        parse.GetRequiredValue(ModelSmall),
+        Path.GetFullPath(csvLarge),
+        Path.GetFullPath(csvSmall),
+        vocabSize,
+        results.Count,
+        parse.GetValue(NumRetries),
+        engineName,
+        parse.GetValue(Seed),
+        Path.GetFullPath(figurePath),
+        Path.GetFullPath(resultsPath),
+        results.Average(r => r.Dtv),
+        results.Average(r => r.Gumbel.Rate),
+        results.Average(r => r.Wmh.Rate),
+        results.Average(r => r.GumbelExact),
+        results.Average(r => r.WmhExact),
+        seconds,
+        results.Select(PositionSummary.From).ToArray());
+
+    private static void LogSummary(PlotCouplingSummary s)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"""
+            {Name}: mean D_TV {s.MeanDtv:F4}; Gumbel {s.MeanGumbel:F4} (exact {s.MeanGumbelExact:F4}); weighted MinHash {s.MeanWmh:F4} (exact {s.MeanWmhExact:F4}); {s.Seconds:F1} s
+            {Name}: figure {s.Figure}
+            {Name}: results {s.ResultsCsv}
+            """);
+        CliOutput.Log(text);
+    }
+}

@@ -1,0 +1,45 @@
+using DISD.Couplings;
+
+namespace DISD.Cli.Commands;
+
+/// <summary>The <c>--json</c> output of <c>disd plot-coupling</c> (keys in snake_case).</summary>
+public sealed record PlotCouplingSummary(
+    string InputText,
+    string ModelLarge,
+    string ModelSmall,
+    string CsvLarge,
+    string CsvSmall,
+    int VocabSize,
+    int NumTokens,
+    int NumRetries,
+    string Engine,
+    ulong Seed,
+    string Figure,
+    string ResultsCsv,
+    double MeanDtv,
+    double MeanGumbel,
+    double MeanWmh,
+    double MeanGumbelExact,
+    double MeanWmhExact,
+    double Seconds,
+    IReadOnlyList<PositionSummary> Positions);
+
+/// <summary>One position of <see cref="PlotCouplingSummary"/>, the columns of the results CSV.</summary>
+public sealed record PositionSummary(
+    int Token,
+    double Dtv,
+    double Gumbel,
+    double Wmh,
+    double GumbelExact,
+    double WmhExact,
+    double TightLowerBound,
+    double UpperBound,
+    double LowerBound,
+    double GumbelStdErr,
+    double WmhStdErr,
+    int Retries)
+{
+    public static PositionSummary From(PositionCoupling row) => new(
+        row.Token, row.Dtv, row.Gumbel.Rate, row.Wmh.Rate, row.GumbelExact, row.WmhExact,
+        row.TightLowerBound, row.UpperBound, row.LowerBound, row.Gumbel.StandardError, row.Wmh.StandardError, row.Gumbel.Retries);
+}

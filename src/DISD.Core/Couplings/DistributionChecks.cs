@@ -1,0 +1,36 @@
+namespace DISD.Couplings;
+
+internal static class DistributionChecks
+{
+    public static void RequireSameLength(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        if (p.Length != q.Length)
+            throw new ArgumentException($"Distributions must have the same length, got {p.Length} and {q.Length}.");
+        if (p.Length == 0)
+            throw new ArgumentException("Distributions must not be empty.");
+    }
+
+    /// <summary>Same length, every entry finite and ≥ 0, and some positive mass on each side.</summary>
+    public static void RequireProbabilityPair(ReadOnlySpan<double> p, ReadOnlySpan<double> q, string where = "")
+    {
+        RequireSameLength(p, q);
+        RequireNonNegative(p, "p", where);
+        RequireNonNegative(q, "q", where);
+    }
+
+    private static void RequireNonNegative(ReadOnlySpan<double> v, string name, string where)
+    {
+        bool anyPositive = false;
+        for (int i = 0; i < v.Length; i++)
+        {
+            double x = v[i];
+            if (!(x >= 0) || double.IsInfinity(x))
+                throw new ArgumentException($"{Prefix(where)}{name}[{i}] = {x}: probabilities must be finite and non-negative.");
+            anyPositive |= x > 0;
+        }
+        if (!anyPositive)
+            throw new ArgumentException($"{Prefix(where)}{name} has no positive entry.");
+    }
+
+    private static string Prefix(string where) => where.Length == 0 ? "" : where + ": ";
+}

@@ -1,0 +1,11 @@
+namespace DISD.Couplings;
+
+/// <summary>How the Monte-Carlo agreement rates are simulated.</summary>
+public enum MonteCarloEngine
+{
+    /// <summary>Exact lazy simulation of the joint law by an exponential race (<see cref="RaceEstimator"/>); pure C#.</summary>
+    Race,
+
+    /// <summary>The protocol as deployed, one public uniform per token per retry, as batched tensor ops (<see cref="DenseEstimator"/>).</summary>
+    Dense,
+}

@@ -1,0 +1,199 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DISD.Couplings;
+
+/// <summary>Independent hash streams of the public randomness; each position has one of each.</summary>
+public enum RandomStream : uint
+{
+    /// <summary>Per-token uniforms u_{t,i} (Gumbel coupling).</summary>
+    Token = 0,
+    /// <summary>Dart columns for weighted MinHash.</summary>
+    DartColumn = 1,
+    /// <summary>Dart heights for weighted MinHash.</summary>
+    DartHeight = 2,
+    /// <summary>Drafter samples of standard speculative sampling.</summary>
+    StandardDraft = 3,
+    /// <summary>Accept/reject uniforms of standard speculative sampling (index 0 only).</summary>
+    StandardAccept = 4,
+    /// <summary>Residual and bonus samples of standard speculative sampling.</summary>
+    StandardResidual = 5,
+}
+
+/// <summary>
+/// Counter-based public randomness: every value is a hash of (seed, position, stream, index), computed with exact
+/// integer tensor ops, so it is identical on every device and independent of the order in which positions are visited.
+/// Per (seed, position, stream) the map index → 32-bit hash is a bijection, so uniforms of one position never tie.
+/// </summary>
+public static class PublicRandomness
+{
+    private const long Mask32 = 0xFFFFFFFFL;
+    private const uint MultiplierA = 0x7feb352d;
+    private const uint MultiplierB = 0x846ca68b;
+    private const double TwoToMinus32 = 1.0 / 4294967296.0;
+    private const double TwoToMinus23 = 1.0 / 8388608.0;
+
+    /// <summary>Uniforms u_{t,i} ∈ (0,1), i &lt; <paramref name="vocab"/>, of one position: [V].</summary>
+    public static Tensor Uniforms(ulong seed, long position, int vocab, Device device,
+        ScalarType dtype = ScalarType.Float64, RandomStream stream = RandomStream.Token)
+    {
+        using var rows = UniformsForPositions(seed, position, 1, vocab, device, dtype, stream);
+        return rows[0].clone();
+    }
+
+    /// <summary>Uniforms of positions firstPosition … firstPosition+count−1: [count, V].</summary>
+    public static Tensor UniformsForPositions(ulong seed, long firstPosition, int count, int vocab, Device device,
+        ScalarType dtype = ScalarType.Float64, RandomStream stream = RandomStream.Token)
+    {
+        RequirePositive(vocab, nameof(vocab));
+        RequirePositive(count, nameof(count));
+        using var scope = NewDisposeScope();
+        var hashes = HashGrid(seed, firstPosition, count, stream, 0, vocab, device);
+        return ToUnitInterval(hashes, dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Darts <paramref name="startIndex"/> … startIndex+count−1 of one position: columns int64 uniform in [0,V) and
+    /// heights float64 uniform in (0,1), from two hash streams separate from the token uniforms.
+    /// </summary>
+    public static (Tensor Columns, Tensor Heights) Darts(ulong seed, long position, long startIndex, int count,
+        int vocab, Device device)
+    {
+        var (columns, heights) = DartsForPositions(seed, position, 1, startIndex, count, vocab, device);
+        using (columns)
+        using (heights)
+            return (columns[0].clone(), heights[0].clone());
+    }
+
+    /// <summary>The same darts for <paramref name="rows"/> consecutive positions: [rows, count] each.</summary>
+    public static (Tensor Columns, Tensor Heights) DartsForPositions(ulong seed, long firstPosition, int rows,
+        long startIndex, int count, int vocab, Device device)
+    {
+        RequirePositive(vocab, nameof(vocab));
+        RequirePositive(count, nameof(count));
+        RequirePositive(rows, nameof(rows));
+        using var scope = NewDisposeScope();
+        var columnHashes = HashGrid(seed, firstPosition, rows, RandomStream.DartColumn, startIndex, count, device);
+        var columns = columnHashes.mul(vocab).floor_divide(1L << 32);
+        var heightHashes = HashGrid(seed, firstPosition, rows, RandomStream.DartHeight, startIndex, count, device);
+        var heights = ToUnitInterval(heightHashes, ScalarType.Float64);
+        return (columns.MoveToOuterDisposeScope(), heights.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Scalar reference of the 32-bit hash behind every stream (plain uint arithmetic).</summary>
+    public static uint HashScalar(ulong seed, long position, RandomStream stream, long index)
+    {
+        RequireIndex(index, 1);
+        var (a, b, c) = PositionKeys(seed, position, stream);
+        var x = Mix32((uint)index ^ a);
+        x = Mix32(x + b);
+        return Mix32(x ^ c);
+    }
+
+    /// <summary>Scalar reference of <see cref="Uniforms"/> (float64).</summary>
+    public static double UniformScalar(ulong seed, long position, long index, RandomStream stream = RandomStream.Token)
+        => (HashScalar(seed, position, stream, index) + 0.5) * TwoToMinus32;
+
+    /// <summary>Scalar reference of <see cref="Uniforms"/> with dtype float32.</summary>
+    public static float UniformScalarFloat32(ulong seed, long position, long index,
+        RandomStream stream = RandomStream.Token)
+        => (float)(((HashScalar(seed, position, stream, index) >> 9) + 0.5) * TwoToMinus23);
+
+    /// <summary>Scalar reference of one dart of <see cref="Darts"/>.</summary>
+    public static (long Column, double Height) DartScalar(ulong seed, long position, long index, int vocab)
+    {
+        var column = (long)(((ulong)HashScalar(seed, position, RandomStream.DartColumn, index) * (ulong)vocab) >> 32);
+        var height = (HashScalar(seed, position, RandomStream.DartHeight, index) + 0.5) * TwoToMinus32;
+        return (column, height);
+    }
+
+    /// <summary>lowbias32 (C. Wellons): a bijective 32-bit mix.</summary>
+    private static uint Mix32(uint x)
+    {
+        x ^= x >> 16;
+        x *= MultiplierA;
+        x ^= x >> 15;
+        x *= MultiplierB;
+        x ^= x >> 16;
+        return x;
+    }
+
+    private static (uint A, uint B, uint C) PositionKeys(ulong seed, long position, RandomStream stream)
+    {
+        var p = (ulong)position;
+        var k = Mix32((uint)stream ^ 0x9E3779B9u);
+        k = Mix32(k ^ (uint)(p >> 32));
+        k = Mix32(k ^ (uint)p);
+        k = Mix32(k ^ (uint)(seed >> 32));
+        k = Mix32(k ^ (uint)seed);
+        var a = k;
+        var b = Mix32(a ^ 0x85EBCA6Bu);
+        var c = Mix32(b ^ 0xC2B2AE35u);
+        return (a, b, c);
+    }
+
+    /// <summary>Hashes of indices startIndex … startIndex+count−1 for rows consecutive positions: int64 [rows, count].</summary>
+    private static Tensor HashGrid(ulong seed, long firstPosition, int rows, RandomStream stream, long startIndex,
+        int count, Device device)
+    {
+        RequireIndex(startIndex, count);
+        var keys = new long[rows * 3];
+        for (var r = 0; r < rows; r++)
+        {
+            var (a, b, c) = PositionKeys(seed, firstPosition + r, stream);
+            keys[3 * r] = a;
+            keys[3 * r + 1] = b;
+            keys[3 * r + 2] = c;
+        }
+        var keyGrid = tensor(keys, new long[] { rows, 3 }, device: device);
+        var keyA = keyGrid.narrow(1, 0, 1);
+        var keyB = keyGrid.narrow(1, 1, 1);
+        var keyC = keyGrid.narrow(1, 2, 1);
+        var index = arange(startIndex, startIndex + count, ScalarType.Int64, device).unsqueeze(0);
+        var x = Mix32(index.bitwise_xor(keyA), device);
+        x = Mix32(x.add(keyB).bitwise_and(Scalar32(Mask32, device)), device);
+        return Mix32(x.bitwise_xor(keyC), device);
+    }
+
+    private static Tensor Mix32(Tensor x, Device device)
+    {
+        x = x.bitwise_xor(x.bitwise_right_shift(Scalar32(16, device)));
+        x = MultiplyMod32(x, MultiplierA);
+        x = x.bitwise_xor(x.bitwise_right_shift(Scalar32(15, device)));
+        x = MultiplyMod32(x, MultiplierB);
+        return x.bitwise_xor(x.bitwise_right_shift(Scalar32(16, device)));
+    }
+
+    /// <summary>(x·m) mod 2³² for 0 ≤ x &lt; 2³² without int64 overflow: split x into 16-bit halves.</summary>
+    private static Tensor MultiplyMod32(Tensor x, uint multiplier)
+    {
+        var low = x.remainder(1L << 16);
+        var high = x.floor_divide(1L << 16);
+        var lowProduct = low.mul((long)multiplier);
+        var highProduct = high.mul((long)(multiplier & 0xFFFF)).mul(1L << 16);
+        return lowProduct.add(highProduct).remainder(1L << 32);
+    }
+
+    private static Tensor ToUnitInterval(Tensor hashes, ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 => hashes.to_type(ScalarType.Float64).add(0.5).mul(TwoToMinus32),
+        ScalarType.Float32 => hashes.floor_divide(512L).to_type(ScalarType.Float64).add(0.5).mul(TwoToMinus23)
+            .to_type(ScalarType.Float32),
+        _ => throw new ArgumentException($"PublicRandomness: dtype {dtype} is not supported; expected Float32 or Float64."),
+    };
+
+    private static Tensor Scalar32(long value, Device device) => tensor(value, ScalarType.Int64, device);
+
+    private static void RequirePositive(int value, string name)
+    {
+        if (value <= 0)
+            throw new ArgumentOutOfRangeException(name, value, $"PublicRandomness: {name} must be positive.");
+    }
+
+    private static void RequireIndex(long startIndex, int count)
+    {
+        if (startIndex < 0 || startIndex + count > (1L << 32))
+            throw new ArgumentOutOfRangeException(nameof(startIndex), startIndex,
+                "PublicRandomness: hash indices must lie in [0, 2^32).");
+    }
+}

@@ -1,0 +1,44 @@
+namespace DISD.Decoding;
+
+/// <summary>Which coupling turns a distribution and the public randomness of a position into a token.</summary>
+public enum CouplingKind
+{
+    Gumbel,
+    WeightedMinHash,
+}
+
+/// <summary>Speculative decoding variant.</summary>
+public enum SpeculativeMethod
+{
+    /// <summary>Drafter-invariant speculative decoding: output equals target-only decoding for the same seed.</summary>
+    Disd,
+    /// <summary>Leviathan et al. (2023) speculative sampling; correct in distribution, output depends on the drafter.</summary>
+    Standard,
+}
+
+/// <summary>Options shared by every decoder.</summary>
+/// <param name="MaxNewTokens">Upper bound on generated tokens (≥ 1).</param>
+/// <param name="Temperature">Sampling temperature; 0 = greedy (argmax).</param>
+/// <param name="Seed">Seed of the public randomness.</param>
+/// <param name="StopAtEos">Stop after (and including) the first end-of-sequence token.</param>
+/// <param name="ComputePredictedAcceptance">Compute the exact per-position agreement (costs O(k V log V) per step).</param>
+/// <param name="WmhDartsPerTokenPerBatch">Weighted-MinHash dart batch size as a multiple of the vocabulary.</param>
+public sealed record DecodingOptions(
+    int MaxNewTokens,
+    double Temperature = 1.0,
+    ulong Seed = 0,
+    CouplingKind Coupling = CouplingKind.Gumbel,
+    bool StopAtEos = true,
+    bool ComputePredictedAcceptance = true,
+    int WmhDartsPerTokenPerBatch = 8)
+{
+    public void Validate()
+    {
+        if (MaxNewTokens < 1)
+            throw new ArgumentException($"--max-new-tokens must be ≥ 1 (got {MaxNewTokens}).");
+        if (!(Temperature >= 0) || double.IsInfinity(Temperature))
+            throw new ArgumentException($"--temperature must be a finite number ≥ 0 (got {Temperature}).");
+        if (WmhDartsPerTokenPerBatch < 1)
+            throw new ArgumentException($"WMH darts per token per batch must be ≥ 1 (got {WmhDartsPerTokenPerBatch}).");
+    }
+}

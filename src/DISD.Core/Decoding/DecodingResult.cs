@@ -1,0 +1,37 @@
+namespace DISD.Decoding;
+
+/// <summary>Generated tokens and statistics of one decoding run.</summary>
+/// <param name="Tokens">Generated token ids (prompt excluded).</param>
+/// <param name="AcceptedDrafts">Drafted tokens accepted by the target.</param>
+/// <param name="ProposedDrafts">Drafted tokens proposed (including those after a rejection).</param>
+/// <param name="ComparedDrafts">Drafted tokens actually checked: the accepted ones plus the first rejected per step.</param>
+/// <param name="TargetCalls">Target forward calls (prefill included).</param>
+/// <param name="DrafterCalls">Drafter forward calls (prefill included).</param>
+/// <param name="PredictedAcceptance">
+/// Mean exact coupling agreement between target and drafter distributions over the compared positions; its
+/// expectation equals ComparedAcceptance. Null without a drafter or when not computed.
+/// </param>
+/// <param name="Seconds">Wall-clock time of the run.</param>
+/// <param name="EndedWithEos">Whether generation stopped at an end-of-sequence token.</param>
+public sealed record DecodingResult(
+    IReadOnlyList<int> Tokens,
+    int AcceptedDrafts,
+    int ProposedDrafts,
+    int ComparedDrafts,
+    int TargetCalls,
+    int DrafterCalls,
+    double? PredictedAcceptance,
+    double Seconds,
+    bool EndedWithEos)
+{
+    /// <summary>Accepted / proposed drafts; null without a drafter.</summary>
+    public double? AcceptanceRate => ProposedDrafts > 0 ? (double)AcceptedDrafts / ProposedDrafts : null;
+
+    /// <summary>Accepted / compared drafts: the observed per-position agreement.</summary>
+    public double? ComparedAcceptance => ComparedDrafts > 0 ? (double)AcceptedDrafts / ComparedDrafts : null;
+
+    /// <summary>Generated tokens per target forward call.</summary>
+    public double BlockEfficiency => TargetCalls > 0 ? (double)Tokens.Count / TargetCalls : 0;
+
+    public double TokensPerSecond => Seconds > 0 ? Tokens.Count / Seconds : 0;
+}

@@ -1,0 +1,109 @@
+using DISD.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DISD.Decoding;
+
+/// <summary>What <see cref="DistributionGenerator"/> records: the sampled continuation and every model's next-token
+/// distribution before each generated token (row s = the distribution that token s was drawn from).</summary>
+/// <param name="TokenIds">Generated token ids (the prompt excluded).</param>
+/// <param name="Distributions">Per model (same order as given), rows [steps][vocab] of float32 probabilities.</param>
+public sealed record GeneratedDistributions(IReadOnlyList<int> TokenIds, IReadOnlyList<float[][]> Distributions);
+
+/// <summary>
+/// The experiment of the original generate_model_distribution.py: the first model (the large one) samples a
+/// continuation of the prompt; along it, every model's full next-token distribution is recorded. Unlike the original
+/// it runs each model with its KV cache, and the sampling is seeded with the public randomness of each step, so the
+/// same seed gives the same files on any device.
+/// </summary>
+public static class DistributionGenerator
+{
+    /// <param name="models">The large model first (it picks the tokens), then the others; all share the vocabulary.</param>
+    /// <param name="vocab">Columns recorded: the shared tokenizer vocabulary (embedding rows beyond it are dropped).</param>
+    /// <param name="options">MaxNewTokens steps; Temperature 0 = greedy (distributions are then recorded at T = 1).</param>
+    public static GeneratedDistributions Run(IReadOnlyList<ICausalLanguageModel> models, IReadOnlyList<int> promptIds,
+        int vocab, DecodingOptions options, IProgress<int>? progress = null)
+    {
+        options.Validate();
+        if (models.Count == 0) throw new ArgumentException("DistributionGenerator: at least one model is needed.");
+        if (promptIds.Count == 0) throw new DisdException("the prompt is empty: give --input-text or --prompt-ids with at least one token");
+        using var noGrad = no_grad();
+        var sampler = CouplingSamplers.For(options);
+        double recordTemperature = options.Temperature == 0 ? 1.0 : options.Temperature;
+        int capacity = promptIds.Count + options.MaxNewTokens;
+
+        var caches = new List<IKvCache>();
+        var rows = new List<Tensor>();
+        var lastLogits = new List<Tensor>();
+        try
+        {
+            foreach (var model in models)
+            {
+                var cache = model.NewCache(capacity);
+                caches.Add(cache);
+                rows.Add(empty(options.MaxNewTokens, vocab, ScalarType.Float32, model.Device));
+                lastLogits.Add(Prefill(model, cache, promptIds, vocab));
+            }
+
+            var tokens = new List<int>();
+            for (int step = 0; step < options.MaxNewTokens; step++)
+            {
+                int token = Step(models, caches, rows, lastLogits, sampler, step, recordTemperature, options.Temperature, vocab);
+                tokens.Add(token);
+                progress?.Report(step + 1);
+                if (options.StopAtEos && models[0].EosTokenIds.Contains(token)) break;
+            }
+            var distributions = rows.Select(r => ToHostRows(r, tokens.Count)).ToList();
+            return new GeneratedDistributions(tokens, distributions);
+        }
+        finally
+        {
+            foreach (var t in lastLogits) t.Dispose();
+            foreach (var t in rows) t.Dispose();
+            foreach (var c in caches) c.Dispose();
+        }
+    }
+
+    private static Tensor Prefill(ICausalLanguageModel model, IKvCache cache, IReadOnlyList<int> promptIds, int vocab)
+    {
+        using var scope = NewDisposeScope();
+        var ids = tensor(promptIds.Select(id => (long)id).ToArray(), ScalarType.Int64, model.Device);
+        var logits = model.Prefill(ids, cache);
+        return LastRow(logits, vocab).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Records every model's distribution for this step, samples the large model's token (the one host
+    /// read of the step), and feeds it to every model.</summary>
+    private static int Step(IReadOnlyList<ICausalLanguageModel> models, List<IKvCache> caches, List<Tensor> rows,
+        List<Tensor> lastLogits, ICouplingSampler sampler, int step, double recordTemperature, double temperature, int vocab)
+    {
+        using var scope = NewDisposeScope();
+        for (int m = 0; m < models.Count; m++)
+        {
+            var recorded = new TokenDistributions(lastLogits[m], recordTemperature).Probs;
+            rows[m][step].copy_(recorded[0]);
+        }
+        var large = new TokenDistributions(lastLogits[0], temperature);
+        long drawn = sampler.Draw(large, step).cpu().item<long>();
+        if (drawn < 0) drawn = sampler.Settle(large, 0, step);
+        for (int m = 0; m < models.Count; m++)
+        {
+            var ids = tensor(new[] { drawn }, ScalarType.Int64, models[m].Device);
+            var next = LastRow(models[m].Decode(ids, caches[m]), vocab).MoveToOuterDisposeScope();
+            lastLogits[m].Dispose();
+            lastLogits[m] = next;
+        }
+        return (int)drawn;
+    }
+
+    private static Tensor LastRow(Tensor logits, int vocab) =>
+        logits.narrow(0, logits.shape[0] - 1, 1).narrow(1, 0, vocab).to_type(ScalarType.Float32);
+
+    private static float[][] ToHostRows(Tensor rows, int count)
+    {
+        using var host = rows.narrow(0, 0, count).cpu().contiguous();
+        float[] flat = host.data<float>().ToArray();
+        int vocab = (int)rows.shape[1];
+        return Enumerable.Range(0, count).Select(r => flat.AsSpan(r * vocab, vocab).ToArray()).ToArray();
+    }
+}

@@ -1,0 +1,21 @@
+using static TorchSharp.torch;
+
+namespace DISD.Decoding;
+
+/// <summary>A coupling sampler driven by the public randomness of each output position.</summary>
+public interface ICouplingSampler
+{
+    string Name { get; }
+
+    /// <summary>
+    /// One token per row, row r at position firstPosition+r; int64 [R] on the device, without host synchronisation.
+    /// Rows the sampler could not settle without a host round trip hold −1 (see <see cref="Settle"/>).
+    /// </summary>
+    Tensor Draw(TokenDistributions distributions, long firstPosition);
+
+    /// <summary>The exact sample of <paramref name="row"/> (at <paramref name="position"/>); may read back to the host.</summary>
+    long Settle(TokenDistributions distributions, int row, long position);
+
+    /// <summary>Exact probability, per row, that the target's and the drafter's samples agree: float64 [R].</summary>
+    Tensor Agreement(TokenDistributions target, TokenDistributions drafter);
+}

@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using DISD.Couplings;
+using DISD.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DISD.Decoding;
+
+/// <summary>
+/// Speculative decoding. <see cref="SpeculativeMethod.Disd"/>: the drafter proposes k tokens, each its coupled sample
+/// (own distribution, public randomness of the position); one target call scores them all, the target computes its own
+/// coupled sample at each drafted position with the same randomness, accepts the longest agreeing prefix and appends its
+/// own sample (at the first disagreement, or the bonus position). The output equals <see cref="TargetOnlyDecoder"/>'s
+/// for the same seed and coupling, whatever the drafter and k. <see cref="SpeculativeMethod.Standard"/>: Leviathan et
+/// al. (2023) accept/resample with public uniforms; correct in distribution, output depends on the drafter.
+/// </summary>
+public sealed class SpeculativeDecoder
+{
+    private readonly ICausalLanguageModel _target;
+    private readonly ICausalLanguageModel _drafter;
+    private readonly DecodingOptions _options;
+    private readonly SpeculativeOptions _speculative;
+    private readonly ICouplingSampler _sampler;
+    private readonly bool _standard;
+
+    public SpeculativeDecoder(ICausalLanguageModel target, ICausalLanguageModel drafter, DecodingOptions options,
+        SpeculativeOptions speculative)
+    {
+        options.Validate();
+        if (target.VocabSize != drafter.VocabSize)
+            throw new ArgumentException(
+                $"Speculative decoding: drafter '{drafter.Name}' has {drafter.VocabSize} logits but target '{target.Name}' has {target.VocabSize}; they must share the vocabulary.");
+        if (target.Device.type != drafter.Device.type || target.Device.index != drafter.Device.index)
+            throw new ArgumentException(
+                $"Speculative decoding: drafter on {drafter.Device} but target on {target.Device}; put both on one device.");
+        _target = target;
+        _drafter = drafter;
+        _options = options;
+        _speculative = speculative;
+        _sampler = CouplingSamplers.For(options);
+        _standard = speculative.Method == SpeculativeMethod.Standard && options.Temperature > 0;
+    }
+
+    public DecodingResult Generate(IReadOnlyList<int> prompt)
+    {
+        PromptTensors.Require(prompt);
+        var clock = Stopwatch.StartNew();
+        using var noGrad = no_grad();
+        var capacity = prompt.Count + _options.MaxNewTokens + DraftLength.MaxAuto + 2;
+        using var target = new ModelCursor(_target, prompt, capacity);
+        using var drafter = new ModelCursor(_drafter, prompt, capacity);
+        var tokens = new List<int>();
+        var stats = new StepStatistics();
+        var k = _speculative.DraftLength.Initial;
+        var endedWithEos = false;
+        while (tokens.Count < _options.MaxNewTokens && !endedWithEos)
+        {
+            var position = tokens.Count;
+            var drafts = Math.Min(k, _options.MaxNewTokens - position - 1);
+            var (emitted, accepted) = Step(target, drafter, position, drafts, stats);
+            foreach (var token in emitted)
+            {
+                tokens.Add(checked((int)token));
+                if (_options.StopAtEos && _target.EosTokenIds.Contains((int)token))
+                {
+                    endedWithEos = true;
+                    break;
+                }
+            }
+            k = _speculative.DraftLength.Next(k, accepted, drafts);
+        }
+        clock.Stop();
+        return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, target.Calls,
+            drafter.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos);
+    }
+
+    /// <summary>One draft-and-verify step at output position <paramref name="position"/> with k drafts (k may be 0).</summary>
+    private (List<long> Emitted, int Accepted) Step(ModelCursor target, ModelCursor drafter, int position, int k,
+        StepStatistics stats)
+    {
+        using var scope = NewDisposeScope();
+        var drafterCached = drafter.Cache.Length + drafter.Pending.Count;
+        var targetCached = target.Cache.Length + target.Pending.Count;
+        var (drafts, drafterDistributions) = Draft(drafter, position, k);
+        var targetLogits = target.Advance(drafts);
+        var targetDistributions = new TokenDistributions(targetLogits, _options.Temperature);
+        var verification = Verify(targetDistributions, drafts, drafterDistributions, position, k);
+
+        var accepted = 0;
+        long final;
+        while (true)
+        {
+            var targetToken = SettledTargetToken(verification, targetDistributions, accepted, position);
+            if (accepted == k)
+            {
+                final = targetToken;
+                break;
+            }
+            var agrees = verification.Accepted?[accepted] ?? targetToken == verification.Drafts[accepted];
+            if (!agrees)
+            {
+                final = targetToken;
+                break;
+            }
+            accepted++;
+        }
+
+        var emitted = verification.Drafts.Take(accepted).Append(final).ToList();
+        stats.Record(k, accepted, verification.Agreement);
+        target.Rollback(targetCached + accepted, [final]);
+        if (k > 0)
+        {
+            var draftsInCache = Math.Min(accepted, k - 1);
+            drafter.Rollback(drafterCached + draftsInCache,
+                verification.Drafts.Skip(draftsInCache).Take(accepted - draftsInCache).Append(final));
+        }
+        else
+        {
+            drafter.Rollback(drafter.Cache.Length, drafter.Pending.Append(final).ToList());
+        }
+        return (emitted, accepted);
+    }
+
+    private long SettledTargetToken(StepVerification verification, TokenDistributions targetDistributions, int row,
+        int position)
+    {
+        var token = verification.TargetTokens[row];
+        if (token < 0)
+        {
+            token = _sampler.Settle(targetDistributions, row, position + row);
+            verification.TargetTokens[row] = token;
+        }
+        return token;
+    }
+
+    /// <summary>Drafts k tokens autoregressively on the device: int64 [k] and the drafter's distributions [k, V].</summary>
+    private (Tensor? Drafts, TokenDistributions? Distributions) Draft(ModelCursor drafter, int position, int k)
+    {
+        if (k == 0)
+            return (null, null);
+        var drafts = new List<Tensor>(k);
+        var rows = new List<Tensor>(k);
+        Tensor? previous = null;
+        for (var j = 0; j < k; j++)
+        {
+            var logits = drafter.Advance(previous);
+            var row = logits.narrow(0, logits.shape[0] - 1, 1);
+            var distributions = new TokenDistributions(row, _options.Temperature);
+            var draft = DrawDraft(distributions, position + j);
+            drafts.Add(draft);
+            rows.Add(row);
+            previous = draft;
+        }
+        return (cat(drafts, 0), new TokenDistributions(cat(rows, 0), _options.Temperature));
+    }
+
+    private Tensor DrawDraft(TokenDistributions distributions, long position)
+    {
+        if (_standard)
+            return GumbelSampler.Sample(distributions.LogProbs, _options.Seed, position, RandomStream.StandardDraft);
+        var draft = _sampler.Draw(distributions, position);
+        // Unsettled rows (a rare miss of the first dart batch) get the drafter's argmax: any valid token keeps the
+        // output exact, because emitted tokens are always the target's own samples.
+        return where(draft.lt(0), distributions.Logits.argmax(1), draft);
+    }
+
+    private StepVerification Verify(TokenDistributions target, Tensor? drafts, TokenDistributions? drafter,
+        int position, int k)
+    {
+        var parts = new List<Tensor>();
+        Tensor? acceptFlags = null;
+        Tensor targetTokens;
+        if (_standard)
+            (targetTokens, acceptFlags) = StandardVerification(target, drafts, drafter, position, k);
+        else
+            targetTokens = _sampler.Draw(target, position);
+        parts.Add(targetTokens.to_type(ScalarType.Float64));
+        if (drafts is not null)
+            parts.Add(drafts.to_type(ScalarType.Float64));
+        if (acceptFlags is not null)
+            parts.Add(acceptFlags.to_type(ScalarType.Float64));
+        var withAgreement = _options.ComputePredictedAcceptance && drafter is not null;
+        if (withAgreement)
+            parts.Add(PredictedAgreement(target.Slice(0, k), drafter!));
+        var host = cat(parts, 0).cpu().data<double>().ToArray();
+        var offset = 0;
+        long[] Longs(int count)
+        {
+            var values = host.Skip(offset).Take(count).Select(v => (long)v).ToArray();
+            offset += count;
+            return values;
+        }
+        var targetHost = Longs(k + 1);
+        var draftHost = Longs(k);
+        var acceptHost = acceptFlags is null ? null : Longs(k).Select(v => v != 0).ToArray();
+        var agreementHost = withAgreement ? host.Skip(offset).Take(k).ToArray() : null;
+        return new StepVerification(targetHost, draftHost, acceptHost, agreementHost);
+    }
+
+    private Tensor PredictedAgreement(TokenDistributions target, TokenDistributions drafter)
+    {
+        if (!_standard)
+            return _sampler.Agreement(target, drafter);
+        return minimum(target.Probs, drafter.Probs).to_type(ScalarType.Float64).sum(1);
+    }
+
+    /// <summary>
+    /// Leviathan et al.: accept draft x with probability min(1, p(x)/q(x)) (public uniform r: accept iff r·q(x) ≤ p(x)),
+    /// otherwise sample from normalize(max(0, p − q)); after k acceptances a bonus sample from p.
+    /// </summary>
+    private (Tensor TargetTokens, Tensor? Accept) StandardVerification(TokenDistributions target, Tensor? drafts,
+        TokenDistributions? drafter, int position, int k)
+    {
+        var bonusLogProbs = target.LogProbs.narrow(0, k, 1);
+        var bonus = GumbelSampler.Sample(bonusLogProbs, _options.Seed, position + k, RandomStream.StandardResidual);
+        if (k == 0 || drafts is null || drafter is null)
+            return (bonus, null);
+        var p = target.Probs.narrow(0, 0, k).to_type(ScalarType.Float64);
+        var q = drafter.Probs.to_type(ScalarType.Float64);
+        var index = drafts.unsqueeze(1);
+        var pDraft = p.gather(1, index).squeeze(1);
+        var qDraft = q.gather(1, index).squeeze(1);
+        var r = PublicRandomness.UniformsForPositions(_options.Seed, position, k, 1, p.device,
+            ScalarType.Float64, RandomStream.StandardAccept).squeeze(1);
+        var accept = r.mul(qDraft).le(pDraft);
+        var residual = p.sub(q).clamp_min(0.0);
+        var residualMass = residual.sum(1, keepdim: true);
+        var residualOrTarget = where(residualMass.gt(0), residual, p);
+        var resampled = GumbelSampler.SampleFromProbabilities(residualOrTarget, _options.Seed, position,
+            RandomStream.StandardResidual);
+        return (cat([resampled, bonus], 0), accept);
+    }
+}

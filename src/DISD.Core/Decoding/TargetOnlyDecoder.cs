@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using DISD.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DISD.Decoding;
+
+/// <summary>
+/// Autoregressive decoding of the target alone with a coupling sampler: the token at output position t
+/// (0-based from the first new token) is the sampler's draw from p_t with the public randomness of t.
+/// </summary>
+public sealed class TargetOnlyDecoder
+{
+    private readonly ICausalLanguageModel _target;
+    private readonly DecodingOptions _options;
+    private readonly ICouplingSampler _sampler;
+
+    public TargetOnlyDecoder(ICausalLanguageModel target, DecodingOptions options)
+    {
+        options.Validate();
+        _target = target;
+        _options = options;
+        _sampler = CouplingSamplers.For(options);
+    }
+
+    public DecodingResult Generate(IReadOnlyList<int> prompt)
+    {
+        PromptTensors.Require(prompt);
+        var clock = Stopwatch.StartNew();
+        using var noGrad = no_grad();
+        using var cache = _target.NewCache(prompt.Count + _options.MaxNewTokens + 1);
+        var tokens = new List<int>();
+        var endedWithEos = false;
+        Tensor nextLogits;
+        using (var prefillScope = NewDisposeScope())
+        {
+            using var ids = PromptTensors.ToDevice(prompt, _target.Device);
+            var logits = _target.Prefill(ids, cache);
+            nextLogits = logits.narrow(0, logits.shape[0] - 1, 1).MoveToOuterDisposeScope();
+        }
+        var targetCalls = 1;
+        try
+        {
+            for (var position = 0; position < _options.MaxNewTokens; position++)
+            {
+                using var scope = NewDisposeScope();
+                var distributions = new TokenDistributions(nextLogits, _options.Temperature);
+                var drawn = _sampler.Draw(distributions, position);
+                var token = drawn.cpu().item<long>();
+                if (token < 0)
+                    token = _sampler.Settle(distributions, 0, position);
+                tokens.Add(checked((int)token));
+                if (_options.StopAtEos && _target.EosTokenIds.Contains((int)token))
+                {
+                    endedWithEos = true;
+                    break;
+                }
+                if (position + 1 == _options.MaxNewTokens)
+                    break;
+                var logits = _target.Decode(tensor(new[] { token }, ScalarType.Int64, _target.Device), cache);
+                targetCalls++;
+                nextLogits.Dispose();
+                nextLogits = logits.MoveToOuterDisposeScope();
+            }
+        }
+        finally
+        {
+            nextLogits.Dispose();
+        }
+        clock.Stop();
+        return new DecodingResult(tokens, 0, 0, 0, targetCalls, 0, null, clock.Elapsed.TotalSeconds, endedWithEos);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using CsvHelper;
+using DISD.Couplings;
+
+namespace DISD.IO;
+
+/// <summary>The per-position results of the coupling experiment as CSV: the original script's columns, then the Monte-Carlo details.</summary>
+public static class CouplingResultsCsv
+{
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        "Token", "DTV", "Gumbel", "WMH", "GumbelExact", "WMHExact", "Tight Lower Bound", "Upper Bound", "Lower Bound",
+        "GumbelStdErr", "WMHStdErr", "Retries",
+    ];
+
+    /// <summary>Writes <paramref name="results"/> to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, IReadOnlyList<PositionCoupling> results) =>
+        AtomicFile.Write(path, stream => Write(stream, results));
+
+    /// <summary>Writes <paramref name="results"/> to <paramref name="stream"/>, which stays open.</summary>
+    public static void Write(Stream stream, IReadOnlyList<PositionCoupling> results)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(results);
+        using var writer = CsvWriter.Create(stream, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, NewLine = "\n" }, leaveOpen: true);
+        writer.WriteHeader(Columns.ToArray());
+        foreach (var row in results)
+        {
+            writer.WriteField(row.Token, default);
+            writer.WriteField(row.Dtv, default);
+            writer.WriteField(row.Gumbel.Rate, default);
+            writer.WriteField(row.Wmh.Rate, default);
+            writer.WriteField(row.GumbelExact, default);
+            writer.WriteField(row.WmhExact, default);
+            writer.WriteField(row.TightLowerBound, default);
+            writer.WriteField(row.UpperBound, default);
+            writer.WriteField(row.LowerBound, default);
+            writer.WriteField(row.Gumbel.StandardError, default);
+            writer.WriteField(row.Wmh.StandardError, default);
+            writer.WriteField(row.Gumbel.Retries, default);
+            writer.EndRecord();
+        }
+    }
+}

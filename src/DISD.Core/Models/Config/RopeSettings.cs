@@ -1,0 +1,56 @@
+namespace DISD.Models.Config;
+
+/// <summary>Rotary position embedding parameters: a base frequency and an optional frequency scaling rule.</summary>
+/// <param name="Type">"default", "linear" or "llama3" (transformers' rope_type names).</param>
+public sealed record RopeSettings(
+    double Theta,
+    string Type = "default",
+    double Factor = 1.0,
+    double LowFreqFactor = 1.0,
+    double HighFreqFactor = 4.0,
+    int OriginalMaxPositions = 8192)
+{
+    private static readonly string[] SupportedTypes = ["default", "linear", "llama3"];
+
+    /// <summary>
+    /// Reads one rope description: a transformers-5 <c>rope_parameters</c> object (which carries rope_theta) or a
+    /// transformers-4 <c>rope_scaling</c> object (the theta then comes from <paramref name="legacyTheta"/>).
+    /// A null <paramref name="parameters"/> means plain RoPE with <paramref name="legacyTheta"/>.
+    /// </summary>
+    public static RopeSettings Read(ConfigJson? parameters, double legacyTheta)
+    {
+        if (parameters is null)
+        {
+            return new RopeSettings(legacyTheta);
+        }
+        string type = parameters.StringOr("rope_type") ?? parameters.StringOr("type") ?? "default";
+        if (!SupportedTypes.Contains(type))
+        {
+            throw new InvalidDataException(
+                $"{parameters.Source}: rope type '{type}' is not supported (supported: {string.Join(", ", SupportedTypes)})");
+        }
+        var settings = new RopeSettings(parameters.DoubleOr("rope_theta") ?? legacyTheta, type);
+        return type switch
+        {
+            "linear" => settings with { Factor = parameters.Double("factor") },
+            "llama3" => settings with
+            {
+                Factor = parameters.Double("factor"),
+                LowFreqFactor = parameters.Double("low_freq_factor"),
+                HighFreqFactor = parameters.Double("high_freq_factor"),
+                OriginalMaxPositions = parameters.Int("original_max_position_embeddings"),
+            },
+            _ => settings,
+        };
+    }
+
+    /// <summary>
+    /// The single rope of a model from either config form: <c>rope_parameters</c> (v5) or <c>rope_theta</c> +
+    /// <c>rope_scaling</c> (v4).
+    /// </summary>
+    public static RopeSettings ReadModelRope(ConfigJson config, double defaultTheta)
+    {
+        double theta = config.DoubleOr("rope_theta") ?? defaultTheta;
+        return Read(config.Object("rope_parameters") ?? config.Object("rope_scaling"), theta);
+    }
+}

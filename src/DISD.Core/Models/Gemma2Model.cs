@@ -1,0 +1,101 @@
+using DISD.Models.Config;
+using DISD.Models.Layers;
+using DISD.Models.Loading;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace DISD.Models;
+
+/// <summary>
+/// Gemma-2 (transformers' modeling_gemma2): scaled embeddings, four (1+w) RMSNorms per layer, alternating sliding /
+/// full attention with soft-capped scores scaled by query_pre_attn_scalar^−½, gelu-tanh gated MLP, soft-capped logits.
+/// </summary>
+public sealed class Gemma2Model : CausalLanguageModel
+{
+    private sealed record Layer(
+        Tensor InputNorm, Tensor Qkv, Tensor Output, Tensor PostAttentionNorm,
+        Tensor PreFeedforwardNorm, Tensor GateUp, Tensor Down, Tensor PostFeedforwardNorm, bool Sliding);
+
+    private readonly Gemma2Config _config;
+    private readonly Tensor _embedding;
+    private readonly Tensor _embeddingScale;
+    private readonly Layer[] _layers;
+    private readonly Tensor _finalNorm;
+    private readonly Tensor _lmHead;
+    private readonly RotaryEmbedding _rope;
+
+    public Gemma2Model(string name, Gemma2Config config, ModelWeights weights)
+        : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
+    {
+        _config = config;
+        long hidden = config.HiddenSize, inner = config.IntermediateSize, headDim = config.HeadDim;
+        long qRows = config.NumHeads * headDim, kvRows = config.NumKvHeads * headDim;
+        _embedding = Own(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        // transformers rounds √hidden to the activation dtype before multiplying.
+        _embeddingScale = Own(torch.tensor(Math.Sqrt(hidden), DType, Device));
+        _layers = new Layer[config.NumLayers];
+        for (int i = 0; i < config.NumLayers; i++)
+        {
+            string p = $"layers.{i}.";
+            Tensor Norm(string n) => Own(RmsNorm.LoadGemmaScale(weights, p + n + ".weight", hidden));
+            _layers[i] = new Layer(
+                InputNorm: Norm("input_layernorm"),
+                Qkv: Own(weights.LoadConcatenated([
+                    (p + "self_attn.q_proj.weight", [qRows, hidden]),
+                    (p + "self_attn.k_proj.weight", [kvRows, hidden]),
+                    (p + "self_attn.v_proj.weight", [kvRows, hidden])])),
+                Output: Own(weights.Load(p + "self_attn.o_proj.weight", hidden, qRows)),
+                PostAttentionNorm: Norm("post_attention_layernorm"),
+                PreFeedforwardNorm: Norm("pre_feedforward_layernorm"),
+                GateUp: Own(weights.LoadConcatenated([
+                    (p + "mlp.gate_proj.weight", [inner, hidden]),
+                    (p + "mlp.up_proj.weight", [inner, hidden])])),
+                Down: Own(weights.Load(p + "mlp.down_proj.weight", hidden, inner)),
+                PostFeedforwardNorm: Norm("post_feedforward_layernorm"),
+                Sliding: config.SlidingLayers[i]);
+        }
+        _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
+        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? _embedding : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _rope = new RotaryEmbedding(config.Rope, config.HeadDim, config.CheckpointDType, Device);
+    }
+
+    protected override Tensor Forward(Tensor ids, KvCache cache)
+    {
+        long start = cache.Length, count = ids.shape[0];
+        var (cos, sin) = _rope.Table(start, count, DType);
+        var full = AttentionWindow.Create(start, count, null, DType, Device);
+        var sliding = AttentionWindow.Create(start, count, _config.SlidingWindow, DType, Device);
+        var hidden = _embedding.index_select(0, ids).mul_(_embeddingScale);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            using var layerScope = torch.NewDisposeScope();
+            var layer = _layers[i];
+            hidden = DecoderLayer(layer, i, hidden, cos, sin, layer.Sliding ? sliding : full, cache).MoveToOuterDisposeScope();
+        }
+        var logits = F.linear(RmsNorm.Gemma(hidden, _finalNorm, _config.RmsNormEps), _lmHead);
+        return _config.FinalLogitSoftcapping is double cap ? Attention.SoftCap(logits, cap) : logits;
+    }
+
+    private Tensor DecoderLayer(Layer layer, int index, Tensor hidden, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
+    {
+        double eps = _config.RmsNormEps;
+        var attended = SelfAttention(layer, index, RmsNorm.Gemma(hidden, layer.InputNorm, eps), cos, sin, window, cache);
+        hidden = hidden.add(RmsNorm.Gemma(attended, layer.PostAttentionNorm, eps));
+        var fed = FeedForward.Gated(RmsNorm.Gemma(hidden, layer.PreFeedforwardNorm, eps), layer.GateUp, layer.Down, _config.Activation);
+        return hidden.add_(RmsNorm.Gemma(fed, layer.PostFeedforwardNorm, eps));
+    }
+
+    private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
+    {
+        var (q, k, v) = Attention.SplitHeads(F.linear(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        q = RotaryEmbedding.Apply(q, cos, sin);
+        k = RotaryEmbedding.Apply(k, cos, sin);
+        var (keys, values) = cache.Write(index, k, v, window.FirstKey);
+        double scale = Math.Pow(_config.QueryPreAttnScalar, -0.5);
+        var attended = Attention.Attend(q, keys, values, window.Mask, scale, _config.AttnLogitSoftcapping);
+        return F.linear(attended, layer.Output);
+    }
+
+    protected override void DisposeExtras() => _rope.Dispose();
+}

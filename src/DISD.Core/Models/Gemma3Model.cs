@@ -1,0 +1,112 @@
+using DISD.Models.Config;
+using DISD.Models.Layers;
+using DISD.Models.Loading;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace DISD.Models;
+
+/// <summary>
+/// Gemma-3 text decoder (transformers' modeling_gemma3): Gemma-2's layer with (1+w) RMSNorms on queries and keys
+/// per head, sliding layers with a local RoPE base and full-attention layers with a global one, and no soft-capping
+/// unless the config asks for it. Multimodal checkpoints' language_model weights load too.
+/// </summary>
+public sealed class Gemma3Model : CausalLanguageModel
+{
+    private sealed record Layer(
+        Tensor InputNorm, Tensor Qkv, Tensor QueryNorm, Tensor KeyNorm, Tensor Output, Tensor PostAttentionNorm,
+        Tensor PreFeedforwardNorm, Tensor GateUp, Tensor Down, Tensor PostFeedforwardNorm, bool Sliding);
+
+    private readonly Gemma3Config _config;
+    private readonly Tensor _embedding;
+    private readonly Tensor _embeddingScale;
+    private readonly Layer[] _layers;
+    private readonly Tensor _finalNorm;
+    private readonly Tensor _lmHead;
+    private readonly RotaryEmbedding _globalRope;
+    private readonly RotaryEmbedding _localRope;
+
+    public Gemma3Model(string name, Gemma3Config config, ModelWeights weights)
+        : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
+    {
+        _config = config;
+        long hidden = config.HiddenSize, inner = config.IntermediateSize, headDim = config.HeadDim;
+        long qRows = config.NumHeads * headDim, kvRows = config.NumKvHeads * headDim;
+        _embedding = Own(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        _embeddingScale = Own(torch.tensor(Math.Sqrt(hidden), DType, Device));
+        _layers = new Layer[config.NumLayers];
+        for (int i = 0; i < config.NumLayers; i++)
+        {
+            string p = $"layers.{i}.";
+            Tensor Norm(string n, long size) => Own(RmsNorm.LoadGemmaScale(weights, p + n + ".weight", size));
+            _layers[i] = new Layer(
+                InputNorm: Norm("input_layernorm", hidden),
+                Qkv: Own(weights.LoadConcatenated([
+                    (p + "self_attn.q_proj.weight", [qRows, hidden]),
+                    (p + "self_attn.k_proj.weight", [kvRows, hidden]),
+                    (p + "self_attn.v_proj.weight", [kvRows, hidden])])),
+                QueryNorm: Norm("self_attn.q_norm", headDim),
+                KeyNorm: Norm("self_attn.k_norm", headDim),
+                Output: Own(weights.Load(p + "self_attn.o_proj.weight", hidden, qRows)),
+                PostAttentionNorm: Norm("post_attention_layernorm", hidden),
+                PreFeedforwardNorm: Norm("pre_feedforward_layernorm", hidden),
+                GateUp: Own(weights.LoadConcatenated([
+                    (p + "mlp.gate_proj.weight", [inner, hidden]),
+                    (p + "mlp.up_proj.weight", [inner, hidden])])),
+                Down: Own(weights.Load(p + "mlp.down_proj.weight", hidden, inner)),
+                PostFeedforwardNorm: Norm("post_feedforward_layernorm", hidden),
+                Sliding: config.SlidingLayers[i]);
+        }
+        _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
+        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? _embedding : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _globalRope = new RotaryEmbedding(config.GlobalRope, config.HeadDim, config.CheckpointDType, Device);
+        _localRope = new RotaryEmbedding(config.LocalRope, config.HeadDim, config.CheckpointDType, Device);
+    }
+
+    private sealed record Positions(Tensor Cos, Tensor Sin, AttentionWindow Window);
+
+    protected override Tensor Forward(Tensor ids, KvCache cache)
+    {
+        long start = cache.Length, count = ids.shape[0];
+        var (globalCos, globalSin) = _globalRope.Table(start, count, DType);
+        var (localCos, localSin) = _localRope.Table(start, count, DType);
+        var global = new Positions(globalCos, globalSin, AttentionWindow.Create(start, count, null, DType, Device));
+        var local = new Positions(localCos, localSin, AttentionWindow.Create(start, count, _config.SlidingWindow, DType, Device));
+        var hidden = _embedding.index_select(0, ids).mul_(_embeddingScale);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            using var layerScope = torch.NewDisposeScope();
+            var layer = _layers[i];
+            hidden = DecoderLayer(layer, i, hidden, layer.Sliding ? local : global, cache).MoveToOuterDisposeScope();
+        }
+        var logits = F.linear(RmsNorm.Gemma(hidden, _finalNorm, _config.RmsNormEps), _lmHead);
+        return _config.FinalLogitSoftcapping is double cap ? Attention.SoftCap(logits, cap) : logits;
+    }
+
+    private Tensor DecoderLayer(Layer layer, int index, Tensor hidden, Positions positions, KvCache cache)
+    {
+        double eps = _config.RmsNormEps;
+        var attended = SelfAttention(layer, index, RmsNorm.Gemma(hidden, layer.InputNorm, eps), positions, cache);
+        hidden = hidden.add(RmsNorm.Gemma(attended, layer.PostAttentionNorm, eps));
+        var fed = FeedForward.Gated(RmsNorm.Gemma(hidden, layer.PreFeedforwardNorm, eps), layer.GateUp, layer.Down, _config.Activation);
+        return hidden.add_(RmsNorm.Gemma(fed, layer.PostFeedforwardNorm, eps));
+    }
+
+    private Tensor SelfAttention(Layer layer, int index, Tensor x, Positions positions, KvCache cache)
+    {
+        var (q, k, v) = Attention.SplitHeads(F.linear(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        q = RotaryEmbedding.Apply(RmsNorm.Gemma(q, layer.QueryNorm, _config.RmsNormEps), positions.Cos, positions.Sin);
+        k = RotaryEmbedding.Apply(RmsNorm.Gemma(k, layer.KeyNorm, _config.RmsNormEps), positions.Cos, positions.Sin);
+        var (keys, values) = cache.Write(index, k, v, positions.Window.FirstKey);
+        double scale = Math.Pow(_config.QueryPreAttnScalar, -0.5);
+        var attended = Attention.Attend(q, keys, values, positions.Window.Mask, scale, _config.AttnLogitSoftcapping);
+        return F.linear(attended, layer.Output);
+    }
+
+    protected override void DisposeExtras()
+    {
+        _globalRope.Dispose();
+        _localRope.Dispose();
+    }
+}

@@ -1,0 +1,73 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DISD.Models.Layers;
+
+/// <summary>
+/// Which cached keys a block of queries at positions start … start+T−1 attends to, and the additive mask over them:
+/// causal, and for sliding layers limited to the last <c>window</c> positions (query i sees keys i−window+1 … i).
+/// Keys before <see cref="FirstKey"/> are outside every query's window and are not read at all.
+/// </summary>
+public sealed record AttentionWindow(long FirstKey, Tensor? Mask)
+{
+    public static AttentionWindow Create(long start, long count, int? window, ScalarType dtype, Device device)
+    {
+        long firstKey = window is int w ? Math.Max(0, start - w + 1) : 0;
+        if (count == 1)
+        {
+            return new AttentionWindow(firstKey, null);
+        }
+        var queryPositions = torch.arange(start, start + count, ScalarType.Int64, device).unsqueeze(1);
+        var keyPositions = torch.arange(firstKey, start + count, ScalarType.Int64, device).unsqueeze(0);
+        var allowed = keyPositions.le(queryPositions);
+        if (window is int size)
+        {
+            allowed = allowed.logical_and(keyPositions.gt(queryPositions.sub(size)));
+        }
+        var mask = torch.zeros([count, start + count - firstKey], dtype, device).masked_fill_(allowed.logical_not(), double.NegativeInfinity);
+        return new AttentionWindow(firstKey, mask);
+    }
+}
+
+/// <summary>Eager grouped-query attention as transformers computes it, without repeating the key/value heads.</summary>
+public static class Attention
+{
+    /// <summary>
+    /// Splits a fused QKV projection [T, (H + 2·KV)·D] into q [H, T, D], k [KV, T, D] and v [KV, T, D].
+    /// </summary>
+    public static (Tensor Q, Tensor K, Tensor V) SplitHeads(Tensor qkv, int heads, int kvHeads, int headDim)
+    {
+        long tokens = qkv.shape[0];
+        var q = qkv.narrow(1, 0, heads * headDim).view(tokens, heads, headDim).transpose(0, 1);
+        var k = qkv.narrow(1, heads * headDim, kvHeads * headDim).view(tokens, kvHeads, headDim).transpose(0, 1);
+        var v = qkv.narrow(1, (heads + kvHeads) * headDim, kvHeads * headDim).view(tokens, kvHeads, headDim).transpose(0, 1);
+        return (q, k, v);
+    }
+
+    /// <summary>
+    /// softmax(cap·tanh(q·kᵀ·scale / cap) + mask) · v with the softmax in float32; q [H, T, D], keys/values [KV, S, D].
+    /// Query head h uses key/value head h / (H / KV), as transformers' repeat_kv does. Returns [T, H·D].
+    /// </summary>
+    public static Tensor Attend(Tensor q, Tensor keys, Tensor values, Tensor? mask, double scale, double? softcap)
+    {
+        long heads = q.shape[0], tokens = q.shape[1], headDim = q.shape[2];
+        long kvHeads = keys.shape[0], keyCount = keys.shape[1];
+        long group = heads / kvHeads;
+        var scores = q.reshape(kvHeads, group * tokens, headDim).matmul(keys.transpose(1, 2)).mul_(scale);
+        if (softcap is double cap)
+        {
+            scores = scores.div_(cap).tanh_().mul_(cap);
+        }
+        scores = scores.view(kvHeads, group, tokens, keyCount);
+        if (mask is not null)
+        {
+            scores = scores.add_(mask);
+        }
+        var probabilities = scores.softmax(-1, ScalarType.Float32).to(q.dtype);
+        var output = probabilities.view(kvHeads, group * tokens, keyCount).matmul(values);
+        return output.view(heads, tokens, headDim).transpose(0, 1).reshape(tokens, heads * headDim);
+    }
+
+    /// <summary><c>cap · tanh(x / cap)</c>.</summary>
+    public static Tensor SoftCap(Tensor x, double cap) => x.div(cap).tanh_().mul_(cap);
+}

@@ -1,0 +1,70 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DISD.Models.Layers;
+
+/// <summary>
+/// Preallocated keys and values, one [kvHeads, capacity, headDim] buffer pair per layer, written in place.
+/// Positions at or after <see cref="Length"/> hold stale data that the next step overwrites.
+/// </summary>
+public sealed class KvCache : IKvCache
+{
+    private readonly Tensor[] _keys;
+    private readonly Tensor[] _values;
+
+    internal KvCache(object owner, int layers, int kvHeads, int headDim, int capacity, ScalarType dtype, Device device)
+    {
+        if (capacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A KV cache needs room for at least one position");
+        }
+        Owner = owner;
+        Capacity = capacity;
+        _keys = new Tensor[layers];
+        _values = new Tensor[layers];
+        for (int i = 0; i < layers; i++)
+        {
+            _keys[i] = torch.zeros([kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
+            _values[i] = torch.zeros([kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
+        }
+    }
+
+    public int Length { get; private set; }
+
+    public int Capacity { get; }
+
+    internal object Owner { get; }
+
+    public void Truncate(int length)
+    {
+        if (length < 0 || length > Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"Truncate needs 0 ≤ length ≤ {Length} (the cached length)");
+        }
+        Length = length;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="keys"/> and <paramref name="values"/> ([kvHeads, T, headDim]) at positions Length … Length+T−1
+    /// of layer <paramref name="layer"/> and returns views of the cached positions <paramref name="firstKey"/> … Length+T−1.
+    /// </summary>
+    internal (Tensor Keys, Tensor Values) Write(int layer, Tensor keys, Tensor values, long firstKey)
+    {
+        long count = keys.shape[1];
+        _keys[layer].narrow(1, Length, count).copy_(keys);
+        _values[layer].narrow(1, Length, count).copy_(values);
+        long visible = Length + count - firstKey;
+        return (_keys[layer].narrow(1, firstKey, visible), _values[layer].narrow(1, firstKey, visible));
+    }
+
+    /// <summary>Commits the positions written by a finished forward pass.</summary>
+    internal void Advance(int count) => Length += count;
+
+    public void Dispose()
+    {
+        foreach (var tensor in _keys.Concat(_values))
+        {
+            tensor.Dispose();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using DISD.Models.Config;
+using DISD.Models.Layers;
+using DISD.Models.Loading;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace DISD.Models;
+
+/// <summary>
+/// Llama (transformers' modeling_llama): pre-norm decoder with two RMSNorms per layer, GQA with RoPE (default, linear
+/// or llama3 frequency scaling), SiLU gated MLP; optional attention and MLP biases; tied or separate lm_head.
+/// </summary>
+public sealed class LlamaModel : CausalLanguageModel
+{
+    private sealed record Layer(
+        Tensor InputNorm, Tensor Qkv, Tensor? QkvBias, Tensor Output, Tensor? OutputBias,
+        Tensor PostAttentionNorm, Tensor GateUp, Tensor? GateUpBias, Tensor Down, Tensor? DownBias);
+
+    private readonly LlamaConfig _config;
+    private readonly Tensor _embedding;
+    private readonly Layer[] _layers;
+    private readonly Tensor _finalNorm;
+    private readonly Tensor _lmHead;
+    private readonly RotaryEmbedding _rope;
+
+    public LlamaModel(string name, LlamaConfig config, ModelWeights weights)
+        : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
+    {
+        _config = config;
+        long hidden = config.HiddenSize, inner = config.IntermediateSize;
+        long qRows = config.NumHeads * config.HeadDim, kvRows = config.NumKvHeads * config.HeadDim;
+        _embedding = Own(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        _layers = new Layer[config.NumLayers];
+        for (int i = 0; i < config.NumLayers; i++)
+        {
+            string p = $"layers.{i}.";
+            Tensor? Fused(bool present, string suffix, params (string Name, long Rows)[] parts) =>
+                present ? Own(weights.LoadConcatenated(parts.Select(x => (p + x.Name + suffix, suffix == ".weight" ? new[] { x.Rows, hidden } : [x.Rows])).ToList())) : null;
+            Tensor? Bias(bool present, string n, long rows) => present ? Own(weights.Load(p + n + ".bias", rows)) : null;
+            _layers[i] = new Layer(
+                InputNorm: Own(weights.Load(p + "input_layernorm.weight", hidden)),
+                Qkv: Fused(true, ".weight", ("self_attn.q_proj", qRows), ("self_attn.k_proj", kvRows), ("self_attn.v_proj", kvRows))!,
+                QkvBias: Fused(config.AttentionBias, ".bias", ("self_attn.q_proj", qRows), ("self_attn.k_proj", kvRows), ("self_attn.v_proj", kvRows)),
+                Output: Own(weights.Load(p + "self_attn.o_proj.weight", hidden, qRows)),
+                OutputBias: Bias(config.AttentionBias, "self_attn.o_proj", hidden),
+                PostAttentionNorm: Own(weights.Load(p + "post_attention_layernorm.weight", hidden)),
+                GateUp: Fused(true, ".weight", ("mlp.gate_proj", inner), ("mlp.up_proj", inner))!,
+                GateUpBias: Fused(config.MlpBias, ".bias", ("mlp.gate_proj", inner), ("mlp.up_proj", inner)),
+                Down: Own(weights.Load(p + "mlp.down_proj.weight", hidden, inner)),
+                DownBias: Bias(config.MlpBias, "mlp.down_proj", hidden));
+        }
+        _finalNorm = Own(weights.Load("norm.weight", hidden));
+        _lmHead = config.TieWordEmbeddings ? _embedding : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _rope = new RotaryEmbedding(config.Rope, config.HeadDim, config.CheckpointDType, Device);
+    }
+
+    protected override Tensor Forward(Tensor ids, KvCache cache)
+    {
+        long start = cache.Length, count = ids.shape[0];
+        var (cos, sin) = _rope.Table(start, count, DType);
+        var window = AttentionWindow.Create(start, count, null, DType, Device);
+        var hidden = _embedding.index_select(0, ids);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            using var layerScope = torch.NewDisposeScope();
+            hidden = DecoderLayer(_layers[i], i, hidden, cos, sin, window, cache).MoveToOuterDisposeScope();
+        }
+        return F.linear(RmsNorm.Llama(hidden, _finalNorm, _config.RmsNormEps), _lmHead);
+    }
+
+    private Tensor DecoderLayer(Layer layer, int index, Tensor hidden, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
+    {
+        double eps = _config.RmsNormEps;
+        hidden = hidden.add(SelfAttention(layer, index, RmsNorm.Llama(hidden, layer.InputNorm, eps), cos, sin, window, cache));
+        var normed = RmsNorm.Llama(hidden, layer.PostAttentionNorm, eps);
+        return hidden.add_(FeedForward.Gated(normed, layer.GateUp, layer.Down, _config.Activation, layer.GateUpBias, layer.DownBias));
+    }
+
+    private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
+    {
+        var (q, k, v) = Attention.SplitHeads(F.linear(x, layer.Qkv, layer.QkvBias), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        q = RotaryEmbedding.Apply(q, cos, sin);
+        k = RotaryEmbedding.Apply(k, cos, sin);
+        var (keys, values) = cache.Write(index, k, v, window.FirstKey);
+        var attended = Attention.Attend(q, keys, values, window.Mask, Math.Pow(_config.HeadDim, -0.5), softcap: null);
+        return F.linear(attended, layer.Output, layer.OutputBias);
+    }
+
+    protected override void DisposeExtras() => _rope.Dispose();
+}

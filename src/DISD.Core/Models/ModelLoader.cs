@@ -1,0 +1,75 @@
+using DISD.Models.Config;
+using DISD.Models.Loading;
+using static TorchSharp.torch;
+
+namespace DISD.Models;
+
+/// <summary>Builds the right model for a Hugging Face checkpoint folder (config.json + safetensors weights).</summary>
+public static class ModelLoader
+{
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["gemma2", "gemma3", "gemma3_text", "llama", "qwen2"];
+
+    /// <summary>
+    /// Loads <paramref name="checkpointDir"/> with weights converted to <paramref name="dtype"/> (the compute dtype) on
+    /// <paramref name="device"/>, one tensor at a time.
+    /// </summary>
+    public static ICausalLanguageModel Load(string checkpointDir, Device device, ScalarType dtype)
+    {
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
+        {
+            throw new ArgumentException($"Compute dtype must be Float32, BFloat16 or Float16, got {dtype}", nameof(dtype));
+        }
+        var config = ReadConfig(checkpointDir);
+        string modelType = config.StringOr("model_type") ?? throw config.Missing("model_type");
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpointDir)));
+        var eos = ReadGenerationEos(checkpointDir);
+        // Parse before opening the weights so a bad config fails without touching them.
+        Func<ModelWeights, ICausalLanguageModel> build = modelType switch
+        {
+            "gemma2" => Build(Gemma2Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma2Model(name, c, w)),
+            "gemma3_text" => Build(Gemma3Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma3Model(name, c, w)),
+            "gemma3" => Build(Gemma3Config.FromJson(config.Object("text_config") ?? throw config.Missing("text_config"), config.IntOrIntList("eos_token_id")),
+                c => c with { EosTokenIds = Merge(c.EosTokenIds, eos), CheckpointDType = MultimodalDType(config) }, (c, w) => new Gemma3Model(name, c, w)),
+            "llama" => Build(LlamaConfig.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new LlamaModel(name, c, w)),
+            "qwen2" => Build(Qwen2Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Qwen2Model(name, c, w)),
+            _ => throw new InvalidDataException(
+                $"{Path.Combine(checkpointDir, "config.json")}: model_type '{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
+        };
+        using var weights = new ModelWeights(SafetensorsCheckpoint.Open(checkpointDir), device, dtype);
+        using var noGrad = TorchSharp.torch.no_grad();
+        return build(weights);
+    }
+
+    public static ConfigJson ReadConfig(string checkpointDir)
+    {
+        string path = Path.Combine(checkpointDir, "config.json");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{checkpointDir}: no config.json (is this a Hugging Face checkpoint folder?)", path);
+        }
+        return ConfigJson.Parse(File.ReadAllText(path), path);
+    }
+
+    private static Func<ModelWeights, ICausalLanguageModel> Build<TConfig>(
+        TConfig config, Func<TConfig, TConfig> adjust, Func<TConfig, ModelWeights, ICausalLanguageModel> create)
+    {
+        var adjusted = adjust(config);
+        return weights => create(adjusted, weights);
+    }
+
+    /// <summary>generate() stops on generation_config.json's eos ids, which can list more than config.json (e.g. end_of_turn).</summary>
+    private static IReadOnlyList<int> ReadGenerationEos(string checkpointDir)
+    {
+        string path = Path.Combine(checkpointDir, "generation_config.json");
+        return File.Exists(path) ? ConfigJson.Parse(File.ReadAllText(path), path).IntOrIntList("eos_token_id") : [];
+    }
+
+    /// <summary>A multimodal config declares the dtype at the top level, its text_config usually not at all.</summary>
+    private static ScalarType MultimodalDType(ConfigJson config)
+    {
+        var text = config.Object("text_config")!;
+        return text.Has("dtype") || text.Has("torch_dtype") ? CommonConfig.CheckpointDType(text) : CommonConfig.CheckpointDType(config);
+    }
+
+    private static IReadOnlyList<int> Merge(IReadOnlyList<int> first, IReadOnlyList<int> second) => first.Concat(second).Distinct().ToArray();
+}

@@ -1,0 +1,132 @@
+using DISD.Couplings;
+using DISD.IO;
+using ScottPlot;
+
+namespace DISD.Plotting;
+
+/// <summary>
+/// The paper's coupling figure: agreement probability Pr[a = b] against D_TV(P,Q) for Gumbel sampling and weighted
+/// MinHash, with the optimal coupling 1 − D_TV and the Theorem 3 bound (1 − D_TV)/(1 + D_TV).
+/// </summary>
+public static class CouplingFigure
+{
+    public const int Width = 1800;
+    public const int Height = 1400;
+
+    private const int CurvePoints = 201;
+    private const int TitleChars = 75;
+    private static readonly string[] SerifFonts = ["DejaVu Serif", "Liberation Serif", "Times New Roman", "Nimbus Roman", "FreeSerif"];
+
+    private static readonly Color Optimal = Color.FromHex("#1f77b4");
+    private static readonly Color Bound = Color.FromHex("#d62728");
+    private static readonly Color GumbelColor = Color.FromHex("#8B008B");
+    private static readonly Color WmhColor = Color.FromHex("#556B2F");
+
+    /// <summary>Renders the figure of <paramref name="results"/> and writes it to <paramref name="path"/> atomically.</summary>
+    public static void Save(string path, string title, IReadOnlyList<PositionCoupling> results, FigureFormat format) =>
+        AtomicFile.WriteAllBytes(path, Render(title, results, format));
+
+    /// <summary>The figure of <paramref name="results"/> as PNG or SVG bytes, <see cref="Width"/> × <see cref="Height"/> pixels.</summary>
+    public static byte[] Render(string title, IReadOnlyList<PositionCoupling> results, FigureFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(results);
+        var points = results
+            .Select(r => new CouplingPoint(r.Dtv, r.Gumbel.Rate, r.Gumbel.StandardError, r.GumbelExact, r.Wmh.Rate, r.Wmh.StandardError, r.WmhExact))
+            .ToArray();
+        return Render(title, points, format);
+    }
+
+    internal static byte[] Render(string title, IReadOnlyList<CouplingPoint> points, FigureFormat format)
+    {
+        using var plot = Build(title, points);
+        return format switch
+        {
+            FigureFormat.Png => plot.GetImageBytes(Width, Height, ImageFormat.Png),
+            FigureFormat.Svg => System.Text.Encoding.UTF8.GetBytes(plot.GetSvgXml(Width, Height)),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown figure format"),
+        };
+    }
+
+    private static Plot Build(string title, IReadOnlyList<CouplingPoint> points)
+    {
+        var plot = new Plot();
+        // A serif font when the machine has one; otherwise ScottPlot's default (a fresh machine may have no fonts at all).
+        var installed = SkiaSharp.SKFontManager.Default.GetFontFamilies();
+        var font = SerifFonts.FirstOrDefault(name => installed.Contains(name, StringComparer.OrdinalIgnoreCase)) ?? Fonts.Default;
+        plot.Font.Set(font);
+
+        AddCurves(plot);
+        AddRates(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.Gumbel).ToArray(),
+            points.Select(p => p.GumbelStdErr).ToArray(), GumbelColor, MarkerShape.FilledCircle, "Gumbel Sampling");
+        AddRates(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.Wmh).ToArray(),
+            points.Select(p => p.WmhStdErr).ToArray(), WmhColor, MarkerShape.FilledDiamond, "Weighted MinHash");
+        AddExact(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.GumbelExact).ToArray(), GumbelColor, MarkerShape.OpenCircle, "Gumbel (exact)");
+        AddExact(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.WmhExact).ToArray(), WmhColor, MarkerShape.OpenDiamond, "Weighted MinHash (exact)");
+
+        Style(plot, title, font);
+        return plot;
+    }
+
+    private static void AddCurves(Plot plot)
+    {
+        var xs = Enumerable.Range(0, CurvePoints).Select(i => i / (double)(CurvePoints - 1)).ToArray();
+        var optimal = plot.Add.ScatterLine(xs, xs.Select(x => 1 - x).ToArray(), Optimal);
+        optimal.LineWidth = 4;
+        optimal.LegendText = "1 − D_TV(P,Q) (Optimal)";
+
+        var bound = plot.Add.ScatterLine(xs, xs.Select(x => (1 - x) / (1 + x)).ToArray(), Bound);
+        bound.LineWidth = 4;
+        bound.LegendText = "(1−D_TV)/(1+D_TV) (Thm. 3 Bound)";
+    }
+
+    private static void AddRates(Plot plot, double[] dtv, double[] rate, double[] stdErr, Color color, MarkerShape shape, string label)
+    {
+        if (stdErr.Any(e => e > 0))
+        {
+            var bars = plot.Add.ErrorBar(dtv, rate, stdErr);
+            bars.Color = color;
+            bars.LineWidth = 2;
+            bars.CapSize = 8;
+        }
+
+        var scatter = plot.Add.ScatterPoints(dtv, rate, color);
+        scatter.MarkerShape = shape;
+        scatter.MarkerSize = 18;
+        scatter.LegendText = label;
+    }
+
+    private static void AddExact(Plot plot, double[] dtv, double[] exact, Color color, MarkerShape shape, string label)
+    {
+        var scatter = plot.Add.ScatterPoints(dtv, exact, color);
+        scatter.MarkerShape = shape;
+        scatter.MarkerSize = 26;
+        scatter.MarkerLineWidth = 2;
+        scatter.LegendText = label;
+    }
+
+    private static void Style(Plot plot, string title, string font)
+    {
+        // Long input texts get a smaller title so that it stays on the figure.
+        plot.Title(title, size: Math.Clamp(40f * TitleChars / Math.Max(title.Length, 1), 18f, 40f));
+        plot.XLabel("D_TV(P,Q)", size: 36);
+        plot.YLabel("Pr[a = b]", size: 36);
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 28;
+        plot.Axes.Left.TickLabelStyle.FontSize = 28;
+        plot.Axes.Title.Label.Bold = false;
+        plot.Axes.SetLimits(-0.02, 1.02, -0.02, 1.02);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1);
+        plot.Grid.MajorLineColor = Colors.Black.WithAlpha(0.15);
+        plot.Grid.MajorLineWidth = 1.5f;
+
+        plot.Legend.IsVisible = true;
+        plot.Legend.Alignment = Alignment.UpperRight;
+        plot.Legend.FontSize = 28;
+        plot.Legend.FontName = font;
+        plot.Legend.SymbolWidth = 50;
+        plot.Legend.SymbolPadding = 14;
+        plot.Legend.OutlineColor = Colors.Black.WithAlpha(0.3);
+        plot.Legend.BackgroundColor = Colors.White.WithAlpha(0.85);
+    }
+}

@@ -1,0 +1,83 @@
+using TorchSharp;
+
+namespace DISD.Runtime;
+
+/// <summary>Turns a <c>--device</c> value (<c>auto</c>, <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>) into a TorchSharp device.</summary>
+public static class DeviceSelector
+{
+    public const string Auto = "auto";
+
+    private const string CudaHelp =
+        "build with -p:TorchBackend=cuda, or -p:TorchBackend=system with a CUDA libtorch on LD_LIBRARY_PATH (README \"Run on a GPU\")";
+
+    /// <summary><c>auto</c> is CUDA when it is available, else the CPU; <c>cuda</c> without CUDA is an error.</summary>
+    /// <exception cref="DisdException">The value is not a device, or names CUDA (or a CUDA device) that is not there.</exception>
+    public static torch.Device Resolve(string device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var value = device.Trim().ToLowerInvariant();
+        if (value == Auto)
+        {
+            return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        }
+
+        if (value == "cpu")
+        {
+            return torch.CPU;
+        }
+
+        if (value == "cuda" || value.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            return ResolveCuda(device, value);
+        }
+
+        throw new DisdException($"--device '{device}' is not a device; expected auto, cpu, cuda or cuda:N");
+    }
+
+    private static torch.Device ResolveCuda(string device, string value)
+    {
+        var index = 0;
+        if (value.Length > "cuda".Length
+            && (!int.TryParse(value.AsSpan("cuda:".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index)))
+        {
+            throw new DisdException($"--device '{device}' is not a device; expected cuda:N with N a GPU index");
+        }
+
+        if (!torch.cuda.is_available())
+        {
+            throw new DisdException($"--device {device}: CUDA is not available; the process loaded {LoadedBackend()}; {CudaHelp}");
+        }
+
+        var count = torch.cuda.device_count();
+        if (index >= count)
+        {
+            throw new DisdException($"--device {device}: there is no GPU {index}; this machine has {count} (cuda:0…cuda:{count - 1})");
+        }
+
+        return new torch.Device(DeviceType.CUDA, index);
+    }
+
+    /// <summary>Which libtorch the process loaded, from the mapped libraries (Linux); for error messages.</summary>
+    public static string LoadedBackend()
+    {
+        const string maps = "/proc/self/maps";
+        if (!File.Exists(maps))
+        {
+            return "a libtorch without CUDA support or a machine without a usable GPU";
+        }
+
+        var libraries = File.ReadLines(maps)
+            .Select(line => line.IndexOf('/') is var start and >= 0 ? line[start..] : "")
+            .Where(path => path.Contains("libtorch", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+        var cuda = libraries.FirstOrDefault(path => path.Contains("libtorch_cuda", StringComparison.Ordinal));
+        if (cuda is not null)
+        {
+            return $"a CUDA libtorch ({cuda}) but found no usable GPU or driver";
+        }
+
+        var cpu = libraries.FirstOrDefault(path => path.Contains("libtorch_cpu", StringComparison.Ordinal));
+        return cpu is not null ? $"the CPU-only libtorch ({cpu})" : "a libtorch without CUDA support";
+    }
+}
