@@ -10,7 +10,7 @@ public sealed partial class TextTokenizer
     {
         if (!Directory.Exists(checkpointDir))
         {
-            throw new DirectoryNotFoundException($"Checkpoint folder {checkpointDir} does not exist.");
+            throw new DisdException($"Checkpoint folder {checkpointDir} does not exist.");
         }
 
         var settings = TokenizerSettings.Read(checkpointDir);
@@ -26,8 +26,7 @@ public sealed partial class TextTokenizer
             return FromTokenizerJson(tokenizerJsonPath, settings);
         }
 
-        throw new FileNotFoundException(
-            $"{checkpointDir} has no tokenizer.model (SentencePiece) or tokenizer.json (byte-level BPE).", tokenizerJsonPath);
+        throw new DisdException($"{checkpointDir} has no tokenizer.model (SentencePiece) or tokenizer.json (byte-level BPE).");
     }
 
     private static TextTokenizer FromSentencePiece(string path, TokenizerSettings settings)
@@ -56,7 +55,7 @@ public sealed partial class TextTokenizer
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"{path}: Microsoft.ML.Tokenizers could not load this SentencePiece model ({e.Message}).", e);
+            throw new DisdException($"{path}: Microsoft.ML.Tokenizers could not load this SentencePiece model ({e.Message}).", e);
         }
 
         var tokenTexts = BuildTokenTexts(pieces.Select((p, id) => (p.Text, id)).Concat(settings.AddedTokens.Select(kv => (kv.Key, kv.Value))));

@@ -71,7 +71,7 @@ public sealed partial class TextTokenizer
 
         if (BosId is not { } bos)
         {
-            throw new InvalidOperationException($"{SourcePath}: cannot add BOS, this tokenizer has no bos_token (tokenizer_config.json) or bos_token_id (config.json).");
+            throw new DisdException($"{SourcePath}: cannot add BOS, this tokenizer has no bos_token (tokenizer_config.json) or bos_token_id (config.json).");
         }
 
         var withBos = new List<int>(ids.Count + 1) { bos };
@@ -118,7 +118,7 @@ public sealed partial class TextTokenizer
         ArgumentNullException.ThrowIfNull(userText);
         if (_chatFamily is not { } family)
         {
-            throw new NotSupportedException(
+            throw new DisdException(
                 $"{SourcePath}: no built-in chat template fits this tokenizer (known: Gemma <start_of_turn>, Llama-3 <|start_header_id|>, ChatML <|im_start|>); give the prompt without a chat template.");
         }
 

@@ -128,7 +128,7 @@ public class TokenizerJsonVariantTests
     {
         var json = TinyTokenizerJson();
         json["model"]!["type"] = "Unigram";
-        var error = Assert.Throws<NotSupportedException>(() => Load(json));
+        var error = Assert.Throws<DisdException>(() => Load(json));
         Assert.Contains("tokenizer.json", error.Message);
         Assert.Contains("Unigram", error.Message);
     }
@@ -142,7 +142,7 @@ public class TokenizerJsonVariantTests
         Assert.Equal([0, 4], Load(json).Encode("abc", addBos: false));
 
         json["model"]!["continuing_subword_prefix"] = "##";
-        var error = Assert.Throws<NotSupportedException>(() => Load(json));
+        var error = Assert.Throws<DisdException>(() => Load(json));
         Assert.Contains("continuing_subword_prefix", error.Message);
     }
 
@@ -151,16 +151,25 @@ public class TokenizerJsonVariantTests
     {
         var json = TinyTokenizerJson();
         json["pre_tokenizer"] = JsonNode.Parse("""{"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first"}""");
-        var error = Assert.Throws<NotSupportedException>(() => Load(json));
+        var error = Assert.Throws<DisdException>(() => Load(json));
         Assert.Contains("tokenizer.json", error.Message);
         Assert.Contains("Metaspace", error.Message);
+    }
+
+    [Fact]
+    public void Wrongly_typed_values_are_reported_with_the_file()
+    {
+        var json = TinyTokenizerJson();
+        json["model"]!["vocab"]!["a"] = "zero";
+        var error = Assert.Throws<DisdException>(() => Load(json));
+        Assert.Contains("tokenizer.json", error.Message);
     }
 
     [Fact]
     public void Folder_without_tokenizer_files_is_reported()
     {
         using var dir = new TempDir();
-        var error = Assert.Throws<FileNotFoundException>(() => TextTokenizer.Load(dir.Path));
+        var error = Assert.Throws<DisdException>(() => TextTokenizer.Load(dir.Path));
         Assert.Contains(dir.Path, error.Message);
         Assert.Contains("tokenizer.model", error.Message);
     }
