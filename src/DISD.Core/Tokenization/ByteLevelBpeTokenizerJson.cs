@@ -39,10 +39,18 @@ internal sealed class ByteLevelBpeTokenizerJson
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+            throw new DisdException($"{path}: not valid JSON ({e.Message}).", e);
         }
 
-        return new Reader(path).Build(root, extraAddedTokens);
+        try
+        {
+            return new Reader(path).Build(root, extraAddedTokens);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            // JsonElement accessors throw these when a value has another type or a property is missing.
+            throw new DisdException($"{path}: unexpected tokenizer.json structure ({e.Message}).", e);
+        }
     }
 
     private sealed class Reader(string path)
@@ -59,6 +67,14 @@ internal sealed class ByteLevelBpeTokenizerJson
             if (model.TryGetProperty("byte_fallback", out var byteFallback) && byteFallback.ValueKind == JsonValueKind.True)
             {
                 throw Unsupported("model.byte_fallback is true (a SentencePiece-style BPE); use the checkpoint's tokenizer.model");
+            }
+
+            foreach (var affix in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
+            {
+                if (model.TryGetProperty(affix, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0)
+                {
+                    throw Unsupported($"model.{affix} \"{value.GetString()}\" is not supported for byte-level BPE");
+                }
             }
 
             var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -118,7 +134,7 @@ internal sealed class ByteLevelBpeTokenizerJson
         {
             JsonValueKind.String => merge.GetString()!,
             JsonValueKind.Array when merge.GetArrayLength() == 2 => $"{merge[0].GetString()} {merge[1].GetString()}",
-            _ => throw new InvalidDataException($"{path}: model.merges entry {merge.GetRawText()} must be \"a b\" or [\"a\", \"b\"]."),
+            _ => throw new DisdException($"{path}: model.merges entry {merge.GetRawText()} must be \"a b\" or [\"a\", \"b\"]."),
         };
 
         private string ReadSplitPattern(JsonElement root)
@@ -205,9 +221,9 @@ internal sealed class ByteLevelBpeTokenizerJson
         private JsonElement Required(JsonElement parent, string property, string what) =>
             parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(property, out var value)
                 ? value
-                : throw new InvalidDataException($"{path}: missing \"{property}\" ({what}).");
+                : throw new DisdException($"{path}: missing \"{property}\" ({what}).");
 
-        private NotSupportedException Unsupported(string what) => new($"{path}: {what}.");
+        private DisdException Unsupported(string what) => new($"{path}: {what}.");
 
         private static string Shorten(string json) => json.Length <= 160 ? json : json[..160] + "…";
 

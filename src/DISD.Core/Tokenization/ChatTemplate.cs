@@ -26,8 +26,26 @@ internal static class ChatTemplate
         (ChatTemplateFamily.ChatMl, ["<|im_start|>", "<|im_end|>"]),
     ];
 
-    public static ChatTemplateFamily? Detect(Func<string, bool> isSingleToken) =>
-        Families.FirstOrDefault(f => f.Markers.All(isSingleToken)) is { Markers: not null } match ? match.Family : null;
+    public static ChatTemplateFamily? Detect(Func<string, bool> isSingleToken)
+    {
+        foreach (var (family, markers) in Families)
+        {
+            if (markers.All(isSingleToken))
+            {
+                return family;
+            }
+        }
+
+        return null;
+    }
+
+    public static string EndOfTurnToken(ChatTemplateFamily family) => family switch
+    {
+        ChatTemplateFamily.Gemma => "<end_of_turn>",
+        ChatTemplateFamily.Llama3 => "<|eot_id|>",
+        ChatTemplateFamily.ChatMl => "<|im_end|>",
+        _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown chat template family"),
+    };
 
     public static string Render(ChatTemplateFamily family, string userText) => family switch
     {

@@ -45,7 +45,7 @@ internal static class SentencePieceModelFile
 
         if (pieces.Count == 0)
         {
-            throw new InvalidDataException($"{path}: no sentencepiece pieces found; expected a SentencePiece tokenizer.model (protobuf ModelProto).");
+            throw new DisdException($"{path}: no sentencepiece pieces found; expected a SentencePiece tokenizer.model (protobuf ModelProto).");
         }
 
         return pieces;
@@ -144,7 +144,7 @@ internal static class SentencePieceModelFile
             }
         }
 
-        private InvalidDataException Corrupt(string what) =>
+        private DisdException Corrupt(string what) =>
             new($"{path}: {what} at byte {_position}; expected a SentencePiece tokenizer.model (protobuf ModelProto).");
     }
 }

@@ -38,7 +38,7 @@ internal sealed class TokenizerSettings
             {
                 if (!int.TryParse(entry.Name, out int id) || TokenString(entry.Value) is not { } content)
                 {
-                    throw new InvalidDataException($"{Path.Combine(checkpointDir, "tokenizer_config.json")}: added_tokens_decoder entry \"{entry.Name}\" must map an integer id to {{\"content\": ...}}.");
+                    throw new DisdException($"{Path.Combine(checkpointDir, "tokenizer_config.json")}: added_tokens_decoder entry \"{entry.Name}\" must map an integer id to {{\"content\": ...}}.");
                 }
 
                 added[content] = id;
@@ -109,7 +109,7 @@ internal sealed class TokenizerSettings
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+            throw new DisdException($"{path}: not valid JSON ({e.Message}).", e);
         }
     }
 }

@@ -15,7 +15,7 @@ public static class VocabularyCheck
 {
     /// <summary>
     /// The number of logit columns all models share (the smallest embedding row count, never below the tokenizer's
-    /// vocabulary). Throws <see cref="InvalidDataException"/> naming the models and the first token where they differ.
+    /// vocabulary). Throws <see cref="DisdException"/> naming the models and the first token where they differ.
     /// </summary>
     public static int SharedVocabularySize(IReadOnlyList<VocabularyParticipant> models)
     {
@@ -29,7 +29,7 @@ public static class VocabularyCheck
         {
             if (model.EmbeddingRows < model.Tokenizer.VocabSize)
             {
-                throw new InvalidDataException(
+                throw new DisdException(
                     $"Model {model.ModelName} has {model.EmbeddingRows} embedding rows, fewer than the {model.Tokenizer.VocabSize} tokens of its tokenizer {model.Tokenizer.SourcePath}.");
             }
         }
@@ -40,14 +40,14 @@ public static class VocabularyCheck
         {
             if (other.Tokenizer.VocabSize != reference.Tokenizer.VocabSize)
             {
-                throw new InvalidDataException(
+                throw new DisdException(
                     $"Models {reference.ModelName} and {other.ModelName} have different tokenizers: {reference.Tokenizer.VocabSize} vs {other.Tokenizer.VocabSize} tokens ({reference.Tokenizer.SourcePath} vs {other.Tokenizer.SourcePath}).");
             }
 
             if (!ReferenceEquals(other.Tokenizer, reference.Tokenizer) && Digest(other.Tokenizer) != referenceDigest)
             {
                 int id = FirstDifference(reference.Tokenizer, other.Tokenizer);
-                throw new InvalidDataException(
+                throw new DisdException(
                     $"Models {reference.ModelName} and {other.ModelName} have different tokenizers: token {id} is \"{reference.Tokenizer.TokenText(id)}\" vs \"{other.Tokenizer.TokenText(id)}\" ({reference.Tokenizer.SourcePath} vs {other.Tokenizer.SourcePath}).");
             }
         }

@@ -49,7 +49,7 @@ public sealed class CheckpointLocatorTests : IDisposable
     {
         _temp.Write("ckpt/model.safetensors", "");
         string dir = Path.Combine(_temp.Path, "ckpt");
-        var error = Assert.Throws<FileNotFoundException>(() => CheckpointLocator.Resolve(dir));
+        var error = Assert.Throws<DisdException>(() => CheckpointLocator.Resolve(dir));
         Assert.Contains(dir, error.Message);
         Assert.Contains("config.json", error.Message);
         Assert.DoesNotContain('\n', error.Message);
@@ -116,7 +116,7 @@ public sealed class CheckpointLocatorTests : IDisposable
         string cache = Path.Combine(_temp.Path, "empty-cache");
         Environment.SetEnvironmentVariable("HF_HUB_CACHE", cache);
 
-        var error = Assert.Throws<DirectoryNotFoundException>(() => CheckpointLocator.Resolve(RepoId));
+        var error = Assert.Throws<DisdException>(() => CheckpointLocator.Resolve(RepoId));
         Assert.Contains(Path.GetFullPath(RepoId), error.Message);
         Assert.Contains(Path.Combine(cache, CacheFolderName, "snapshots"), error.Message);
         Assert.Contains("HF_HUB_CACHE", error.Message);
@@ -133,16 +133,25 @@ public sealed class CheckpointLocatorTests : IDisposable
         _temp.Write(Path.Combine(snapshot, "tokenizer.json"), "{}");
         Environment.SetEnvironmentVariable("HF_HUB_CACHE", cache);
 
-        var error = Assert.Throws<FileNotFoundException>(() => CheckpointLocator.Resolve(RepoId));
+        var error = Assert.Throws<DisdException>(() => CheckpointLocator.Resolve(RepoId));
         Assert.Contains(snapshot, error.Message);
         Assert.Contains("config.json", error.Message);
+    }
+
+    [Fact]
+    public void A_file_instead_of_a_folder_is_reported()
+    {
+        string config = _temp.Write("ckpt/config.json", "{}");
+        var error = Assert.Throws<DisdException>(() => CheckpointLocator.Resolve(config));
+        Assert.Contains(config, error.Message);
+        Assert.Contains("folder", error.Message);
     }
 
     [Fact]
     public void Missing_path_that_is_no_repo_id_says_so()
     {
         string missing = Path.Combine(_temp.Path, "no", "such", "model");
-        var error = Assert.Throws<DirectoryNotFoundException>(() => CheckpointLocator.Resolve(missing));
+        var error = Assert.Throws<DisdException>(() => CheckpointLocator.Resolve(missing));
         Assert.Contains(missing, error.Message);
     }
 

@@ -79,10 +79,11 @@ public class ByteLevelBpeTokenizerTests
         Assert.Null(tokenizer.BosId);
         Assert.False(tokenizer.AddBosByDefault);
         Assert.Empty(tokenizer.EosIds);
-        var error = Assert.Throws<InvalidOperationException>(() => tokenizer.Encode("a", addBos: true));
+        var error = Assert.Throws<DisdException>(() => tokenizer.Encode("a", addBos: true));
         Assert.Contains("bos_token", error.Message);
         Assert.Null(tokenizer.ChatFamily);
-        Assert.Throws<NotSupportedException>(() => tokenizer.ApplyChatTemplate("hi"));
+        Assert.Null(tokenizer.ChatEndOfTurnId);
+        Assert.Throws<DisdException>(() => tokenizer.ApplyChatTemplate("hi"));
     }
 
     [Fact]

@@ -26,6 +26,25 @@ public class SentencePieceTokenizerTests
         Assert.Equal(c.Decoded, Tokenizer.Value.Decode(c.Ids));
     }
 
+    public static TheoryData<int> ExtraCaseIndices => new(Enumerable.Range(0, ExtraCases.Count));
+
+    private static IReadOnlyList<TokenizerCase> ExtraCases { get; } =
+        System.Text.Json.JsonDocument.Parse(SentencePieceExtraCases.Json).RootElement.EnumerateArray()
+            .Select(c => new TokenizerCase(
+                c.GetProperty("text").GetString()!,
+                c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+                c.GetProperty("decoded").GetString()!))
+            .ToList();
+
+    [Theory]
+    [MemberData(nameof(ExtraCaseIndices))]
+    public void Extra_cases_match_sentencepiece(int index)
+    {
+        var c = ExtraCases[index];
+        Assert.Equal(c.Ids, Tokenizer.Value.Encode(c.Text, addBos: false));
+        Assert.Equal(c.Decoded, Tokenizer.Value.Decode(c.Ids));
+    }
+
     [Fact]
     public void Fixture_covers_the_tricky_cases()
     {
@@ -83,6 +102,7 @@ public class SentencePieceTokenizerTests
     {
         var tokenizer = Tokenizer.Value;
         Assert.Equal(ChatTemplateFamily.Gemma, tokenizer.ChatFamily);
+        Assert.Equal(5, tokenizer.ChatEndOfTurnId);
         string prompt = tokenizer.ApplyChatTemplate("hi");
         Assert.Equal("<start_of_turn>user\nhi<end_of_turn>\n<start_of_turn>model\n", prompt);
         var ids = tokenizer.Encode(prompt, addBos: true);

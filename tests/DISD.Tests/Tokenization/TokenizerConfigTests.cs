@@ -27,7 +27,7 @@ public class TokenizerConfigTests
     {
         using var dir = TokenizerFixtures.CopyToTemp(Path.Combine(TokenizerFixtures.Dir("sp-bpe"), "tokenizer.model"));
         dir.Write("tokenizer_config.json", "{ not json");
-        var error = Assert.Throws<InvalidDataException>(() => TextTokenizer.Load(dir.Path));
+        var error = Assert.Throws<DisdException>(() => TextTokenizer.Load(dir.Path));
         Assert.Contains("tokenizer_config.json", error.Message);
     }
 
@@ -36,7 +36,7 @@ public class TokenizerConfigTests
     {
         using var dir = new TempDir();
         File.WriteAllBytes(Path.Combine(dir.Path, "tokenizer.model"), [0x0A, 0x7F, 0x01]);
-        var error = Assert.Throws<InvalidDataException>(() => TextTokenizer.Load(dir.Path));
+        var error = Assert.Throws<DisdException>(() => TextTokenizer.Load(dir.Path));
         Assert.Contains("tokenizer.model", error.Message);
     }
 }

@@ -3,7 +3,10 @@ using DISD.Tokenization;
 
 namespace DISD.Tests.Tokenization;
 
-/// <summary>Hand-made tokenizer.json files whose expected ids follow from the BPE rules by hand.</summary>
+/// <summary>
+/// Hand-made tokenizer.json files whose expected ids follow from the BPE rules by hand (and agree with Hugging Face
+/// tokenizers 0.23.2 on the same files).
+/// </summary>
 public class TokenizerJsonVariantTests
 {
     private static JsonObject TinyTokenizerJson(bool ignoreMerges = false) => new()
@@ -98,6 +101,7 @@ public class TokenizerJsonVariantTests
         AddSpecialTokens(json, (10, "<|start_header_id|>"), (11, "<|end_header_id|>"), (12, "<|eot_id|>"));
         var tokenizer = Load(json, """{"eos_token": "<|eot_id|>"}""");
         Assert.Equal(ChatTemplateFamily.Llama3, tokenizer.ChatFamily);
+        Assert.Equal(12, tokenizer.ChatEndOfTurnId);
         Assert.Equal([12], tokenizer.EosIds);
         string prompt = tokenizer.ApplyChatTemplate("abc");
         Assert.Equal("<|start_header_id|>user<|end_header_id|>\n\nabc<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", prompt);
@@ -111,6 +115,7 @@ public class TokenizerJsonVariantTests
         AddSpecialTokens(json, (10, "<|im_start|>"), (11, "<|im_end|>"));
         var tokenizer = Load(json, """{"add_bos_token": false, "bos_token": null, "eos_token": "<|im_end|>"}""");
         Assert.Equal(ChatTemplateFamily.ChatMl, tokenizer.ChatFamily);
+        Assert.Equal(11, tokenizer.ChatEndOfTurnId);
         Assert.Null(tokenizer.BosId);
         Assert.False(tokenizer.AddBosByDefault);
         Assert.Equal("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nabc<|im_end|>\n<|im_start|>assistant\n", tokenizer.ApplyChatTemplate("abc"));
@@ -123,9 +128,22 @@ public class TokenizerJsonVariantTests
     {
         var json = TinyTokenizerJson();
         json["model"]!["type"] = "Unigram";
-        var error = Assert.Throws<NotSupportedException>(() => Load(json));
+        var error = Assert.Throws<DisdException>(() => Load(json));
         Assert.Contains("tokenizer.json", error.Message);
         Assert.Contains("Unigram", error.Message);
+    }
+
+    [Fact]
+    public void Subword_affixes_are_refused_but_empty_ones_are_fine()
+    {
+        var json = TinyTokenizerJson();
+        json["model"]!["continuing_subword_prefix"] = "";
+        json["model"]!["end_of_word_suffix"] = "";
+        Assert.Equal([0, 4], Load(json).Encode("abc", addBos: false));
+
+        json["model"]!["continuing_subword_prefix"] = "##";
+        var error = Assert.Throws<DisdException>(() => Load(json));
+        Assert.Contains("continuing_subword_prefix", error.Message);
     }
 
     [Fact]
@@ -133,16 +151,25 @@ public class TokenizerJsonVariantTests
     {
         var json = TinyTokenizerJson();
         json["pre_tokenizer"] = JsonNode.Parse("""{"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first"}""");
-        var error = Assert.Throws<NotSupportedException>(() => Load(json));
+        var error = Assert.Throws<DisdException>(() => Load(json));
         Assert.Contains("tokenizer.json", error.Message);
         Assert.Contains("Metaspace", error.Message);
+    }
+
+    [Fact]
+    public void Wrongly_typed_values_are_reported_with_the_file()
+    {
+        var json = TinyTokenizerJson();
+        json["model"]!["vocab"]!["a"] = "zero";
+        var error = Assert.Throws<DisdException>(() => Load(json));
+        Assert.Contains("tokenizer.json", error.Message);
     }
 
     [Fact]
     public void Folder_without_tokenizer_files_is_reported()
     {
         using var dir = new TempDir();
-        var error = Assert.Throws<FileNotFoundException>(() => TextTokenizer.Load(dir.Path));
+        var error = Assert.Throws<DisdException>(() => TextTokenizer.Load(dir.Path));
         Assert.Contains(dir.Path, error.Message);
         Assert.Contains("tokenizer.model", error.Message);
     }

@@ -28,7 +28,7 @@ public class VocabularyCheckTests
     [Fact]
     public void Embedding_smaller_than_the_tokenizer_is_rejected()
     {
-        var error = Assert.Throws<InvalidDataException>(() => VocabularyCheck.SharedVocabularySize([new("tiny", ByteLevel.Value, 2000)]));
+        var error = Assert.Throws<DisdException>(() => VocabularyCheck.SharedVocabularySize([new("tiny", ByteLevel.Value, 2000)]));
         Assert.Contains("tiny", error.Message);
         Assert.Contains("2000", error.Message);
     }
@@ -36,7 +36,7 @@ public class VocabularyCheckTests
     [Fact]
     public void Different_vocabulary_sizes_are_rejected()
     {
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<DisdException>(() =>
             VocabularyCheck.SharedVocabularySize([new("gemma-like", SentencePiece.Value, 4096), new("llama-like", ByteLevel.Value, 4096)]));
         Assert.Contains("gemma-like", error.Message);
         Assert.Contains("llama-like", error.Message);
@@ -57,7 +57,7 @@ public class VocabularyCheckTests
 
         Assert.Equal(original.VocabSize, swapped.VocabSize);
         Assert.NotEqual(VocabularyCheck.Digest(original), VocabularyCheck.Digest(swapped));
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<DisdException>(() =>
             VocabularyCheck.SharedVocabularySize([new("a", original, 2048), new("b", swapped, 2048)]));
         Assert.Contains("token 261 is \"Ġis\" vs \"Ġthe\"", error.Message);
     }

@@ -11,8 +11,8 @@ public static partial class CheckpointLocator
     private const string ConfigFile = "config.json";
 
     /// <summary>The checkpoint folder (full path) that <paramref name="modelArg"/> names.</summary>
-    /// <exception cref="DirectoryNotFoundException">Neither a local folder nor a cached repo; the message lists every place looked at.</exception>
-    /// <exception cref="FileNotFoundException">The folder exists but has no config.json.</exception>
+    /// <exception cref="DisdException">Neither a local folder nor a cached repo (the message lists every place looked at and
+    /// how to download it), or the folder has no config.json (the message names the folder).</exception>
     public static string Resolve(string modelArg)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelArg);
@@ -22,9 +22,14 @@ public static partial class CheckpointLocator
             return RequireConfig(localDir, $"Model folder {localDir} has no {ConfigFile}; expected a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer).");
         }
 
+        if (File.Exists(localDir))
+        {
+            throw new DisdException($"Model '{modelArg}' is a file ({localDir}); pass the checkpoint folder that holds {ConfigFile}.");
+        }
+
         if (!RepoIdPattern().IsMatch(modelArg))
         {
-            throw new DirectoryNotFoundException(
+            throw new DisdException(
                 $"Model '{modelArg}' not found: there is no folder {localDir}, and '{modelArg}' is not a Hugging Face repo id (org/name).");
         }
 
@@ -33,7 +38,7 @@ public static partial class CheckpointLocator
         string? snapshot = FindSnapshot(repoDir);
         if (snapshot is null)
         {
-            throw new DirectoryNotFoundException(
+            throw new DisdException(
                 $"Model '{modelArg}' not found: no folder {localDir} and no snapshot under {Path.Combine(repoDir, "snapshots")} " +
                 $"(Hugging Face cache {hubCache}, from {source}). Download it with `hf download {modelArg}` " +
                 $"(or `huggingface-cli download {modelArg}`), or pass a local checkpoint folder containing {ConfigFile}.");
@@ -99,7 +104,7 @@ public static partial class CheckpointLocator
     }
 
     private static string RequireConfig(string dir, string message) =>
-        File.Exists(Path.Combine(dir, ConfigFile)) ? dir : throw new FileNotFoundException(message, Path.Combine(dir, ConfigFile));
+        File.Exists(Path.Combine(dir, ConfigFile)) ? dir : throw new DisdException(message);
 
     private static string? NonEmpty(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;
