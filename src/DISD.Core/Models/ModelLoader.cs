@@ -32,7 +32,7 @@ public static class ModelLoader
                 c => c with { EosTokenIds = Merge(c.EosTokenIds, eos), CheckpointDType = MultimodalDType(config) }, (c, w) => new Gemma3Model(name, c, w)),
             "llama" => Build(LlamaConfig.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new LlamaModel(name, c, w)),
             "qwen2" => Build(Qwen2Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Qwen2Model(name, c, w)),
-            _ => throw new InvalidDataException(
+            _ => throw new DisdException(
                 $"{Path.Combine(checkpointDir, "config.json")}: model_type '{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
         };
         using var weights = new ModelWeights(SafetensorsCheckpoint.Open(checkpointDir), device, dtype);

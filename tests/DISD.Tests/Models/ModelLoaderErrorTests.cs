@@ -8,7 +8,7 @@ namespace DISD.Tests.Models;
 public class ModelLoaderErrorTests
 {
     private static string LoadFailure(string dir) =>
-        Assert.Throws<InvalidDataException>(() => ModelLoader.Load(dir, CPU, ScalarType.Float32).Dispose()).Message;
+        Assert.Throws<DisdException>(() => ModelLoader.Load(dir, CPU, ScalarType.Float32).Dispose()).Message;
 
     private static void RewriteWeights(string dir, Func<List<SafetensorsTestFiles.RawTensor>, List<SafetensorsTestFiles.RawTensor>> change)
     {

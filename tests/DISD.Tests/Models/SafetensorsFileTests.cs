@@ -25,7 +25,7 @@ public class SafetensorsFileTests : IDisposable
 
     private static string FailureMessage(string path)
     {
-        var error = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Open(path).Dispose());
+        var error = Assert.Throws<DisdException>(() => SafetensorsFile.Open(path).Dispose());
         Assert.Contains(path, error.Message);
         return error.Message;
     }

@@ -18,13 +18,13 @@ internal static class CommonConfig
         }
         if (types.Count != layerCount)
         {
-            throw new InvalidDataException($"{config.Source}: layer_types lists {types.Count} layers but num_hidden_layers is {layerCount}");
+            throw new DisdException($"{config.Source}: layer_types lists {types.Count} layers but num_hidden_layers is {layerCount}");
         }
         return types.Select(t => t switch
         {
             SlidingAttention => true,
             FullAttention => false,
-            _ => throw new InvalidDataException($"{config.Source}: unknown layer type '{t}' (expected {SlidingAttention} or {FullAttention})"),
+            _ => throw new DisdException($"{config.Source}: unknown layer type '{t}' (expected {SlidingAttention} or {FullAttention})"),
         }).ToArray();
     }
 
@@ -38,7 +38,7 @@ internal static class CommonConfig
             "bfloat16" => ScalarType.BFloat16,
             "float16" or "half" => ScalarType.Float16,
             "float64" => ScalarType.Float64,
-            _ => throw new InvalidDataException($"{config.Source}: dtype '{name}' is not supported (supported: float32, bfloat16, float16)"),
+            _ => throw new DisdException($"{config.Source}: dtype '{name}' is not supported (supported: float32, bfloat16, float16)"),
         };
     }
 
@@ -53,7 +53,7 @@ internal static class CommonConfig
             "gelu_pytorch_tanh" or "gelu_tanh" => Activation.GeluTanh,
             "gelu" => Activation.Gelu,
             "silu" or "swish" => Activation.Silu,
-            _ => throw new InvalidDataException($"{config.Source}: activation '{name}' is not supported (supported: gelu_pytorch_tanh, gelu, silu)"),
+            _ => throw new DisdException($"{config.Source}: activation '{name}' is not supported (supported: gelu_pytorch_tanh, gelu, silu)"),
         };
     }
 }

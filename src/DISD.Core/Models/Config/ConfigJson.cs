@@ -16,13 +16,13 @@ public sealed class ConfigJson(JsonElement element, string source)
             using var document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"{source}: expected a JSON object");
+                throw new DisdException($"{source}: expected a JSON object");
             }
             return new ConfigJson(document.RootElement.Clone(), source);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: not valid JSON: {e.Message}", e);
+            throw new DisdException($"{source}: not valid JSON: {e.Message}", e);
         }
     }
 
@@ -90,8 +90,8 @@ public sealed class ConfigJson(JsonElement element, string source)
         throw Bad(key, "a list of strings", value);
     }
 
-    public InvalidDataException Missing(string key) => new($"{Source}: missing required key \"{key}\"");
+    public DisdException Missing(string key) => new($"{Source}: missing required key \"{key}\"");
 
-    public InvalidDataException Bad(string key, string expected, JsonElement found) =>
+    public DisdException Bad(string key, string expected, JsonElement found) =>
         new($"{Source}: \"{key}\" must be {expected}, found {found.GetRawText()}");
 }

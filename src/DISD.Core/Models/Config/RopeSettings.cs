@@ -26,7 +26,7 @@ public sealed record RopeSettings(
         string type = parameters.StringOr("rope_type") ?? parameters.StringOr("type") ?? "default";
         if (!SupportedTypes.Contains(type))
         {
-            throw new InvalidDataException(
+            throw new DisdException(
                 $"{parameters.Source}: rope type '{type}' is not supported (supported: {string.Join(", ", SupportedTypes)})");
         }
         var settings = new RopeSettings(parameters.DoubleOr("rope_theta") ?? legacyTheta, type);

@@ -22,7 +22,7 @@ public sealed class ModelWeights : IDisposable
         Device = device;
         DType = dtype;
         _decoderPrefix = DecoderPrefixes.FirstOrDefault(p => checkpoint.Contains(p + "embed_tokens.weight"))
-            ?? throw new InvalidDataException($"{checkpoint.Directory}: no embedding tensor found (looked for {string.Join(", ", DecoderPrefixes.Select(p => $"'{p}embed_tokens.weight'"))})");
+            ?? throw new DisdException($"{checkpoint.Directory}: no embedding tensor found (looked for {string.Join(", ", DecoderPrefixes.Select(p => $"'{p}embed_tokens.weight'"))})");
         _headPrefix = _decoderPrefix == "language_model.model." ? "language_model." : "";
     }
 
@@ -61,12 +61,12 @@ public sealed class ModelWeights : IDisposable
     {
         if (!_checkpoint.Contains(fullName))
         {
-            throw new InvalidDataException($"{_checkpoint.Directory}: missing tensor '{fullName}' (expected shape [{string.Join(", ", shape)}])");
+            throw new DisdException($"{_checkpoint.Directory}: missing tensor '{fullName}' (expected shape [{string.Join(", ", shape)}])");
         }
         var entry = _checkpoint.Entry(fullName);
         if (!entry.Shape.SequenceEqual(shape))
         {
-            throw new InvalidDataException(
+            throw new DisdException(
                 $"{_checkpoint.Directory}: tensor '{fullName}' has shape {entry.ShapeText}, expected [{string.Join(", ", shape)}]");
         }
         return _checkpoint.Read(fullName, dtype, Device);

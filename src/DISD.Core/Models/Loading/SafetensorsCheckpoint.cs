@@ -44,10 +44,10 @@ public sealed class SafetensorsCheckpoint : IDisposable
     public bool Contains(string name) => _fileOf.ContainsKey(name);
 
     public SafetensorsEntry Entry(string name) =>
-        _fileOf.TryGetValue(name, out var file) ? file.Tensors[name] : throw new InvalidDataException($"{Directory}: no tensor named '{name}'");
+        _fileOf.TryGetValue(name, out var file) ? file.Tensors[name] : throw new DisdException($"{Directory}: no tensor named '{name}'");
 
     public Tensor Read(string name, ScalarType? dtype = null, Device? device = null) =>
-        _fileOf.TryGetValue(name, out var file) ? file.Read(name, dtype, device) : throw new InvalidDataException($"{Directory}: no tensor named '{name}'");
+        _fileOf.TryGetValue(name, out var file) ? file.Read(name, dtype, device) : throw new DisdException($"{Directory}: no tensor named '{name}'");
 
     private static SafetensorsCheckpoint OpenSharded(string directory, string indexPath)
     {
@@ -67,7 +67,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
                 }
                 if (!file.Tensors.ContainsKey(tensor))
                 {
-                    throw new InvalidDataException($"{indexPath}: maps '{tensor}' to {shard}, which has no such tensor");
+                    throw new DisdException($"{indexPath}: maps '{tensor}' to {shard}, which has no such tensor");
                 }
                 fileOf[tensor] = file;
             }
@@ -87,7 +87,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
             using var document = JsonDocument.Parse(File.ReadAllText(indexPath));
             if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"{indexPath}: missing the \"weight_map\" object");
+                throw new DisdException($"{indexPath}: missing the \"weight_map\" object");
             }
             var result = new List<(string, string)>();
             foreach (var item in map.EnumerateObject())
@@ -95,7 +95,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
                 string? shard = item.Value.ValueKind == JsonValueKind.String ? item.Value.GetString() : null;
                 if (string.IsNullOrEmpty(shard) || Path.GetFileName(shard) != shard)
                 {
-                    throw new InvalidDataException($"{indexPath}: weight_map entry '{item.Name}' must name a file in the same folder, found {item.Value.GetRawText()}");
+                    throw new DisdException($"{indexPath}: weight_map entry '{item.Name}' must name a file in the same folder, found {item.Value.GetRawText()}");
                 }
                 result.Add((item.Name, shard));
             }
@@ -103,7 +103,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{indexPath}: not valid JSON: {e.Message}", e);
+            throw new DisdException($"{indexPath}: not valid JSON: {e.Message}", e);
         }
     }
 

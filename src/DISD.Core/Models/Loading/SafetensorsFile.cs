@@ -64,7 +64,7 @@ public sealed class SafetensorsFile : IDisposable
     {
         if (!Tensors.TryGetValue(name, out var entry))
         {
-            throw new InvalidDataException($"{Path}: no tensor named '{name}'");
+            throw new DisdException($"{Path}: no tensor named '{name}'");
         }
         var host = torch.empty(entry.Shape, entry.ScalarType);
         try
@@ -107,7 +107,7 @@ public sealed class SafetensorsFile : IDisposable
             int read = RandomAccess.Read(handle, destination, fileOffset);
             if (read == 0)
             {
-                throw new InvalidDataException(endOfFileMessage());
+                throw new DisdException(endOfFileMessage());
             }
             destination = destination[read..];
             fileOffset += read;
@@ -119,18 +119,18 @@ public sealed class SafetensorsFile : IDisposable
         long fileLength = RandomAccess.GetLength(handle);
         if (fileLength < 8)
         {
-            throw new InvalidDataException($"{path}: {fileLength} bytes is too small for a safetensors file (the 8-byte header length is missing)");
+            throw new DisdException($"{path}: {fileLength} bytes is too small for a safetensors file (the 8-byte header length is missing)");
         }
         Span<byte> lengthBytes = stackalloc byte[8];
         ReadExactly(handle, lengthBytes, 0, () => $"{path}: file ended inside the header length");
         ulong headerLength = BitConverter.ToUInt64(lengthBytes);
         if (headerLength > MaxHeaderBytes)
         {
-            throw new InvalidDataException($"{path}: header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit (not a safetensors file?)");
+            throw new DisdException($"{path}: header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit (not a safetensors file?)");
         }
         if (8 + (long)headerLength > fileLength)
         {
-            throw new InvalidDataException($"{path}: header length {headerLength} runs past the end of the {fileLength}-byte file (truncated file?)");
+            throw new DisdException($"{path}: header length {headerLength} runs past the end of the {fileLength}-byte file (truncated file?)");
         }
         var header = new byte[headerLength];
         ReadExactly(handle, header, 8, () => $"{path}: file ended inside the header");

@@ -16,19 +16,19 @@ internal static class SafetensorsHeader
             var text = new UTF8Encoding(false, true).GetString(header);
             if (!text.StartsWith('{'))
             {
-                throw new InvalidDataException($"{path}: header does not start with '{{' (not a safetensors file?)");
+                throw new DisdException($"{path}: header does not start with '{{' (not a safetensors file?)");
             }
             document = JsonDocument.Parse(text);
         }
         catch (Exception e) when (e is JsonException or DecoderFallbackException)
         {
-            throw new InvalidDataException($"{path}: header is not valid UTF-8 JSON: {e.Message}", e);
+            throw new DisdException($"{path}: header is not valid UTF-8 JSON: {e.Message}", e);
         }
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"{path}: header must be a JSON object");
+                throw new DisdException($"{path}: header must be a JSON object");
             }
             var tensors = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -40,7 +40,7 @@ internal static class SafetensorsHeader
                 {
                     if (sawMetadata)
                     {
-                        throw new InvalidDataException($"{path}: '{MetadataKey}' appears twice in the header");
+                        throw new DisdException($"{path}: '{MetadataKey}' appears twice in the header");
                     }
                     sawMetadata = true;
                     ReadMetadata(path, property.Value, metadata);
@@ -48,7 +48,7 @@ internal static class SafetensorsHeader
                 }
                 if (tensors.ContainsKey(property.Name))
                 {
-                    throw new InvalidDataException($"{path}: tensor '{property.Name}' appears twice in the header");
+                    throw new DisdException($"{path}: tensor '{property.Name}' appears twice in the header");
                 }
                 var (entry, begin, end) = ReadEntry(path, property.Name, property.Value, dataStart);
                 tensors.Add(property.Name, entry);
@@ -67,13 +67,13 @@ internal static class SafetensorsHeader
         }
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{path}: '{MetadataKey}' must be an object of strings");
+            throw new DisdException($"{path}: '{MetadataKey}' must be an object of strings");
         }
         foreach (var item in value.EnumerateObject())
         {
             if (item.Value.ValueKind != JsonValueKind.String)
             {
-                throw new InvalidDataException($"{path}: '{MetadataKey}.{item.Name}' must be a string");
+                throw new DisdException($"{path}: '{MetadataKey}.{item.Name}' must be a string");
             }
             metadata[item.Name] = item.Value.GetString()!;
         }
@@ -87,23 +87,23 @@ internal static class SafetensorsHeader
             || !value.TryGetProperty("shape", out var shapeJson) || shapeJson.ValueKind != JsonValueKind.Array
             || !value.TryGetProperty("data_offsets", out var offsetsJson) || offsetsJson.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidDataException($"{where} must have \"dtype\" (string), \"shape\" (array) and \"data_offsets\" (array)");
+            throw new DisdException($"{where} must have \"dtype\" (string), \"shape\" (array) and \"data_offsets\" (array)");
         }
         string dtype = dtypeJson.GetString()!;
         if (!SafetensorsDType.TryGet(dtype, out var scalarType, out int size))
         {
-            throw new InvalidDataException($"{where} has unsupported dtype '{dtype}' (supported: {string.Join(", ", SafetensorsDType.Names)})");
+            throw new DisdException($"{where} has unsupported dtype '{dtype}' (supported: {string.Join(", ", SafetensorsDType.Names)})");
         }
         var shape = shapeJson.EnumerateArray().Select(d => ReadNonNegative(d, where, "shape")).ToArray();
         var offsets = offsetsJson.EnumerateArray().Select(d => ReadNonNegative(d, where, "data_offsets")).ToArray();
         if (offsets.Length != 2)
         {
-            throw new InvalidDataException($"{where}: data_offsets must be [begin, end], found {offsets.Length} numbers");
+            throw new DisdException($"{where}: data_offsets must be [begin, end], found {offsets.Length} numbers");
         }
         var (begin, end) = (offsets[0], offsets[1]);
         if (end < begin)
         {
-            throw new InvalidDataException($"{where}: data_offsets [{begin}, {end}] end before they begin");
+            throw new DisdException($"{where}: data_offsets [{begin}, {end}] end before they begin");
         }
         long elements = 1;
         try
@@ -114,13 +114,13 @@ internal static class SafetensorsHeader
             }
             if (checked(elements * size) != end - begin)
             {
-                throw new InvalidDataException(
+                throw new DisdException(
                     $"{where}: {dtype} shape [{string.Join(", ", shape)}] needs {elements * size} bytes but data_offsets [{begin}, {end}] hold {end - begin}");
             }
         }
         catch (OverflowException)
         {
-            throw new InvalidDataException($"{where}: shape [{string.Join(", ", shape)}] is too large");
+            throw new DisdException($"{where}: shape [{string.Join(", ", shape)}] is too large");
         }
         var entry = new SafetensorsEntry(name, dtype, scalarType, size, shape, dataStart + begin, dataStart + end);
         return (entry, begin, end);
@@ -130,7 +130,7 @@ internal static class SafetensorsHeader
     {
         if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value) || value < 0)
         {
-            throw new InvalidDataException($"{where}: {field} must hold non-negative integers, found {element.GetRawText()}");
+            throw new DisdException($"{where}: {field} must hold non-negative integers, found {element.GetRawText()}");
         }
         return value;
     }
@@ -146,12 +146,12 @@ internal static class SafetensorsHeader
             if (begin != expectedBegin)
             {
                 string problem = begin < expectedBegin ? "overlaps" : "leaves a gap after";
-                throw new InvalidDataException(
+                throw new DisdException(
                     $"{path}: tensor '{name}' at data offsets [{begin}, {end}] {problem} {previous} (expected it to begin at {expectedBegin})");
             }
             if (end > dataLength)
             {
-                throw new InvalidDataException(
+                throw new DisdException(
                     $"{path}: tensor '{name}' at data offsets [{begin}, {end}] runs past the end of the {dataLength}-byte data section (truncated file?)");
             }
             expectedBegin = end;
@@ -159,7 +159,7 @@ internal static class SafetensorsHeader
         }
         if (expectedBegin != dataLength)
         {
-            throw new InvalidDataException(
+            throw new DisdException(
                 $"{path}: tensors cover {expectedBegin} bytes but the data section holds {dataLength} (trailing bytes or a corrupt header)");
         }
     }
