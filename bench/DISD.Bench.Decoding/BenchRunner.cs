@@ -1,0 +1,55 @@
+using DISD.Decoding;
+using DISD.Models;
+
+namespace DISD.Bench.Decoding;
+
+internal sealed record BenchRow(string Method, string Coupling, string K, DecodingResult Result, double Speedup,
+    bool? SameAsTargetOnly);
+
+/// <summary>Runs target-only, DISD (gumbel, wmh) and standard speculative decoding for each k.</summary>
+internal sealed class BenchRunner(ICausalLanguageModel target, ICausalLanguageModel drafter, IReadOnlyList<int> prompt,
+    BenchSettings settings)
+{
+    public List<BenchRow> Run()
+    {
+        var rows = new List<BenchRow>();
+        foreach (var coupling in new[] { CouplingKind.Gumbel, CouplingKind.WeightedMinHash })
+        {
+            var options = new DecodingOptions(settings.Tokens, settings.Temperature, settings.Seed, coupling,
+                StopAtEos: false, ComputePredictedAcceptance: false);
+            var name = coupling == CouplingKind.Gumbel ? "gumbel" : "wmh";
+            new TargetOnlyDecoder(target, options with { MaxNewTokens = 4 }).Generate(prompt);   // warm-up
+            var baseline = Best(() => new TargetOnlyDecoder(target, options).Generate(prompt));
+            rows.Add(new BenchRow("target-only", name, "-", baseline, 1.0, null));
+            foreach (var k in settings.DraftLengths)
+            {
+                var result = Best(() => new SpeculativeDecoder(target, drafter, options,
+                    new SpeculativeOptions(SpeculativeMethod.Disd, DraftLength.Fixed(k))).Generate(prompt));
+                rows.Add(new BenchRow("disd", name, k.ToString(), result, baseline.Seconds / result.Seconds,
+                    result.Tokens.SequenceEqual(baseline.Tokens)));
+            }
+            if (coupling == CouplingKind.Gumbel)
+            {
+                foreach (var k in settings.DraftLengths)
+                {
+                    var result = Best(() => new SpeculativeDecoder(target, drafter, options,
+                        new SpeculativeOptions(SpeculativeMethod.Standard, DraftLength.Fixed(k))).Generate(prompt));
+                    rows.Add(new BenchRow("standard", "-", k.ToString(), result, baseline.Seconds / result.Seconds, null));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private DecodingResult Best(Func<DecodingResult> run)
+    {
+        DecodingResult? best = null;
+        for (var i = 0; i < Math.Max(1, settings.Repeats); i++)
+        {
+            var result = run();
+            if (best is null || result.Seconds < best.Seconds)
+                best = result;
+        }
+        return best!;
+    }
+}
