@@ -41,8 +41,8 @@ internal sealed record BenchSettings(string Device, string Size, int Tokens, dou
             int.Parse(Get("tokens", "64"), inv),
             double.Parse(Get("temperature", "1.0"), inv),
             ulong.Parse(Get("seed", "0"), inv),
-            double.Parse(Get("extra-scale", "0.5"), inv),
+            double.Parse(Get("extra-scale", "0.25"), inv),
             Get("k", "2,4,8").Split(',').Select(k => int.Parse(k, inv)).ToArray(),
-            int.Parse(Get("repeats", "1"), inv));
+            int.Parse(Get("repeats", "2"), inv));
     }
 }
