@@ -10,21 +10,27 @@ internal sealed record BenchRow(string Method, string Coupling, string K, Decodi
 internal sealed class BenchRunner(ICausalLanguageModel target, ICausalLanguageModel drafter, IReadOnlyList<int> prompt,
     BenchSettings settings)
 {
-    public List<BenchRow> Run()
+    /// <summary>Runs every configuration, reporting each row as soon as it is measured.</summary>
+    public List<BenchRow> Run(Action<BenchRow> report)
     {
         var rows = new List<BenchRow>();
+        void Add(BenchRow row)
+        {
+            rows.Add(row);
+            report(row);
+        }
         foreach (var coupling in new[] { CouplingKind.Gumbel, CouplingKind.WeightedMinHash })
         {
             var options = new DecodingOptions(settings.Tokens, settings.Temperature, settings.Seed, coupling,
                 StopAtEos: false, ComputePredictedAcceptance: false);
             var name = coupling == CouplingKind.Gumbel ? "gumbel" : "wmh";
             var baseline = Best(() => new TargetOnlyDecoder(target, options).Generate(prompt));
-            rows.Add(new BenchRow("target-only", name, "-", baseline, 1.0, null));
+            Add(new BenchRow("target-only", name, "-", baseline, 1.0, null));
             foreach (var k in settings.DraftLengths)
             {
                 var result = Best(() => new SpeculativeDecoder(target, drafter, options,
                     new SpeculativeOptions(SpeculativeMethod.Disd, DraftLength.Fixed(k))).Generate(prompt));
-                rows.Add(new BenchRow("disd", name, k.ToString(), result, baseline.Seconds / result.Seconds,
+                Add(new BenchRow("disd", name, k.ToString(), result, baseline.Seconds / result.Seconds,
                     result.Tokens.SequenceEqual(baseline.Tokens)));
             }
             if (coupling == CouplingKind.Gumbel)
@@ -33,7 +39,7 @@ internal sealed class BenchRunner(ICausalLanguageModel target, ICausalLanguageMo
                 {
                     var result = Best(() => new SpeculativeDecoder(target, drafter, options,
                         new SpeculativeOptions(SpeculativeMethod.Standard, DraftLength.Fixed(k))).Generate(prompt));
-                    rows.Add(new BenchRow("standard", "-", k.ToString(), result, baseline.Seconds / result.Seconds, null));
+                    Add(new BenchRow("standard", "-", k.ToString(), result, baseline.Seconds / result.Seconds, null));
                 }
             }
         }

@@ -17,8 +17,8 @@ var (target, drafter) = source.Load(device);
 using (target)
 using (drafter)
 {
-    var rows = new BenchRunner(target, drafter, source.Prompt, settings).Run();
-    BenchTable.Print(rows);
+    BenchTable.PrintHeader();
+    new BenchRunner(target, drafter, source.Prompt, settings).Run(BenchTable.PrintRow);
 }
 
 internal sealed record BenchSettings(string Device, string Size, int Tokens, double Temperature, ulong Seed,
