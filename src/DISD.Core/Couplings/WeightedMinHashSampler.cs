@@ -10,7 +10,7 @@ namespace DISD.Couplings;
 /// </summary>
 public sealed class WeightedMinHashSampler
 {
-    private const int MinDartsPerBatch = 1024;
+    private const int MinDartsPerBatch = 64;
 
     /// <param name="dartsPerTokenPerBatch">
     /// Darts per batch as a multiple of V. A batch misses (needs another) with probability ≈ e^(−multiple).

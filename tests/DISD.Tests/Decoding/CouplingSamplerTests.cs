@@ -95,7 +95,7 @@ public class CouplingSamplerTests
     [Fact]
     public void WmhSettlesRowsThatMissTheFirstBatch()
     {
-        // One token of mass 1 in a vocabulary of 5000: a batch of 1024 darts (the minimum) misses most of the time.
+        // One token of mass 1 in a vocabulary of 5000: a batch of 1024 darts misses most of the time.
         var sampler = new WeightedMinHashSampler(dartsPerTokenPerBatch: 1, maxDartsPerBatch: 1024);
         using var p = zeros(8, 5000, ScalarType.Float32);
         using var column = tensor(new long[] { 1234 });

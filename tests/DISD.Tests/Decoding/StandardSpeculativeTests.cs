@@ -7,16 +7,16 @@ namespace DISD.Tests.Decoding;
 
 public class StandardSpeculativeTests
 {
-    private const int Vocab = 5;
+    private const int Vocab = 4;
     private static readonly int[] Prompt = [1, 2];
 
     [Fact]
     public void StandardSpeculativeSamplingReproducesTheTargetJointDistribution()
     {
         using var target = Model(seed: 1, logitScale: 2.0);
-        using var drafter = Model(seed: 2, logitScale: 2.0);
+        using var drafter = target.Perturbed(1.2, 2);
         var joint = ExactJointOfFirstTwoTokens(target, temperature: 0.8);
-        const int runs = 3000;
+        const int runs = 1200;
         var counts = new long[Vocab * Vocab];
         var accepted = 0;
         for (var seed = 0; seed < runs; seed++)
@@ -31,7 +31,7 @@ public class StandardSpeculativeTests
         var expected = joint.Select(p => p * runs).ToArray();
         Assert.True(Statistics.ChiSquare(counts, expected) < Statistics.ChiSquareBound(Vocab * Vocab - 1),
             $"counts {string.Join(",", counts)} expected {string.Join(",", expected.Select(e => e.ToString("F0")))}");
-        Assert.InRange(accepted, runs / 10, runs - 100);   // both the accept and the resample branch ran
+        Assert.InRange(accepted, runs / 10, runs - runs / 20);   // one draft per run: both the accept and the resample branch ran
     }
 
     [Fact]
