@@ -16,12 +16,12 @@ internal sealed record ModelRequest(string Role, string Argument, string Option)
 internal sealed class LoadedModels : IDisposable
 {
     private LoadedModels(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, IReadOnlyList<ICausalLanguageModel> models,
-        IReadOnlyList<TextTokenizer> tokenizers, int vocab)
+        TextTokenizer largeTokenizer, int vocab)
     {
         Requests = requests;
         Paths = paths;
         Models = models;
-        Tokenizers = tokenizers;
+        LargeTokenizer = largeTokenizer;
         Vocab = vocab;
     }
 
@@ -31,12 +31,11 @@ internal sealed class LoadedModels : IDisposable
 
     public IReadOnlyList<ICausalLanguageModel> Models { get; }
 
-    public IReadOnlyList<TextTokenizer> Tokenizers { get; }
-
-    /// <summary>Columns of the tables: the shared tokenizer vocabulary.</summary>
+    /// <summary>Columns of the tables: the shared tokenizer vocabulary (the large model's).</summary>
     public int Vocab { get; }
 
-    public TextTokenizer LargeTokenizer => Tokenizers[0];
+    /// <summary>The tokenizer that encodes the prompts and names the tokens.</summary>
+    public TextTokenizer LargeTokenizer { get; }
 
     /// <summary>The checkpoint folders of <paramref name="requests"/>, checked before anything is loaded.</summary>
     public static IReadOnlyList<string> Resolve(IReadOnlyList<ModelRequest> requests)
@@ -47,27 +46,40 @@ internal sealed class LoadedModels : IDisposable
         return requests.Select(r => Locate(r)).ToArray();
     }
 
-    /// <summary>Reads the tokenizers, checks they share one vocabulary, then loads the models (progress: models loaded).</summary>
+    /// <summary>
+    /// Reads the tokenizers, checks they share one vocabulary, then loads the models (progress: models loaded). The
+    /// large model needs a tokenizer (it encodes the prompt); another model without one is accepted when its logits
+    /// cover the large model's vocabulary.
+    /// </summary>
     public static LoadedModels Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, Device device, ScalarType dtype,
         IProgress<int> progress)
     {
-        var tokenizers = paths.Select(path => TextTokenizer.Load(path)).ToArray();
-        // Tokenizers first, so that a vocabulary mismatch fails before any weights are read; logit widths are checked after loading.
-        VocabularyCheck.SharedVocabularySize(requests.Select((r, i) => new VocabularyParticipant(r.Argument, tokenizers[i], tokenizers[i].VocabSize)).ToArray());
+        var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => TextTokenizer.Load(paths[i])) : null).ToArray();
+        var large = tokenizers[0]!;
+        var vocab = large.VocabSize;
+        // Tokenizers first, so that a vocabulary mismatch fails before any weights are read.
+        VocabularyCheck.SharedVocabularySize(requests.Select((r, i) => (r, t: tokenizers[i]))
+            .Where(p => p.t is not null)
+            .Select(p => new VocabularyParticipant($"{p.r.Argument} ({p.r.Option})", p.t!, p.t!.VocabSize)).ToArray());
+        for (var i = 1; i < requests.Count; i++)
+        {
+            if (tokenizers[i] is null && WithOption(requests[i], () => ModelLoader.ReadConfig(paths[i])).IntOr("vocab_size") is { } rows && rows < vocab)
+                throw Mismatch(requests[i], rows, vocab);
+        }
+
         var models = new List<ICausalLanguageModel>();
         try
         {
-            foreach (var path in paths)
+            for (var i = 0; i < paths.Count; i++)
             {
-                models.Add(ModelLoader.Load(path, device, dtype));
+                models.Add(WithOption(requests[i], () => ModelLoader.Load(paths[i], device, dtype)));
+                if (models[i].VocabSize < vocab) throw Mismatch(requests[i], models[i].VocabSize, vocab);
+                if (tokenizers[i] is null)
+                    CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; its first {vocab} logits are taken as the large model's tokens");
                 progress.Report(models.Count);
             }
 
-            var vocab = tokenizers[0].VocabSize;
-            var narrow = models.FirstOrDefault(m => m.VocabSize < vocab);
-            if (narrow is not null)
-                throw new DisdException($"model {narrow.Name} has {narrow.VocabSize} logits, fewer than the {vocab} tokens of its tokenizer");
-            return new LoadedModels(requests, paths, models, tokenizers, vocab);
+            return new LoadedModels(requests, paths, models, large, vocab);
         }
         catch
         {
@@ -81,13 +93,22 @@ internal sealed class LoadedModels : IDisposable
         foreach (var model in Models) model.Dispose();
     }
 
-    private static string Locate(ModelRequest request)
+    private static string Locate(ModelRequest request) => WithOption(request, () => EmbeddedModels.Resolve(request.Argument));
+
+    private static bool HasTokenizer(string path) =>
+        File.Exists(Path.Combine(path, "tokenizer.model")) || File.Exists(Path.Combine(path, "tokenizer.json"));
+
+    private static DisdException Mismatch(ModelRequest request, int rows, int vocab) => new(
+        $"{request.Option} {request.Argument}: vocabulary mismatch: it has {rows} logits, the large model's tokenizer has {vocab} tokens; the models must share a vocabulary");
+
+    /// <summary>Runs <paramref name="work"/>, prefixing a user-facing error with the option that named the model.</summary>
+    private static T WithOption<T>(ModelRequest request, Func<T> work)
     {
         try
         {
-            return EmbeddedModels.Resolve(request.Argument);
+            return work();
         }
-        catch (DisdException e)
+        catch (Exception e) when (e is DisdException or IOException or UnauthorizedAccessException)
         {
             throw new DisdException($"{request.Option}: {e.Message}", e);
         }
