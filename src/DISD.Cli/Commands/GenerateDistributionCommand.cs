@@ -115,18 +115,16 @@ public sealed class GenerateDistributionCommand
         var files = DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(), writeSeconds => new RunManifest(
             prompt.Text, s.Chat, prompt.Ids,
             s.Models.Requests.Select((r, i) => new ManifestModel(r.Role, r.Argument, s.Models.Paths[i],
-                RunManifest.FileSha256(Path.Combine(s.Models.Paths[i], "config.json")), r.FileId,
+                s.Models.ConfigDigests[i], r.FileId,
                 Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
             s.Models.Vocab, s.DTypeName, s.Device, s.Options.Seed, s.DecodingName, s.Temperature, s.Options.MaxNewTokens, s.Options.StopAtEos,
             result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)));
-        var writeSeconds = clock.Elapsed.TotalSeconds - generateSeconds;
-
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");
         CliOutput.Log($"{Name}: generated: {generatedText}");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: wrote {files.Folder} ({files.Bytes / 1e6:F1} MB) in {writeSeconds:F2} s; generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s"));
+            $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
         return new SummaryPrompt(prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables, files.TokensCsv,
-            files.Manifest, files.Bytes, generateSeconds, writeSeconds);
+            files.Manifest, files.TableBytes, generateSeconds, files.WriteSeconds);
     }
 
     /// <summary>The embedded trio when no model is named; otherwise --model-large and --model-small (and --model-medium if given).</summary>

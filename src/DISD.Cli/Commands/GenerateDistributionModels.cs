@@ -20,6 +20,7 @@ internal sealed class LoadedModels : IDisposable
     {
         Requests = requests;
         Paths = paths;
+        ConfigDigests = paths.Select(path => RunManifest.FileSha256(Path.Combine(path, "config.json"))).ToArray();
         Models = models;
         LargeTokenizer = largeTokenizer;
         Vocab = vocab;
@@ -28,6 +29,9 @@ internal sealed class LoadedModels : IDisposable
     public IReadOnlyList<ModelRequest> Requests { get; }
 
     public IReadOnlyList<string> Paths { get; }
+
+    /// <summary>SHA-256 of each model's config.json, read when it was loaded.</summary>
+    public IReadOnlyList<string> ConfigDigests { get; }
 
     public IReadOnlyList<ICausalLanguageModel> Models { get; }
 

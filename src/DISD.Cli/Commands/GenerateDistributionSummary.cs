@@ -25,6 +25,6 @@ internal sealed record SummaryPrompt(
     IReadOnlyList<string> ProbabilityTables,
     string TokensCsv,
     string Manifest,
-    long Bytes,
+    long TableBytes,
     double GenerateSeconds,
     double WriteSeconds);

@@ -4,7 +4,10 @@ using DISD.Decoding;
 namespace DISD.IO;
 
 /// <summary>The files <see cref="DistributionRunWriter"/> wrote for one prompt (full paths).</summary>
-public sealed record DistributionRunFiles(string Folder, IReadOnlyList<string> ProbabilityTables, string TokensCsv, string Manifest, long Bytes);
+/// <param name="TableBytes">Size of the *_probs.csv tables and tokens.csv.</param>
+/// <param name="WriteSeconds">Time spent writing them (the manifest and the final moves aside).</param>
+public sealed record DistributionRunFiles(string Folder, IReadOnlyList<string> ProbabilityTables, string TokensCsv, string Manifest,
+    long TableBytes, double WriteSeconds);
 
 /// <summary>
 /// Writes the result folder of one prompt of generate-distribution: <c>&lt;model id&gt;_probs.csv</c> per model (the
@@ -39,13 +42,13 @@ public static class DistributionRunWriter
         }
 
         var writeSeconds = clock.Elapsed.TotalSeconds;
+        var bytes = Directory.EnumerateFiles(staged.StagingPath).Sum(f => new FileInfo(f).Length);
         using (var stream = File.Create(staged.Stage(RunManifest.FileName)))
         {
             manifest(writeSeconds).Write(stream);
         }
 
-        var bytes = Directory.EnumerateFiles(staged.StagingPath).Sum(f => new FileInfo(f).Length);
         staged.Commit();
-        return new DistributionRunFiles(staged.Target, tables, staged.FinalPath(TokensCsv.FileName), staged.FinalPath(RunManifest.FileName), bytes);
+        return new DistributionRunFiles(staged.Target, tables, staged.FinalPath(TokensCsv.FileName), staged.FinalPath(RunManifest.FileName), bytes, writeSeconds);
     }
 }
