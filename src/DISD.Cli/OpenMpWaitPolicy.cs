@@ -8,7 +8,7 @@ namespace DISD.Cli;
 /// 2 loaded cores: 32 steps of the demo trio 10.6 s spinning, 0.55 s passive). Passive waiting costs a few
 /// microseconds per parallel region, nothing next to a large model's matmuls. The user's own setting wins.
 /// </summary>
-internal static class OpenMpWaitPolicy
+public static class OpenMpWaitPolicy
 {
     private const string Variable = "OMP_WAIT_POLICY";
 
