@@ -12,7 +12,7 @@ namespace DISD.IO;
 public sealed record ManifestModel(string Role, string Argument, string Path, string ConfigSha256, string FileId, string Csv);
 
 /// <summary>Versions of the software that made a run.</summary>
-public sealed record SoftwareVersions(string Disd, string TorchSharp, string Libtorch, string Dotnet, string Os)
+public sealed record SoftwareVersions(string Disd, [property: JsonPropertyName("torchsharp")] string TorchSharp, string Libtorch, string Dotnet, string Os)
 {
     public static SoftwareVersions Current() => new(
         InformationalVersion(typeof(SoftwareVersions).Assembly),

@@ -116,6 +116,8 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
         Assert.All(new[] { manifest.Software.Disd, manifest.Software.TorchSharp, manifest.Software.Libtorch, manifest.Software.Dotnet },
             version => Assert.Matches(@"\d+\.\d+", version));
         Assert.True(manifest.Timings.GenerateSeconds > 0 && manifest.Timings.WriteSeconds > 0);
+        var software = System.Text.Json.JsonDocument.Parse(Reference.Bytes(RunManifest.FileName)).RootElement.GetProperty("software");
+        Assert.Equal(["disd", "torchsharp", "libtorch", "dotnet", "os"], software.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
