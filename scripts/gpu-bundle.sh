@@ -8,6 +8,6 @@ out=${1:-dist/disd-linux-x64}
 rm -rf "$out"
 dotnet publish src/DISD.Cli -c Release -r linux-x64 --self-contained -p:TorchBackend=system -o "$out"
 cp scripts/disd-gpu "$out/disd-gpu"
-cp -r models "$out/models"
+# The demo models (models/) come with the publish output (DISD.Cli.csproj copies them to models/).
 tar -cJf "$out.tar.xz" -C "$(dirname "$out")" "$(basename "$out")"
 echo "bundle: $out ($(du -sh "$out" | cut -f1)), archive: $out.tar.xz ($(du -sh "$out.tar.xz" | cut -f1))" >&2

@@ -1,1 +1,2 @@
+DISD.Cli.OpenMpWaitPolicy.DefaultToPassive();
 return DISD.Cli.CliApp.Run(args);

@@ -16,10 +16,10 @@ public sealed class PlotCouplingCommand
 {
     public const string Name = "plot-coupling";
 
-    private readonly Option<string> ModelLarge = CliOptions.RequiredText("--model-large",
-        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", "--model_large");
-    private readonly Option<string> ModelSmall = CliOptions.RequiredText("--model-small",
-        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", "--model_small");
+    private readonly Option<string> ModelLarge = CliOptions.Text("--model-large",
+        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Large, "--model_large");
+    private readonly Option<string> ModelSmall = CliOptions.Text("--model-small",
+        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Small, "--model_small");
     private readonly Option<string> InputText = CliOptions.RequiredText("--input-text",
         "The prompt the distributions were generated for; names the data folder and titles the figure", "--input_text");
     private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Positions to compare (the first rows of each table)", 32, "--num_tokens");

@@ -20,16 +20,20 @@ public static class DistributionGenerator
 {
     /// <param name="models">The large model first (it picks the tokens), then the others; all share the vocabulary.</param>
     /// <param name="vocab">Columns recorded: the shared tokenizer vocabulary (embedding rows beyond it are dropped).</param>
-    /// <param name="options">MaxNewTokens steps; Temperature 0 = greedy (distributions are then recorded at T = 1).</param>
+    /// <param name="options">MaxNewTokens steps; Temperature 0 = greedy; StopAtEos ends after the large model's EOS.</param>
+    /// <param name="recordTemperature">Temperature of the recorded distributions; by default options.Temperature, or 1 when greedy.</param>
+    /// <param name="progress">Told the number of finished steps.</param>
     public static GeneratedDistributions Run(IReadOnlyList<ICausalLanguageModel> models, IReadOnlyList<int> promptIds,
-        int vocab, DecodingOptions options, IProgress<int>? progress = null)
+        int vocab, DecodingOptions options, IProgress<int>? progress = null, double? recordTemperature = null)
     {
         options.Validate();
         if (models.Count == 0) throw new ArgumentException("DistributionGenerator: at least one model is needed.");
         if (promptIds.Count == 0) throw new DisdException("the prompt is empty: give --input-text or --prompt-ids with at least one token");
+        double recorded = recordTemperature ?? (options.Temperature == 0 ? 1.0 : options.Temperature);
+        if (!(recorded > 0) || double.IsInfinity(recorded))
+            throw new ArgumentException($"the record temperature must be a finite number > 0 (got {recorded}).");
         using var noGrad = no_grad();
         var sampler = CouplingSamplers.For(options);
-        double recordTemperature = options.Temperature == 0 ? 1.0 : options.Temperature;
         int capacity = promptIds.Count + options.MaxNewTokens;
 
         var caches = new List<IKvCache>();
@@ -48,10 +52,12 @@ public static class DistributionGenerator
             var tokens = new List<int>();
             for (int step = 0; step < options.MaxNewTokens; step++)
             {
-                int token = Step(models, caches, rows, lastLogits, sampler, step, recordTemperature, options.Temperature, vocab);
+                int token = RecordAndDraw(models, rows, lastLogits, sampler, step, recorded, options.Temperature);
                 tokens.Add(token);
+                bool last = step + 1 == options.MaxNewTokens || options.StopAtEos && models[0].EosTokenIds.Contains(token);
+                if (!last) Feed(models, caches, lastLogits, token, vocab);
                 progress?.Report(step + 1);
-                if (options.StopAtEos && models[0].EosTokenIds.Contains(token)) break;
+                if (last) break;
             }
             var distributions = rows.Select(r => ToHostRows(r, tokens.Count)).ToList();
             return new GeneratedDistributions(tokens, distributions);
@@ -72,10 +78,10 @@ public static class DistributionGenerator
         return LastRow(logits, vocab).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Records every model's distribution for this step, samples the large model's token (the one host
-    /// read of the step), and feeds it to every model.</summary>
-    private static int Step(IReadOnlyList<ICausalLanguageModel> models, List<IKvCache> caches, List<Tensor> rows,
-        List<Tensor> lastLogits, ICouplingSampler sampler, int step, double recordTemperature, double temperature, int vocab)
+    /// <summary>Records every model's distribution for this step and samples the large model's token (the one host
+    /// read of the step).</summary>
+    private static int RecordAndDraw(IReadOnlyList<ICausalLanguageModel> models, List<Tensor> rows, List<Tensor> lastLogits,
+        ICouplingSampler sampler, int step, double recordTemperature, double temperature)
     {
         using var scope = NewDisposeScope();
         for (int m = 0; m < models.Count; m++)
@@ -86,14 +92,20 @@ public static class DistributionGenerator
         var large = new TokenDistributions(lastLogits[0], temperature);
         long drawn = sampler.Draw(large, step).cpu().item<long>();
         if (drawn < 0) drawn = sampler.Settle(large, 0, step);
+        return (int)drawn;
+    }
+
+    /// <summary>Appends <paramref name="token"/> to every model's cache and keeps each model's next logits.</summary>
+    private static void Feed(IReadOnlyList<ICausalLanguageModel> models, List<IKvCache> caches, List<Tensor> lastLogits, int token, int vocab)
+    {
+        using var scope = NewDisposeScope();
         for (int m = 0; m < models.Count; m++)
         {
-            var ids = tensor(new[] { drawn }, ScalarType.Int64, models[m].Device);
+            var ids = tensor(new[] { (long)token }, ScalarType.Int64, models[m].Device);
             var next = LastRow(models[m].Decode(ids, caches[m]), vocab).MoveToOuterDisposeScope();
             lastLogits[m].Dispose();
             lastLogits[m] = next;
         }
-        return (int)drawn;
     }
 
     private static Tensor LastRow(Tensor logits, int vocab) =>

@@ -221,11 +221,11 @@ public sealed class PlotCouplingCliTests : IDisposable
     [Fact]
     public void MissingRequiredOptionsAreUsageErrors()
     {
-        var (code, stdout, stderr) = CliRunner.Run("plot-coupling", "--input-text", Text);
+        var (code, stdout, stderr) = CliRunner.Run("plot-coupling", "--model-large", "org/large");
 
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Contains("disd: error: Option '--model-large' is required.", stderr);
+        Assert.Contains("disd: error: Option '--input-text' is required.", stderr);
     }
 
     [Fact]

@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using DISD.Decoding;
+using DISD.IO;
+using DISD.Models;
+using DISD.Runtime;
+using static TorchSharp.torch;
+
+namespace DISD.Cli.Commands;
+
+/// <summary>
+/// <c>disd generate-distribution</c>: the port of the original generate_model_distribution.py. The large model samples
+/// a continuation of the prompt; along it every model's full next-token distribution is written to
+/// <c>&lt;data-dir&gt;/&lt;sanitized text&gt;/&lt;model id&gt;_probs.csv</c>, with tokens.csv and manifest.json beside them.
+/// </summary>
+public sealed class GenerateDistributionCommand
+{
+    public const string Name = "generate-distribution";
+
+    private readonly Option<string> ModelLarge = ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)");
+    private readonly Option<string> ModelMedium = ModelOption("--model-medium", "--model_medium", "An optional third model (default: the embedded gemma2-wordnet-medium when no model is named)");
+    private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)");
+    private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
+    private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
+    private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file") { Description = "A file with one prompt per line (blank lines skipped); the models are loaded once" };
+    private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's chat template" };
+    private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens");
+    private readonly Option<bool> StopAtEos = new("--stop-at-eos", "--stop_at_eos") { Description = "Stop after the large model's end-of-sequence token (the original always runs --num-tokens steps)" };
+    private readonly Option<string> Decoding = CliOptions.Choice("--decoding", "How the large model picks the next token", "sample", "sample", "greedy");
+    private readonly Option<double> Temperature = new("--temperature")
+    {
+        Description = "Temperature of the sampling and of the recorded distributions",
+        DefaultValueFactory = _ => 1.0,
+    };
+    private readonly Option<ulong> Seed = CliOptions.Seed();
+    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU", "auto", "auto", "bfloat16", "float16", "float32");
+    private readonly Option<string> Device = CliOptions.Device();
+    private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
+    private readonly Option<bool> Json = CliOptions.Json();
+
+    private GenerateDistributionCommand()
+    {
+    }
+
+    public static Command Create() => new GenerateDistributionCommand().Build();
+
+    private static Option<string> ModelOption(string name, string alias, string what) => new(name, alias)
+    {
+        Description = $"{what}: a checkpoint folder, a cached Hugging Face repo id (org/name) or an embedded model name",
+    };
+
+    private Command Build()
+    {
+        var command = new Command(Name, "Sample a continuation with the large model and write every model's next-token distributions (the original generate_model_distribution.py)")
+        {
+            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, NumTokens, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var clock = Stopwatch.StartNew();
+        var numTokens = CliOptions.RequirePositive(parse.GetValue(NumTokens), NumTokens);
+        var temperature = parse.GetValue(Temperature);
+        if (!(temperature > 0) || double.IsInfinity(temperature))
+            throw new DisdException($"--temperature must be a finite number > 0, got {temperature.ToString(CultureInfo.InvariantCulture)} (use --decoding greedy for the argmax)");
+        var greedy = parse.GetRequiredValue(Decoding) == "greedy";
+        var chat = parse.GetValue(Chat);
+        var dataDir = parse.GetRequiredValue(DataDir);
+        var seed = parse.GetValue(Seed);
+        var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile));
+        var modelRequests = ModelRequests(parse);
+        var device = DeviceSelector.Resolve(parse.GetRequiredValue(Device));
+        var (dtype, dtypeName) = ResolveDType(parse.GetRequiredValue(DType), device);
+        var paths = LoadedModels.Resolve(modelRequests);
+
+        var loadClock = Stopwatch.StartNew();
+        using var models = CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths, device, dtype, progress));
+        var loadSeconds = loadClock.Elapsed.TotalSeconds;
+        var prompts = GenerateDistributionPrompts.Prepare(requests, models.LargeTokenizer, models.Vocab, chat);
+        CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
+            + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count} prompt(s) × {numTokens} tokens, seed {seed}; loaded in {loadSeconds:F2} s");
+
+        var options = new DecodingOptions(numTokens, greedy ? 0 : temperature, seed, StopAtEos: parse.GetValue(StopAtEos), ComputePredictedAcceptance: false);
+        var settings = new RunSettings(models, dtypeName, device.ToString(), options, greedy ? "greedy" : "sample", temperature, chat, loadSeconds);
+        var results = prompts.Select((prompt, i) => RunPrompt(settings, prompt, Path.Combine(dataDir, prompt.FolderName), $"prompt {i + 1}/{prompts.Count}")).ToList();
+
+        var summary = new GenerateDistributionSummary(
+            modelRequests.Select((r, i) => new SummaryModel(r.Role, r.Argument, paths[i], r.FileId)).ToArray(),
+            models.Vocab, device.ToString(), dtypeName, seed, settings.DecodingName, temperature, numTokens, loadSeconds, clock.Elapsed.TotalSeconds, results);
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: done in {summary.TotalSeconds:F2} s"));
+        if (parse.GetValue(Json))
+        {
+            CliOutput.Json(summary);
+        }
+
+        return CliApp.Success;
+    }
+
+    private sealed record RunSettings(LoadedModels Models, string DTypeName, string Device, DecodingOptions Options, string DecodingName,
+        double Temperature, bool Chat, double LoadSeconds);
+
+    private static SummaryPrompt RunPrompt(RunSettings s, PreparedPrompt prompt, string folder, string label)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = CliProgress.Run($"{label} steps", s.Options.MaxNewTokens,
+            progress => DistributionGenerator.Run(s.Models.Models, prompt.Ids, s.Models.Vocab, s.Options, progress, s.Temperature));
+        var generateSeconds = clock.Elapsed.TotalSeconds;
+        var tokenizer = s.Models.LargeTokenizer;
+        var generatedText = tokenizer.Decode(result.TokenIds);
+        var fileIds = s.Models.Requests.Select(r => r.FileId).ToArray();
+        var files = DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(), writeSeconds => new RunManifest(
+            prompt.Text, s.Chat, prompt.Ids,
+            s.Models.Requests.Select((r, i) => new ManifestModel(r.Role, r.Argument, s.Models.Paths[i],
+                s.Models.ConfigDigests[i], r.FileId,
+                Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
+            s.Models.Vocab, s.DTypeName, s.Device, s.Options.Seed, s.DecodingName, s.Temperature, s.Options.MaxNewTokens, s.Options.StopAtEos,
+            result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)));
+        CliOutput.Log($"{Name}: {label}: {prompt.Text}");
+        CliOutput.Log($"{Name}: generated: {generatedText}");
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
+        return new SummaryPrompt(prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables, files.TokensCsv,
+            files.Manifest, files.TableBytes, generateSeconds, files.WriteSeconds);
+    }
+
+    /// <summary>The embedded trio when no model is named; otherwise --model-large and --model-small (and --model-medium if given).</summary>
+    private IReadOnlyList<ModelRequest> ModelRequests(ParseResult parse)
+    {
+        var large = parse.GetValue(ModelLarge);
+        var medium = parse.GetValue(ModelMedium);
+        var small = parse.GetValue(ModelSmall);
+        if (large is null && medium is null && small is null)
+        {
+            return
+            [
+                new ModelRequest("large", EmbeddedModels.Large, ModelLarge.Name),
+                new ModelRequest("medium", EmbeddedModels.Medium, ModelMedium.Name),
+                new ModelRequest("small", EmbeddedModels.Small, ModelSmall.Name),
+            ];
+        }
+
+        foreach (var (value, option) in new[] { (large, ModelLarge), (small, ModelSmall) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+                throw new DisdException($"{option.Name} is required when a model is named (leave out every --model-* option for the embedded demo trio)");
+        }
+
+        if (medium is not null && string.IsNullOrWhiteSpace(medium))
+            throw new DisdException($"{ModelMedium.Name} is empty");
+        var list = new List<ModelRequest> { new("large", large!, ModelLarge.Name) };
+        if (medium is not null) list.Add(new ModelRequest("medium", medium, ModelMedium.Name));
+        list.Add(new ModelRequest("small", small!, ModelSmall.Name));
+        return list;
+    }
+
+    private static (ScalarType DType, string Name) ResolveDType(string name, Device device) => name switch
+    {
+        "auto" => device.type == TorchSharp.DeviceType.CUDA ? (ScalarType.BFloat16, "bfloat16") : (ScalarType.Float32, "float32"),
+        "bfloat16" => (ScalarType.BFloat16, name),
+        "float16" => (ScalarType.Float16, name),
+        "float32" => (ScalarType.Float32, name),
+        _ => throw new DisdException($"--dtype '{name}' is not a dtype; expected auto, bfloat16, float16 or float32"),
+    };
+}

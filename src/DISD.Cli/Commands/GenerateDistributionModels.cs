@@ -1,0 +1,120 @@
+using DISD.IO;
+using DISD.Models;
+using DISD.Tokenization;
+using static TorchSharp.torch;
+
+namespace DISD.Cli.Commands;
+
+/// <summary>A model named on the command line: its role (large, medium, small), the argument and the option it came from.</summary>
+internal sealed record ModelRequest(string Role, string Argument, string Option)
+{
+    /// <summary>The id in file names (<c>org/name</c> → <c>org-name</c>, a folder → its name).</summary>
+    public string FileId { get; } = TextSanitizer.ModelFileId(Argument);
+}
+
+/// <summary>The loaded models of a run (large first), their tokenizers and the shared vocabulary; disposes the models.</summary>
+internal sealed class LoadedModels : IDisposable
+{
+    private LoadedModels(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, IReadOnlyList<ICausalLanguageModel> models,
+        TextTokenizer largeTokenizer, int vocab)
+    {
+        Requests = requests;
+        Paths = paths;
+        ConfigDigests = paths.Select(path => RunManifest.FileSha256(Path.Combine(path, "config.json"))).ToArray();
+        Models = models;
+        LargeTokenizer = largeTokenizer;
+        Vocab = vocab;
+    }
+
+    public IReadOnlyList<ModelRequest> Requests { get; }
+
+    public IReadOnlyList<string> Paths { get; }
+
+    /// <summary>SHA-256 of each model's config.json, read when it was loaded.</summary>
+    public IReadOnlyList<string> ConfigDigests { get; }
+
+    public IReadOnlyList<ICausalLanguageModel> Models { get; }
+
+    /// <summary>Columns of the tables: the shared tokenizer vocabulary (the large model's).</summary>
+    public int Vocab { get; }
+
+    /// <summary>The tokenizer that encodes the prompts and names the tokens.</summary>
+    public TextTokenizer LargeTokenizer { get; }
+
+    /// <summary>The checkpoint folders of <paramref name="requests"/>, checked before anything is loaded.</summary>
+    public static IReadOnlyList<string> Resolve(IReadOnlyList<ModelRequest> requests)
+    {
+        var byId = requests.GroupBy(r => r.FileId, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (byId is not null)
+            throw new DisdException($"{string.Join(" and ", byId.Select(r => r.Option))} both give the file name {byId.Key}{DistributionLocator.FileSuffix}; name different models");
+        return requests.Select(r => Locate(r)).ToArray();
+    }
+
+    /// <summary>
+    /// Reads the tokenizers, checks they share one vocabulary, then loads the models (progress: models loaded). The
+    /// large model needs a tokenizer (it encodes the prompt); another model without one is accepted when its logits
+    /// cover the large model's vocabulary.
+    /// </summary>
+    public static LoadedModels Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, Device device, ScalarType dtype,
+        IProgress<int> progress)
+    {
+        var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => TextTokenizer.Load(paths[i])) : null).ToArray();
+        var large = tokenizers[0]!;
+        var vocab = large.VocabSize;
+        // Tokenizers first, so that a vocabulary mismatch fails before any weights are read.
+        VocabularyCheck.SharedVocabularySize(requests.Select((r, i) => (r, t: tokenizers[i]))
+            .Where(p => p.t is not null)
+            .Select(p => new VocabularyParticipant($"{p.r.Argument} ({p.r.Option})", p.t!, p.t!.VocabSize)).ToArray());
+        for (var i = 1; i < requests.Count; i++)
+        {
+            if (tokenizers[i] is null && WithOption(requests[i], () => ModelLoader.ReadConfig(paths[i])).IntOr("vocab_size") is { } rows && rows < vocab)
+                throw Mismatch(requests[i], rows, vocab);
+        }
+
+        var models = new List<ICausalLanguageModel>();
+        try
+        {
+            for (var i = 0; i < paths.Count; i++)
+            {
+                models.Add(WithOption(requests[i], () => ModelLoader.Load(paths[i], device, dtype)));
+                if (models[i].VocabSize < vocab) throw Mismatch(requests[i], models[i].VocabSize, vocab);
+                if (tokenizers[i] is null)
+                    CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; its first {vocab} logits are taken as the large model's tokens");
+                progress.Report(models.Count);
+            }
+
+            return new LoadedModels(requests, paths, models, large, vocab);
+        }
+        catch
+        {
+            foreach (var model in models) model.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var model in Models) model.Dispose();
+    }
+
+    private static string Locate(ModelRequest request) => WithOption(request, () => EmbeddedModels.Resolve(request.Argument));
+
+    private static bool HasTokenizer(string path) =>
+        File.Exists(Path.Combine(path, "tokenizer.model")) || File.Exists(Path.Combine(path, "tokenizer.json"));
+
+    private static DisdException Mismatch(ModelRequest request, int rows, int vocab) => new(
+        $"{request.Option} {request.Argument}: vocabulary mismatch: it has {rows} logits, the large model's tokenizer has {vocab} tokens; the models must share a vocabulary");
+
+    /// <summary>Runs <paramref name="work"/>, prefixing a user-facing error with the option that named the model.</summary>
+    private static T WithOption<T>(ModelRequest request, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception e) when (e is DisdException or IOException or UnauthorizedAccessException)
+        {
+            throw new DisdException($"{request.Option}: {e.Message}", e);
+        }
+    }
+}

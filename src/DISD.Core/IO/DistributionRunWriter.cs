@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using DISD.Decoding;
+
+namespace DISD.IO;
+
+/// <summary>The files <see cref="DistributionRunWriter"/> wrote for one prompt (full paths).</summary>
+/// <param name="TableBytes">Size of the *_probs.csv tables and tokens.csv.</param>
+/// <param name="WriteSeconds">Time spent writing them (the manifest and the final moves aside).</param>
+public sealed record DistributionRunFiles(string Folder, IReadOnlyList<string> ProbabilityTables, string TokensCsv, string Manifest,
+    long TableBytes, double WriteSeconds);
+
+/// <summary>
+/// Writes the result folder of one prompt of generate-distribution: <c>&lt;model id&gt;_probs.csv</c> per model (the
+/// original layout), tokens.csv and manifest.json, all or nothing (<see cref="StagedFolder"/>).
+/// </summary>
+public static class DistributionRunWriter
+{
+    /// <param name="folder">The result folder (&lt;data-dir&gt;/&lt;sanitized input text&gt;).</param>
+    /// <param name="modelIds">File ids of the models, in the order of <paramref name="result"/>'s distributions.</param>
+    /// <param name="tokenTexts">Vocabulary text of each generated token.</param>
+    /// <param name="manifest">The manifest, given the seconds spent writing the tables.</param>
+    public static DistributionRunFiles Write(string folder, IReadOnlyList<string> modelIds, GeneratedDistributions result,
+        IReadOnlyList<string> tokenTexts, Func<double, RunManifest> manifest)
+    {
+        if (modelIds.Count != result.Distributions.Count)
+            throw new ArgumentException($"{modelIds.Count} model ids but {result.Distributions.Count} tables");
+        if (modelIds.Distinct(StringComparer.Ordinal).Count() != modelIds.Count)
+            throw new ArgumentException($"model ids repeat: {string.Join(", ", modelIds)}");
+        var clock = Stopwatch.StartNew();
+        using var staged = new StagedFolder(folder);
+        var tables = new List<string>();
+        for (var m = 0; m < modelIds.Count; m++)
+        {
+            var name = modelIds[m] + DistributionLocator.FileSuffix;
+            DistributionCsv.Write(staged.Stage(name), result.Distributions[m]);
+            tables.Add(staged.FinalPath(name));
+        }
+
+        using (var tokens = File.Create(staged.Stage(TokensCsv.FileName)))
+        {
+            TokensCsv.Write(tokens, modelIds, result.TokenIds, tokenTexts, result.Distributions);
+        }
+
+        var writeSeconds = clock.Elapsed.TotalSeconds;
+        var bytes = Directory.EnumerateFiles(staged.StagingPath).Sum(f => new FileInfo(f).Length);
+        using (var stream = File.Create(staged.Stage(RunManifest.FileName)))
+        {
+            manifest(writeSeconds).Write(stream);
+        }
+
+        staged.Commit();
+        return new DistributionRunFiles(staged.Target, tables, staged.FinalPath(TokensCsv.FileName), staged.FinalPath(RunManifest.FileName), bytes, writeSeconds);
+    }
+}

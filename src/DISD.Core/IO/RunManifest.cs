@@ -1,0 +1,86 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TorchSharp;
+
+namespace DISD.IO;
+
+/// <summary>A model of a run: its role, the argument that named it, the checkpoint folder and its config.json digest.</summary>
+public sealed record ManifestModel(string Role, string Argument, string Path, string ConfigSha256, string FileId, string Csv);
+
+/// <summary>Versions of the software that made a run.</summary>
+public sealed record SoftwareVersions(string Disd, [property: JsonPropertyName("torchsharp")] string TorchSharp, string Libtorch, string Dotnet, string Os)
+{
+    public static SoftwareVersions Current() => new(
+        InformationalVersion(typeof(SoftwareVersions).Assembly),
+        InformationalVersion(typeof(torch).Assembly),
+        torch.__version__,
+        RuntimeInformation.FrameworkDescription,
+        RuntimeInformation.OSDescription);
+
+    private static string InformationalVersion(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? assembly.GetName().Version?.ToString()
+        ?? "unknown";
+}
+
+/// <summary>Seconds spent loading the models (shared by a batch), generating this prompt, and writing its files.</summary>
+public sealed record RunTimings(double LoadSeconds, double GenerateSeconds, double WriteSeconds);
+
+/// <summary>manifest.json of a generate-distribution result folder: everything needed to reproduce its tables.</summary>
+public sealed record RunManifest(
+    string InputText,
+    bool Chat,
+    IReadOnlyList<int> PromptIds,
+    IReadOnlyList<ManifestModel> Models,
+    int VocabSize,
+    string Dtype,
+    string Device,
+    ulong Seed,
+    string Decoding,
+    double Temperature,
+    int NumTokens,
+    bool StopAtEos,
+    IReadOnlyList<int> TokenIds,
+    string GeneratedText,
+    SoftwareVersions Software,
+    RunTimings Timings)
+{
+    public const string FileName = "manifest.json";
+
+    /// <summary>snake_case keys, as the Python tools write them.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public void Write(Stream stream) => JsonSerializer.Serialize(stream, this, JsonOptions);
+
+    /// <exception cref="DisdException">The file is missing or not a manifest.</exception>
+    public static RunManifest Read(string path)
+    {
+        if (!File.Exists(path)) throw new DisdException($"{path}: file not found");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<RunManifest>(stream, JsonOptions) ?? throw new DisdException($"{path}: empty manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new DisdException($"{path}: not a manifest: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Lower-case hex SHA-256 of a file's bytes.</summary>
+    public static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
