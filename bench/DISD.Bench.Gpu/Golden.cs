@@ -1,0 +1,67 @@
+using DISD.Models;
+using DISD.Models.Loading;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DISD.Bench.Gpu;
+
+/// <summary>
+/// The golden-reference check on any device: every family under fixtures/golden, float32 with TF32 off, full-forward
+/// logits and step-by-step cached greedy decoding against transformers' outputs. Returns the number of failures.
+/// </summary>
+internal static class Golden
+{
+    public static int Run(string fixtures, Device device, double tolerance, TextWriter report)
+    {
+        torch.backends.cuda.matmul.allow_tf32 = false;
+        torch.backends.cudnn.allow_tf32 = false;
+        using var noGrad = torch.no_grad();
+        var families = Directory.GetDirectories(fixtures).Where(d => File.Exists(Path.Combine(d, "expected.safetensors"))).Order().ToArray();
+        if (families.Length == 0)
+        {
+            throw new DisdException($"--fixtures {fixtures}: no <family>/expected.safetensors found (expected tests/DISD.Tests/fixtures/golden)");
+        }
+        report.WriteLine($"| family | device | prefill max abs diff | greedy step max abs diff | greedy ids | result (tolerance {tolerance:g}) |");
+        report.WriteLine("|---|---|---|---|---|---|");
+        int failures = 0;
+        foreach (var dir in families)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var expected = SafetensorsFile.Open(Path.Combine(dir, "expected.safetensors"));
+            using var model = ModelLoader.Load(dir, device, ScalarType.Float32);
+            using var cache = model.NewCache(64);
+            var logits = model.Prefill(expected.Read("input_ids").to(device), cache);
+            double prefillDiff = MaxAbsDiff(logits, expected.Read("logits"));
+
+            cache.Truncate(0);
+            var stepLogits = expected.Read("greedy_step_logits");
+            long[] greedy = expected.Read("greedy_ids").data<long>().ToArray();
+            var row = model.Prefill(expected.Read("prompt_ids").to(device), cache)[-1];
+            double stepDiff = 0;
+            var chosen = new List<long>();
+            for (int step = 0; step < greedy.Length; step++)
+            {
+                stepDiff = Math.Max(stepDiff, MaxAbsDiff(row, stepLogits[step]));
+                chosen.Add(row.argmax().item<long>());
+                if (step + 1 < greedy.Length)
+                {
+                    row = model.Decode(torch.tensor(new[] { chosen[^1] }, device: device), cache)[0];
+                }
+            }
+            bool idsMatch = chosen.SequenceEqual(greedy);
+            bool pass = prefillDiff <= tolerance && stepDiff <= tolerance && idsMatch;
+            failures += pass ? 0 : 1;
+            report.WriteLine($"| {Path.GetFileName(dir)} | {device} | {prefillDiff:0.###e+0} | {stepDiff:0.###e+0} | {(idsMatch ? "match" : "DIFFER")} | {(pass ? "pass" : "FAIL")} |");
+        }
+        return failures;
+    }
+
+    private static double MaxAbsDiff(Tensor actual, Tensor expected)
+    {
+        if (!actual.shape.SequenceEqual(expected.shape))
+        {
+            return double.PositiveInfinity;
+        }
+        return actual.cpu().to(ScalarType.Float64).sub(expected.to(ScalarType.Float64)).abs().max().item<double>();
+    }
+}
