@@ -1,5 +1,6 @@
 using DISD.Models;
 using DISD.Models.Loading;
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,9 +52,29 @@ internal static class Golden
             bool idsMatch = chosen.SequenceEqual(greedy);
             bool pass = prefillDiff <= tolerance && stepDiff <= tolerance && idsMatch;
             failures += pass ? 0 : 1;
+            if (device.type == DeviceType.CUDA)
+            {
+                failures += SplitRow(dir, device, expected, tolerance, report);
+            }
             report.WriteLine($"| {Path.GetFileName(dir)} | {device} | {prefillDiff:0.###e+0} | {stepDiff:0.###e+0} | {(idsMatch ? "match" : "DIFFER")} | {(pass ? "pass" : "FAIL")} |");
         }
         return failures;
+    }
+
+    /// <summary>
+    /// The split-by-layers path across two real devices: embedding, first half of the layers and head on the GPU, the
+    /// other layers (and their KV cache) on the CPU, so hidden states cross devices twice per forward pass.
+    /// </summary>
+    private static int SplitRow(string dir, Device gpu, SafetensorsFile expected, double tolerance, TextWriter report)
+    {
+        int layers = ModelLoader.ReadConfig(dir).Int("num_hidden_layers");
+        var map = new DeviceMap(gpu, Enumerable.Range(0, layers).Select(i => i < layers / 2 ? gpu : CPU).ToArray(), gpu);
+        using var model = ModelLoader.Load(dir, map, ScalarType.Float32);
+        using var cache = model.NewCache(64);
+        double diff = MaxAbsDiff(model.Prefill(expected.Read("input_ids").to(gpu), cache), expected.Read("logits"));
+        bool pass = diff <= tolerance;
+        report.WriteLine($"| {Path.GetFileName(dir)} | split: {map} | {diff:0.###e+0} | | | {(pass ? "pass" : "FAIL")} |");
+        return pass ? 0 : 1;
     }
 
     private static double MaxAbsDiff(Tensor actual, Tensor expected)

@@ -18,6 +18,20 @@ public static class DeviceSelector
     public static torch.Device Resolve(string device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        try
+        {
+            return ResolveLoaded(device);
+        }
+        catch (TypeInitializationException e) when (e.TypeName == "TorchSharp.torch")
+        {
+            // TorchSharp found no libtorch: a TorchBackend=system build run without one on LD_LIBRARY_PATH.
+            var reason = (e.InnerException?.Message ?? e.Message).Split('\n', 2)[0].Trim();
+            throw new DisdException($"--device {device}: libtorch did not load ({reason}); a build without a libtorch package needs one on LD_LIBRARY_PATH: run it through scripts/disd-gpu (PyTorch's torch/lib, or TORCH_LIB=<libtorch>/lib); {CudaRoutes}", e);
+        }
+    }
+
+    private static torch.Device ResolveLoaded(string device)
+    {
         var value = device.Trim().ToLowerInvariant();
         if (value == Auto)
         {
