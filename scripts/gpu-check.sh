@@ -5,7 +5,10 @@
 # Writes at most 7 files to $OUT (default ./gpu-check-out): gpu-check.log (everything), nvidia-smi.txt, golden-cuda.md,
 # bench-2b-cuda.md, bench-9b-cuda.md (if time is left) and plot-coupling.png.
 # Finishes within DEADLINE_S seconds (default 450); every step has its own timeout, so a stuck step costs only itself.
+# DEVICE (default cuda) and BENCH_CONFIG (default 2b) exist to dry-run the script on a CPU: DEVICE=cpu BENCH_CONFIG=tiny.
 set -uo pipefail
+device=${DEVICE:-cuda}
+config=${BENCH_CONFIG:-2b}
 start=$SECONDS
 deadline=${DEADLINE_S:-450}
 out=${OUT:-gpu-check-out}
@@ -45,18 +48,18 @@ nproc >>"$log"
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available(),
   [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())])' >>"$log" 2>&1
 
-bench() { DISD_PROGRAM=disd-bench-gpu "$dir/disd-gpu" "$@"; }
-step "golden logits on cuda (float32, TF32 off, tolerance 1e-3)" 120 bench golden --fixtures "$fixtures" --device cuda --tolerance 1e-3 --out "$out"
-step "bench 2b on cuda (bf16)" 300 bench --config 2b --device cuda --dtype bfloat16 --out "$out" --work /tmp/disd-bench
+bench=(env DISD_PROGRAM=disd-bench-gpu "$dir/disd-gpu")
+step "golden logits on $device (float32, TF32 off, tolerance 1e-3)" 120 "${bench[@]}" golden --fixtures "$fixtures" --device "$device" --tolerance 1e-3 --out "$out"
+step "bench $config on $device (bf16)" 300 "${bench[@]}" --config "$config" --device "$device" --dtype bfloat16 --out "$out" --work /tmp/disd-bench
 csv=/tmp/disd-bench/data
 if [[ -f $csv/model0_probs.csv ]]; then
-  step "disd plot-coupling --mc dense --device cuda (CLI end to end, 4 positions)" 60 "$dir/disd-gpu" plot-coupling \
+  step "disd plot-coupling --mc dense --device $device (CLI end to end, 4 positions)" 60 "$dir/disd-gpu" plot-coupling \
     --model-large "$csv/model0_probs.csv" --model-small "$csv/model1_probs.csv" --input-text gpu-check --num-tokens 4 \
-    --num-retries 2000 --mc dense --device cuda --data-dir /tmp/disd-bench/cli-data --img-dir /tmp/disd-bench/img --json
+    --num-retries 2000 --mc dense --device "$device" --data-dir /tmp/disd-bench/cli-data --img-dir /tmp/disd-bench/img --json
   find /tmp/disd-bench/img -name '*.png' -exec cp {} "$out/plot-coupling.png" \; 2>/dev/null
 fi
-if (( $(left) > 120 )); then
-  step "bench 9b on cuda (bf16; load, prefill, decode only)" $(( $(left) - 5 )) bench --config 9b --device cuda --dtype bfloat16 \
+if [[ $config == 2b ]] && (( $(left) > 120 )); then
+  step "bench 9b on $device (bf16; load, prefill, decode only)" $(( $(left) - 5 )) "${bench[@]}" --config 9b --device "$device" --dtype bfloat16 \
     --out "$out" --work /tmp/disd-bench --skip-generate
 fi
 say "done"
