@@ -4,11 +4,11 @@ namespace DISD.Bench.Gpu;
 
 internal sealed record BenchOptions(
     string Config, string Device, ScalarType DType, string Out, string Work, int Positions, int Retries, int DecodeSteps,
-    HashSet<string> Skip, string Fixtures, double Tolerance)
+    HashSet<string> Skip, string Fixtures, double Tolerance, int? Threads = null)
 {
     public const string Usage = """
         usage: disd-bench-gpu [bench] [--config 2b|9b|tiny] [--device auto|cpu|cuda|cuda:N] [--dtype bfloat16|float16|float32]
-                              [--out DIR] [--work DIR] [--positions N (32; tiny 8)] [--retries N (20000; tiny 2000)] [--decode-steps N]
+                              [--out DIR] [--work DIR] [--positions N (32; tiny 8)] [--retries N (20000; tiny 2000)] [--decode-steps N] [--threads N (torch CPU threads)]
                               [--skip-load] [--skip-generate] [--skip-coupling] [--skip-dense] [--skip-race]
                disd-bench-gpu golden --fixtures DIR [--device ...] [--tolerance 1e-3] [--out DIR]
         """;
@@ -33,6 +33,7 @@ internal sealed record BenchOptions(
                 "--positions" => o with { Positions = Count(option) },
                 "--retries" => o with { Retries = Count(option) },
                 "--decode-steps" => o with { DecodeSteps = Count(option) },
+                "--threads" => o with { Threads = Count(option) },
                 "--fixtures" => o with { Fixtures = Value(option) },
                 "--tolerance" => o with { Tolerance = double.Parse(Value(option), System.Globalization.CultureInfo.InvariantCulture) },
                 _ when option.StartsWith("--skip-", StringComparison.Ordinal) => o with { Skip = [.. o.Skip, option["--skip-".Length..]] },

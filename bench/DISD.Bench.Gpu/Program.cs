@@ -8,6 +8,10 @@ try
     bool golden = args.Length > 0 && args[0] == "golden";
     var options = BenchOptions.Parse(args.Length > 0 && args[0] is "golden" or "bench" ? args[1..] : args);
     var device = DeviceSelector.Resolve(options.Device);
+    if (options.Threads is int threads)
+    {
+        TorchSharp.torch.set_num_threads(threads);
+    }
     Directory.CreateDirectory(options.Out);
     if (golden)
     {
