@@ -21,7 +21,8 @@ internal static class Bench
 
     private sealed record Row(string What, string Measured, string Anchor);
 
-    public static string Run(BenchOptions options, Device device)
+    /// <param name="onRow">Receives the table so far after every row (so a run cut short still leaves its rows).</param>
+    public static string Run(BenchOptions options, Device device, Action<string> onRow)
     {
         var config = BenchConfig.Parse(options.Config);
         var timer = new Timer(device);
@@ -32,6 +33,7 @@ internal static class Bench
         {
             rows.Add(new Row(what, measured, anchor));
             Console.Error.WriteLine($"bench: {what}: {measured}");
+            onRow(Table(options, config, device, rows));
         }
 
         string checkpoint = Path.Combine(options.Work, $"gemma2-{config.Name}-random");

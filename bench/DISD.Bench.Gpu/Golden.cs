@@ -58,6 +58,43 @@ internal static class Golden
             }
             report.WriteLine($"| {Path.GetFileName(dir)} | {device} | {prefillDiff:0.###e+0} | {stepDiff:0.###e+0} | {(idsMatch ? "match" : "DIFFER")} | {(pass ? "pass" : "FAIL")} |");
         }
+        if (device.type == DeviceType.CUDA)
+        {
+            failures += PlacedRows(families, tolerance, report);
+        }
+        return failures;
+    }
+
+    /// <summary><c>--device cuda</c> placement: free memory from the driver, the plan, and the placed models' logits.</summary>
+    private static int PlacedRows(string[] families, double tolerance, TextWriter report)
+    {
+        var gpus = CudaMemory.Query(torch.cuda.device_count());
+        report.WriteLine();
+        report.WriteLine("GPU memory (cuMemGetInfo): " + string.Join(", ", gpus.Select(g =>
+            $"cuda:{g.Index} free {PlacementPlanner.GiB(g.FreeBytes)} of {PlacementPlanner.GiB(g.TotalBytes)}")));
+        report.WriteLine();
+        var models = ModelPlacement.LoadAll(families, "cuda", ScalarType.Float32);
+        int failures = 0;
+        try
+        {
+            for (int i = 0; i < families.Length; i++)
+            {
+                using var scope = torch.NewDisposeScope();
+                using var expected = SafetensorsFile.Open(Path.Combine(families[i], "expected.safetensors"));
+                using var cache = models[i].NewCache(64);
+                double diff = MaxAbsDiff(models[i].Prefill(expected.Read("input_ids").to(models[i].Device), cache), expected.Read("logits"));
+                bool pass = diff <= tolerance;
+                failures += pass ? 0 : 1;
+                report.WriteLine($"placed by --device cuda: {Path.GetFileName(families[i])}: {((CausalLanguageModel)models[i]).Devices}; prefill max abs diff {diff:0.###e+0}: {(pass ? "pass" : "FAIL")}");
+            }
+        }
+        finally
+        {
+            foreach (var model in models)
+            {
+                model.Dispose();
+            }
+        }
         return failures;
     }
 

@@ -22,9 +22,9 @@ try
         Console.WriteLine(failures == 0 ? "golden: all families pass" : $"golden: {failures} famil{(failures == 1 ? "y fails" : "ies fail")}");
         return failures == 0 ? 0 : 1;
     }
-    var table = Bench.Run(options, device);
+    string tablePath = Path.Combine(options.Out, $"bench-{options.Config}-{device.type.ToString().ToLowerInvariant()}.md");
+    var table = Bench.Run(options, device, partial => File.WriteAllText(tablePath, partial));
     Console.Write(table);
-    File.WriteAllText(Path.Combine(options.Out, $"bench-{options.Config}-{device.type.ToString().ToLowerInvariant()}.md"), table);
     return 0;
 }
 catch (DisdException e)
