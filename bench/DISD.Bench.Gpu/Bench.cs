@@ -43,19 +43,38 @@ internal static class Bench
 
         using var noGrad = torch.no_grad();
         Add("small op latency (x.add_(1), 2000 ops)", $"{SmallOpMicros(device, timer):F1} µs/op", "TorchSharp 11.9 µs, PyTorch 8.7 µs (H200)");
+        if (!options.Skip.Contains("model"))
+        {
+            SingleModel(options, config, checkpoint, fileBytes, device, timer, RandomIds, Add);
+        }
+
+        if (!options.Skip.Contains("generate"))
+        {
+            var (large, small) = GenerateFlow(options, config, checkpoint, device, timer, RandomIds(8), Add);
+            if (!options.Skip.Contains("coupling"))
+            {
+                Coupling(options, large, small, device, Add);
+            }
+        }
+        return Table(options, config, device, rows);
+    }
+
+    private static void SingleModel(BenchOptions options, BenchConfig config, string checkpoint, long fileBytes, Device device, Timer timer,
+        Func<int, long[]> randomIds, Action<string, string, string> add)
+    {
         ICausalLanguageModel? model = null;
         try
         {
             double loadSeconds = timer.Seconds(() => model = ModelLoader.Load(checkpoint, device, options.DType));
-            Add($"weight load ({options.DType}, page cache warm)", $"{loadSeconds:F2} s, {fileBytes / loadSeconds / 1e9:F2} GB/s");
-            var prompt = torch.tensor(RandomIds(PromptTokens), device: device);
+            add($"weight load ({options.DType}, page cache warm)", $"{loadSeconds:F2} s, {fileBytes / loadSeconds / 1e9:F2} GB/s", "");
+            var prompt = torch.tensor(randomIds(PromptTokens), device: device);
             using var cache = model!.NewCache(PromptTokens + options.DecodeSteps + 2);
             double prefill = timer.Median(10, () =>
             {
                 cache.Truncate(0);
                 model.Prefill(prompt, cache);
             });
-            Add($"prefill {PromptTokens} tokens (median of 10)", $"{prefill * 1e3:F2} ms");
+            add($"prefill {PromptTokens} tokens (median of 10)", $"{prefill * 1e3:F2} ms", "");
 
             if (!options.Skip.Contains("decode"))
             {
@@ -72,7 +91,7 @@ internal static class Bench
                     steps[i] = watch.Elapsed.TotalMilliseconds;
                 }
                 Array.Sort(steps);
-                Add($"decode per token, greedy with KV cache (median of {steps.Length})", $"{steps[steps.Length / 2]:F2} ms",
+                add($"decode per token, greedy with KV cache (median of {steps.Length})", $"{steps[steps.Length / 2]:F2} ms",
                     config.Name switch
                     {
                         "2b" => "transformers 32.0 ms; bandwidth limit ≈ 1.1 ms (H200, bf16)",
@@ -85,16 +104,6 @@ internal static class Bench
         {
             model?.Dispose();
         }
-
-        if (!options.Skip.Contains("generate"))
-        {
-            var (large, small) = GenerateFlow(options, config, checkpoint, device, timer, RandomIds(8), Add);
-            if (!options.Skip.Contains("coupling"))
-            {
-                Coupling(options, large, small, device, Add);
-            }
-        }
-        return Table(options, config, device, rows);
     }
 
     private static (double[][] Large, double[][] Small) GenerateFlow(BenchOptions options, BenchConfig config, string checkpoint,

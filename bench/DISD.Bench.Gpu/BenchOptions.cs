@@ -9,7 +9,7 @@ internal sealed record BenchOptions(
     public const string Usage = """
         usage: disd-bench-gpu [bench] [--config 2b|9b|tiny] [--device auto|cpu|cuda|cuda:N] [--dtype bfloat16|float16|float32]
                               [--out DIR] [--work DIR] [--positions N (32; tiny 8)] [--retries N (20000; tiny 2000)] [--decode-steps N] [--threads N (torch CPU threads)]
-                              [--skip-load] [--skip-generate] [--skip-coupling] [--skip-dense] [--skip-race]
+                              [--skip-model (load, prefill, decode)] [--skip-decode] [--skip-generate] [--skip-coupling] [--skip-dense] [--skip-race]
                disd-bench-gpu golden --fixtures DIR [--device ...] [--tolerance 1e-3] [--out DIR]
         """;
 

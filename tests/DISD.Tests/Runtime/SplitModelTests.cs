@@ -55,6 +55,20 @@ public sealed class SplitModelTests
     }
 
     [Fact]
+    public void AutoOnACpuOnlyMachinePlacesOnTheCpuWithoutLoadingTheCudaDriver()
+    {
+        if (torch.cuda.is_available())
+        {
+            return; // this is about CPU-only machines
+        }
+
+        var maps = ModelPlacement.PlanDevices([ModelFixtures.GoldenDir("qwen2")], "auto", ScalarType.BFloat16, ModelPlacement.DefaultReserveBytes);
+
+        Assert.Equal(DeviceType.CPU, Assert.Single(maps).Embedding.type);
+        Assert.DoesNotContain(File.ReadLines("/proc/self/maps"), line => line.Contains("libcuda.so", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PinnedDevicesGiveOneDeviceMapPerModel()
     {
         string[] dirs = [ModelFixtures.GoldenDir("gemma2"), ModelFixtures.GoldenDir("llama")];
