@@ -14,7 +14,6 @@ namespace DISD.Models;
 public abstract class CausalLanguageModel : ICausalLanguageModel
 {
     private readonly List<Tensor> _parameters = [];
-    private readonly int _layerCount;
     private readonly int _kvHeads;
     private readonly int _headDim;
 
@@ -26,7 +25,10 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         Devices = devices;
         Device = devices.Embedding;
         DType = dtype;
-        _layerCount = layerCount;
+        if (devices.Layers.Count != layerCount)
+        {
+            throw new ArgumentException($"{name}: the device map places {devices.Layers.Count} layers, the model has {layerCount}", nameof(devices));
+        }
         _kvHeads = kvHeads;
         _headDim = headDim;
     }
