@@ -1,4 +1,5 @@
 using DISD.Models.Layers;
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,22 +8,27 @@ namespace DISD.Models;
 /// <summary>
 /// What every decoder-only family shares: the KV cache contract, input checks, dispose scopes and the float32
 /// logits hand-off. A family implements <see cref="Forward"/> for a block of new tokens after the cached ones.
+/// A model may be split by layers across devices (<see cref="Devices"/>): Forward moves the hidden state to each
+/// layer's device and to the head's; logits come back on <see cref="Device"/>, the embedding's device.
 /// </summary>
 public abstract class CausalLanguageModel : ICausalLanguageModel
 {
     private readonly List<Tensor> _parameters = [];
-    private readonly int _layerCount;
     private readonly int _kvHeads;
     private readonly int _headDim;
 
-    protected CausalLanguageModel(string name, int vocabSize, IReadOnlyList<int> eosTokenIds, Device device, ScalarType dtype, int layerCount, int kvHeads, int headDim)
+    protected CausalLanguageModel(string name, int vocabSize, IReadOnlyList<int> eosTokenIds, DeviceMap devices, ScalarType dtype, int layerCount, int kvHeads, int headDim)
     {
         Name = name;
         VocabSize = vocabSize;
         EosTokenIds = eosTokenIds;
-        Device = device;
+        Devices = devices;
+        Device = devices.Embedding;
         DType = dtype;
-        _layerCount = layerCount;
+        if (devices.Layers.Count != layerCount)
+        {
+            throw new ArgumentException($"{name}: the device map places {devices.Layers.Count} layers, the model has {layerCount}", nameof(devices));
+        }
         _kvHeads = kvHeads;
         _headDim = headDim;
     }
@@ -33,12 +39,15 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
 
     public IReadOnlyList<int> EosTokenIds { get; }
 
+    /// <summary>The input device (the embedding's); returned logits live here too.</summary>
     public Device Device { get; }
+
+    public DeviceMap Devices { get; }
 
     /// <summary>The activation (compute) dtype.</summary>
     public ScalarType DType { get; }
 
-    public IKvCache NewCache(int maxLength) => new KvCache(this, _layerCount, _kvHeads, _headDim, maxLength, DType, Device);
+    public IKvCache NewCache(int maxLength) => new KvCache(this, Devices.Layers, _kvHeads, _headDim, maxLength, DType);
 
     public Tensor Prefill(Tensor ids, IKvCache cache)
     {
@@ -57,6 +66,16 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     /// their keys and values into <paramref name="cache"/> (without advancing its length).
     /// </summary>
     protected abstract Tensor Forward(Tensor ids, KvCache cache);
+
+    protected Device LayerDevice(int layer) => Devices.Layers[layer];
+
+    protected static bool IsOn(Tensor tensor, Device device) => DeviceMap.Same(tensor.device, device);
+
+    /// <summary>The hidden state on the head's device (a no-op unless the model is split).</summary>
+    protected Tensor ToHead(Tensor hidden) => IsOn(hidden, Devices.Head) ? hidden : hidden.to(Devices.Head);
+
+    /// <summary>A tied output head: the embedding itself, or its copy when the head lives on another device.</summary>
+    protected Tensor TiedHead(Tensor embedding) => IsOn(embedding, Devices.Head) ? embedding : Own(embedding.to(Devices.Head));
 
     /// <summary>Registers a weight, disposed with the model.</summary>
     protected Tensor Own(Tensor parameter)
@@ -92,7 +111,8 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         using var scope = torch.NewDisposeScope();
         var logits = Forward(ids.to(Device), cache);
         cache.Advance(count);
-        return logits.to(ScalarType.Float32).MoveToOuterDisposeScope();
+        logits = logits.to(ScalarType.Float32);
+        return (IsOn(logits, Device) ? logits : logits.to(Device)).MoveToOuterDisposeScope();
     }
 
     private KvCache OwnCache(IKvCache cache) =>

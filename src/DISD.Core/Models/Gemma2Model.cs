@@ -26,7 +26,7 @@ public sealed class Gemma2Model : CausalLanguageModel
     private readonly RotaryEmbedding _rope;
 
     internal Gemma2Model(string name, Gemma2Config config, ModelWeights weights)
-        : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
+        : base(name, config.VocabSize, config.EosTokenIds, weights.Devices(config.NumLayers), weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize, headDim = config.HeadDim;
@@ -56,7 +56,7 @@ public sealed class Gemma2Model : CausalLanguageModel
                 Sliding: config.SlidingLayers[i]);
         }
         _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? _embedding : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, config.CheckpointDType, Device);
     }
 
@@ -69,11 +69,15 @@ public sealed class Gemma2Model : CausalLanguageModel
         var hidden = _embedding.index_select(0, ids).mul_(_embeddingScale);
         for (int i = 0; i < _layers.Length; i++)
         {
+            if (LayerDevice(i) is var device && !IsOn(hidden, device))
+            {
+                (hidden, cos, sin, full, sliding) = (hidden.to(device), cos.to(device), sin.to(device), full.To(device), sliding.To(device));
+            }
             using var layerScope = torch.NewDisposeScope();
             var layer = _layers[i];
             hidden = DecoderLayer(layer, i, hidden, cos, sin, layer.Sliding ? sliding : full, cache).MoveToOuterDisposeScope();
         }
-        var logits = F.linear(RmsNorm.Gemma(hidden, _finalNorm, _config.RmsNormEps), _lmHead);
+        var logits = F.linear(RmsNorm.Gemma(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
         return _config.FinalLogitSoftcapping is double cap ? Attention.SoftCap(logits, cap) : logits;
     }
 

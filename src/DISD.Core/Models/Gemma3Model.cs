@@ -28,7 +28,7 @@ public sealed class Gemma3Model : CausalLanguageModel
     private readonly RotaryEmbedding _localRope;
 
     internal Gemma3Model(string name, Gemma3Config config, ModelWeights weights)
-        : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
+        : base(name, config.VocabSize, config.EosTokenIds, weights.Devices(config.NumLayers), weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize, headDim = config.HeadDim;
@@ -59,12 +59,15 @@ public sealed class Gemma3Model : CausalLanguageModel
                 Sliding: config.SlidingLayers[i]);
         }
         _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? _embedding : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
         _globalRope = new RotaryEmbedding(config.GlobalRope, config.HeadDim, config.CheckpointDType, Device);
         _localRope = new RotaryEmbedding(config.LocalRope, config.HeadDim, config.CheckpointDType, Device);
     }
 
-    private sealed record Positions(Tensor Cos, Tensor Sin, AttentionWindow Window);
+    private sealed record Positions(Tensor Cos, Tensor Sin, AttentionWindow Window)
+    {
+        public Positions To(Device device) => new(Cos.to(device), Sin.to(device), Window.To(device));
+    }
 
     protected override Tensor Forward(Tensor ids, KvCache cache)
     {
@@ -76,11 +79,15 @@ public sealed class Gemma3Model : CausalLanguageModel
         var hidden = _embedding.index_select(0, ids).mul_(_embeddingScale);
         for (int i = 0; i < _layers.Length; i++)
         {
+            if (LayerDevice(i) is var device && !IsOn(hidden, device))
+            {
+                (hidden, global, local) = (hidden.to(device), global.To(device), local.To(device));
+            }
             using var layerScope = torch.NewDisposeScope();
             var layer = _layers[i];
             hidden = DecoderLayer(layer, i, hidden, layer.Sliding ? local : global, cache).MoveToOuterDisposeScope();
         }
-        var logits = F.linear(RmsNorm.Gemma(hidden, _finalNorm, _config.RmsNormEps), _lmHead);
+        var logits = F.linear(RmsNorm.Gemma(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
         return _config.FinalLogitSoftcapping is double cap ? Attention.SoftCap(logits, cap) : logits;
     }
 

@@ -25,7 +25,7 @@ public sealed class LlamaModel : CausalLanguageModel
     private readonly RotaryEmbedding _rope;
 
     internal LlamaModel(string name, LlamaConfig config, ModelWeights weights)
-        : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
+        : base(name, config.VocabSize, config.EosTokenIds, weights.Devices(config.NumLayers), weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize;
@@ -51,7 +51,7 @@ public sealed class LlamaModel : CausalLanguageModel
                 DownBias: Bias(config.MlpBias, "mlp.down_proj", hidden));
         }
         _finalNorm = Own(weights.Load("norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings ? _embedding : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, config.CheckpointDType, Device);
     }
 
@@ -63,10 +63,14 @@ public sealed class LlamaModel : CausalLanguageModel
         var hidden = _embedding.index_select(0, ids);
         for (int i = 0; i < _layers.Length; i++)
         {
+            if (LayerDevice(i) is var device && !IsOn(hidden, device))
+            {
+                (hidden, cos, sin, window) = (hidden.to(device), cos.to(device), sin.to(device), window.To(device));
+            }
             using var layerScope = torch.NewDisposeScope();
             hidden = DecoderLayer(_layers[i], i, hidden, cos, sin, window, cache).MoveToOuterDisposeScope();
         }
-        return F.linear(RmsNorm.Llama(hidden, _finalNorm, _config.RmsNormEps), _lmHead);
+        return F.linear(RmsNorm.Llama(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
     }
 
     private Tensor DecoderLayer(Layer layer, int index, Tensor hidden, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)

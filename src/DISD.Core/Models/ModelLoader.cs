@@ -1,5 +1,6 @@
 using DISD.Models.Config;
 using DISD.Models.Loading;
+using DISD.Runtime;
 using static TorchSharp.torch;
 
 namespace DISD.Models;
@@ -13,7 +14,14 @@ public static class ModelLoader
     /// Loads <paramref name="checkpointDir"/> with weights converted to <paramref name="dtype"/> (the compute dtype) on
     /// <paramref name="device"/>, one tensor at a time.
     /// </summary>
-    public static ICausalLanguageModel Load(string checkpointDir, Device device, ScalarType dtype)
+    public static ICausalLanguageModel Load(string checkpointDir, Device device, ScalarType dtype) =>
+        Load(checkpointDir, dtype, checkpoint => new ModelWeights(checkpoint, device, dtype));
+
+    /// <summary>Loads <paramref name="checkpointDir"/> with its parts on the devices of <paramref name="devices"/> (see <see cref="ModelPlacement"/>).</summary>
+    public static ICausalLanguageModel Load(string checkpointDir, DeviceMap devices, ScalarType dtype) =>
+        Load(checkpointDir, dtype, checkpoint => new ModelWeights(checkpoint, devices, dtype));
+
+    private static ICausalLanguageModel Load(string checkpointDir, ScalarType dtype, Func<SafetensorsCheckpoint, ModelWeights> openWeights)
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
         {
@@ -35,7 +43,7 @@ public static class ModelLoader
             _ => throw new DisdException(
                 $"{Path.Combine(checkpointDir, "config.json")}: model_type '{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
         };
-        using var weights = new ModelWeights(SafetensorsCheckpoint.Open(checkpointDir), device, dtype);
+        using var weights = openWeights(SafetensorsCheckpoint.Open(checkpointDir));
         using var noGrad = TorchSharp.torch.no_grad();
         using var scope = TorchSharp.torch.NewDisposeScope();
         var model = build(weights);

@@ -24,7 +24,7 @@ public sealed class Qwen2Model : CausalLanguageModel
     private readonly RotaryEmbedding _rope;
 
     internal Qwen2Model(string name, Qwen2Config config, ModelWeights weights)
-        : base(name, config.VocabSize, config.EosTokenIds, weights.Device, weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
+        : base(name, config.VocabSize, config.EosTokenIds, weights.Devices(config.NumLayers), weights.DType, config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize;
@@ -47,7 +47,7 @@ public sealed class Qwen2Model : CausalLanguageModel
                 Sliding: config.SlidingLayers[i]);
         }
         _finalNorm = Own(weights.Load("norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings ? _embedding : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, config.CheckpointDType, Device);
     }
 
@@ -60,11 +60,15 @@ public sealed class Qwen2Model : CausalLanguageModel
         var hidden = _embedding.index_select(0, ids);
         for (int i = 0; i < _layers.Length; i++)
         {
+            if (LayerDevice(i) is var device && !IsOn(hidden, device))
+            {
+                (hidden, cos, sin, full, sliding) = (hidden.to(device), cos.to(device), sin.to(device), full.To(device), sliding.To(device));
+            }
             using var layerScope = torch.NewDisposeScope();
             var layer = _layers[i];
             hidden = DecoderLayer(layer, i, hidden, cos, sin, layer.Sliding ? sliding : full, cache).MoveToOuterDisposeScope();
         }
-        return F.linear(RmsNorm.Llama(hidden, _finalNorm, _config.RmsNormEps), _lmHead);
+        return F.linear(RmsNorm.Llama(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
     }
 
     private Tensor DecoderLayer(Layer layer, int index, Tensor hidden, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)

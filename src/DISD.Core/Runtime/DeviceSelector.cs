@@ -7,14 +7,31 @@ public static class DeviceSelector
 {
     public const string Auto = "auto";
 
-    private const string CudaHelp =
-        "build with -p:TorchBackend=cuda, or -p:TorchBackend=system with a CUDA libtorch on LD_LIBRARY_PATH (README \"Run on a GPU\")";
+    /// <summary>The three ways to a CUDA-enabled disd (docs/run-on-gpu.md).</summary>
+    public const string CudaRoutes =
+        "to use a GPU: (1) build with -p:TorchBackend=cuda where the NuGet feed has TorchSharp-cuda-linux, "
+        + "(2) build the bundle with scripts/gpu-bundle.sh (-p:TorchBackend=system) and run it through scripts/disd-gpu, which puts an installed PyTorch's torch/lib on LD_LIBRARY_PATH, "
+        + "or (3) build with -p:TorchBackend=system and put a self-built CUDA libtorch on LD_LIBRARY_PATH (see docs/run-on-gpu.md)";
 
     /// <summary><c>auto</c> is CUDA when it is available, else the CPU; <c>cuda</c> without CUDA is an error.</summary>
     /// <exception cref="DisdException">The value is not a device, or names CUDA (or a CUDA device) that is not there.</exception>
     public static torch.Device Resolve(string device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        try
+        {
+            return ResolveLoaded(device);
+        }
+        catch (TypeInitializationException e) when (e.TypeName == "TorchSharp.torch")
+        {
+            // TorchSharp found no libtorch: a TorchBackend=system build run without one on LD_LIBRARY_PATH.
+            var reason = (e.InnerException?.Message ?? e.Message).Split('\n', 2)[0].Trim();
+            throw new DisdException($"--device {device}: libtorch did not load ({reason}); a build without a libtorch package needs one on LD_LIBRARY_PATH: run it through scripts/disd-gpu (PyTorch's torch/lib, or TORCH_LIB=<libtorch>/lib); {CudaRoutes}", e);
+        }
+    }
+
+    private static torch.Device ResolveLoaded(string device)
+    {
         var value = device.Trim().ToLowerInvariant();
         if (value == Auto)
         {
@@ -45,7 +62,7 @@ public static class DeviceSelector
 
         if (!torch.cuda.is_available())
         {
-            throw new DisdException($"--device {device}: CUDA is not available; the process loaded {LoadedBackend()}; {CudaHelp}");
+            throw new DisdException($"--device {device}: CUDA is not available; the process loaded {LoadedBackend()}; {CudaRoutes}");
         }
 
         var count = torch.cuda.device_count();

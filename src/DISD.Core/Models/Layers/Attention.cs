@@ -27,6 +27,9 @@ public sealed record AttentionWindow(long FirstKey, Tensor? Mask)
         var mask = torch.zeros([count, start + count - firstKey], dtype, device).masked_fill_(allowed.logical_not(), double.NegativeInfinity);
         return new AttentionWindow(firstKey, mask);
     }
+
+    /// <summary>The same window with its mask on <paramref name="device"/> (for a model split across devices).</summary>
+    public AttentionWindow To(Device device) => Mask is null ? this : this with { Mask = Mask.to(device) };
 }
 
 /// <summary>Eager grouped-query attention as transformers computes it, without repeating the key/value heads.</summary>

@@ -12,7 +12,8 @@ public sealed class KvCache : IKvCache
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
 
-    internal KvCache(object owner, int layers, int kvHeads, int headDim, int capacity, ScalarType dtype, Device device)
+    /// <param name="devices">Each layer's device; its keys and values live there.</param>
+    internal KvCache(object owner, IReadOnlyList<Device> devices, int kvHeads, int headDim, int capacity, ScalarType dtype)
     {
         if (capacity < 1)
         {
@@ -20,12 +21,12 @@ public sealed class KvCache : IKvCache
         }
         Owner = owner;
         Capacity = capacity;
-        _keys = new Tensor[layers];
-        _values = new Tensor[layers];
-        for (int i = 0; i < layers; i++)
+        _keys = new Tensor[devices.Count];
+        _values = new Tensor[devices.Count];
+        for (int i = 0; i < devices.Count; i++)
         {
-            _keys[i] = torch.zeros([kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
-            _values[i] = torch.zeros([kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
+            _keys[i] = torch.zeros([kvHeads, capacity, headDim], dtype, devices[i]).DetachFromDisposeScope();
+            _values[i] = torch.zeros([kvHeads, capacity, headDim], dtype, devices[i]).DetachFromDisposeScope();
         }
     }
 

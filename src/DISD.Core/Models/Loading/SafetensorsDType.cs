@@ -21,6 +21,12 @@ public static class SafetensorsDType
 
     public static IReadOnlyCollection<string> Names => Known.Keys;
 
+    /// <summary>The safetensors name of <paramref name="type"/> (e.g. "BF16").</summary>
+    public static string NameOf(ScalarType type) =>
+        Known.FirstOrDefault(k => k.Value.Type == type).Key ?? throw new ArgumentException($"safetensors has no dtype for {type}", nameof(type));
+
+    public static int SizeOf(ScalarType type) => Known[NameOf(type)].Size;
+
     public static bool TryGet(string name, out ScalarType type, out int size)
     {
         var found = Known.TryGetValue(name, out var entry);

@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace DISD.Bench.Gpu;
+
+/// <summary>A Gemma-2 architecture to benchmark with random weights: gemma-2-2b-it's and gemma-2-9b-it's real configs, or a tiny one.</summary>
+internal sealed record BenchConfig(
+    string Name, int Hidden, int Layers, int Heads, int KvHeads, int HeadDim, int Intermediate, int Vocab,
+    int QueryPreAttnScalar, int SlidingWindow)
+{
+    public static BenchConfig Parse(string name) => name switch
+    {
+        "2b" => new("2b", 2304, 26, 8, 4, 256, 9216, 256_000, 256, 4096),
+        "9b" => new("9b", 3584, 42, 16, 8, 256, 14336, 256_000, 256, 4096),
+        "tiny" => new("tiny", 256, 4, 4, 2, 64, 1024, 8_000, 64, 4096),
+        _ => throw new DisdException($"--config '{name}' is not a config; expected 2b, 9b or tiny"),
+    };
+
+    /// <summary>config.json as transformers 5 writes it for Gemma2ForCausalLM (soft-caps 50 / 30, bfloat16).</summary>
+    public string ConfigJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["architectures"] = new[] { "Gemma2ForCausalLM" },
+        ["model_type"] = "gemma2",
+        ["hidden_size"] = Hidden,
+        ["num_hidden_layers"] = Layers,
+        ["num_attention_heads"] = Heads,
+        ["num_key_value_heads"] = KvHeads,
+        ["head_dim"] = HeadDim,
+        ["intermediate_size"] = Intermediate,
+        ["vocab_size"] = Vocab,
+        ["query_pre_attn_scalar"] = QueryPreAttnScalar,
+        ["sliding_window"] = SlidingWindow,
+        ["attn_logit_softcapping"] = 50.0,
+        ["final_logit_softcapping"] = 30.0,
+        ["hidden_activation"] = "gelu_pytorch_tanh",
+        ["max_position_embeddings"] = 8192,
+        ["rms_norm_eps"] = 1e-6,
+        ["rope_theta"] = 10000.0,
+        ["tie_word_embeddings"] = true,
+        ["bos_token_id"] = 2,
+        ["eos_token_id"] = new[] { 1, 107 },
+        ["pad_token_id"] = 0,
+        ["torch_dtype"] = "bfloat16",
+    }, new JsonSerializerOptions { WriteIndented = true });
+}
