@@ -78,7 +78,7 @@ public sealed class GenerateDistributionCommand
         var paths = LoadedModels.Resolve(modelRequests);
 
         var loadClock = Stopwatch.StartNew();
-        using var models = CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths, device, dtype, progress));
+        using var models = CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths, parse.GetRequiredValue(Device), dtype, progress));
         var loadSeconds = loadClock.Elapsed.TotalSeconds;
         var prompts = GenerateDistributionPrompts.Prepare(requests, models.LargeTokenizer, models.Vocab, chat);
         CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "

@@ -1,5 +1,6 @@
 using DISD.IO;
 using DISD.Models;
+using DISD.Runtime;
 using DISD.Tokenization;
 using static TorchSharp.torch;
 
@@ -53,9 +54,10 @@ internal sealed class LoadedModels : IDisposable
     /// <summary>
     /// Reads the tokenizers, checks they share one vocabulary, then loads the models (progress: models loaded). The
     /// large model needs a tokenizer (it encodes the prompt); another model without one is accepted when its logits
-    /// cover the large model's vocabulary.
+    /// cover the large model's vocabulary. Models are placed per <paramref name="deviceOption"/>
+    /// (<see cref="ModelPlacement"/>: pinned to one device, or spread over the GPUs by free memory).
     /// </summary>
-    public static LoadedModels Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, Device device, ScalarType dtype,
+    public static LoadedModels Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption, ScalarType dtype,
         IProgress<int> progress)
     {
         var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => TextTokenizer.Load(paths[i])) : null).ToArray();
@@ -71,12 +73,13 @@ internal sealed class LoadedModels : IDisposable
                 throw Mismatch(requests[i], rows, vocab);
         }
 
+        var maps = ModelPlacement.PlanDevices(paths, deviceOption, dtype, ModelPlacement.DefaultReserveBytes);
         var models = new List<ICausalLanguageModel>();
         try
         {
             for (var i = 0; i < paths.Count; i++)
             {
-                models.Add(WithOption(requests[i], () => ModelLoader.Load(paths[i], device, dtype)));
+                models.Add(WithOption(requests[i], () => ModelPlacement.Load(paths[i], maps[i], dtype)));
                 if (models[i].VocabSize < vocab) throw Mismatch(requests[i], models[i].VocabSize, vocab);
                 if (tokenizers[i] is null)
                     CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; its first {vocab} logits are taken as the large model's tokens");

@@ -26,7 +26,7 @@ public static partial class ModelPlacement
         {
             for (int i = 0; i < checkpointDirs.Count; i++)
             {
-                models.Add(LoadOne(checkpointDirs[i], maps[i], dtype));
+                models.Add(Load(checkpointDirs[i], maps[i], dtype));
             }
             return models;
         }
@@ -93,7 +93,8 @@ public static partial class ModelPlacement
         return new ModelFootprint(name0, embedding, layerBytes, head, hasLmHead ? 0 : embedding);
     }
 
-    private static ICausalLanguageModel LoadOne(string checkpointDir, DeviceMap map, ScalarType dtype)
+    /// <summary>Loads one model on its planned devices; a torch out-of-memory becomes a DisdException with the sizes.</summary>
+    public static ICausalLanguageModel Load(string checkpointDir, DeviceMap map, ScalarType dtype)
     {
         try
         {
