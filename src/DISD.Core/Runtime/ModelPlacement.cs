@@ -98,7 +98,8 @@ public static partial class ModelPlacement
     {
         try
         {
-            return ModelLoader.Load(checkpointDir, map, dtype);
+            // A model on one device loads through the plain path, which checks the tensors against the config first.
+            return map.IsSplit ? ModelLoader.Load(checkpointDir, map, dtype) : ModelLoader.Load(checkpointDir, map.Embedding, dtype);
         }
         catch (Exception e) when (e is not DisdException && e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
         {
