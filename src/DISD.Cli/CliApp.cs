@@ -15,6 +15,7 @@ public static class CliApp
     private static readonly Func<Command>[] Verbs =
     [
         Commands.PlotCouplingCommand.Create,
+        Commands.SpeculateCommand.Create,
     ];
 
     public static int Run(string[] args)
