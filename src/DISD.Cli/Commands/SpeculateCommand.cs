@@ -58,6 +58,8 @@ public sealed class SpeculateCommand
         Description = "Also decode with the target alone and fail unless the tokens are identical (--method disd)",
     };
     private readonly Option<int> Repeats = CliOptions.Int("--repeats", "With --prompts-file: timed runs per prompt (medians are reported)", 1);
+    private readonly Option<int> Threads = CliOptions.Int("--threads",
+        "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
     private readonly Option<bool> Json = CliOptions.Json();
 
     public static Command Create() => new SpeculateCommand().Build();
@@ -67,7 +69,7 @@ public sealed class SpeculateCommand
         var command = new Command(Name, "Generate with speculative decoding (drafter-invariant DISD or standard) and report acceptance, block efficiency and speed")
         {
             Target, Drafter, InputText, PromptIds, PromptsFile, Chat, MaxNewTokens, DraftLengthOption, Coupling, Method,
-            Temperature, Seed, Device, DType, Verify, Repeats, Json,
+            Temperature, Seed, Device, DType, Verify, Repeats, Threads, Json,
         };
         command.SetAction(Run);
         return command;
@@ -86,6 +88,7 @@ public sealed class SpeculateCommand
         }
 
         var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);
+        SetThreads(parse.GetValue(Threads));
         using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), device, dtype);
         var config = Config(parse, settings, models, device, dtype);
         var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
@@ -190,6 +193,19 @@ public sealed class SpeculateCommand
             0 => throw new DisdException($"no prompt: give {InputText.Name}, {PromptIds.Name} or {PromptsFile.Name}"),
             _ => throw new DisdException($"give only one of {string.Join(", ", given.Select(o => o.Name))}"),
         };
+    }
+
+    private void SetThreads(int threads)
+    {
+        if (threads < 0)
+        {
+            throw new DisdException($"{Threads.Name} must be ≥ 0 (0 = libtorch's default), got {threads}");
+        }
+
+        if (threads > 0)
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
     }
 
     private static ScalarType ResolveDType(string value, Device device) => value.Trim().ToLowerInvariant() switch
