@@ -76,6 +76,7 @@ internal static class SpeculateBatch
             measurements.Count,
             tokens,
             proposed > 0 ? (double)results.Sum(r => r.AcceptedDrafts) / proposed : null,
+            results.Sum(r => r.ComparedDrafts) is > 0 and var all ? (double)results.Sum(r => r.AcceptedDrafts) / all : null,
             predicted,
             (double)tokens / results.Sum(r => r.TargetCalls),
             tokens / seconds,
@@ -98,7 +99,7 @@ internal static class SpeculateBatch
 
         var a = summary.Aggregate;
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{SpeculateCommand.Name}: {a.Prompts} prompts, {a.Tokens} tokens; acceptance {Format(a.AcceptanceRate)} (predicted {Format(a.PredictedAcceptance)}); block efficiency {a.BlockEfficiency:F2}; {a.TokensPerSecond:F1} tok/s vs {a.TargetOnlyTokensPerSecond:F1} target-only; speed-up {a.Speedup:F2} (median per prompt {a.MedianSpeedup:F2}); time in target {a.TargetSeconds:F2} s, drafter {a.DrafterSeconds:F2} s, other {a.OtherSeconds:F2} s"));
+            $"{SpeculateCommand.Name}: {a.Prompts} prompts, {a.Tokens} tokens; acceptance {Format(a.AcceptanceRate)}; per compared position {Format(a.ObservedAcceptance)} (predicted {Format(a.PredictedAcceptance)}); block efficiency {a.BlockEfficiency:F2}; {a.TokensPerSecond:F1} tok/s vs {a.TargetOnlyTokensPerSecond:F1} target-only; speed-up {a.Speedup:F2} (median per prompt {a.MedianSpeedup:F2}); time in target {a.TargetSeconds:F2} s, drafter {a.DrafterSeconds:F2} s, other {a.OtherSeconds:F2} s"));
     }
 
     internal static string Format(double? value) =>

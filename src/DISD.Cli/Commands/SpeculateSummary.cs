@@ -78,6 +78,7 @@ internal sealed record SpeculateAggregate(
     int Prompts,
     int Tokens,
     double? AcceptanceRate,
+    double? ObservedAcceptance,
     double? PredictedAcceptance,
     double BlockEfficiency,
     double TokensPerSecond,
