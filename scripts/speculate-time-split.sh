@@ -30,3 +30,14 @@ for t in 1 0; do
       jq -r '[(.prompts | map(.seconds) | add), (.aggregate.target_seconds / ([.prompts[].target_calls] | add) * 1000), (.aggregate.drafter_seconds / ([.prompts[].drafter_calls] | add) * 1000)] | @tsv'
   done | sort -n | sed -n 2p | awk -v t="$t" '{ printf "| %s | %.2f | %.2f | %.2f |\n", (t == 0 ? "default ('"$(nproc)"')" : t), $1, $2, $3 }'
 done
+
+# The exact predicted acceptance (a sort of V entries per drafted position) with and without, 1 thread, same batch.
+echo
+echo "| predicted acceptance | speculative s (median of 3) | other ms/step |"
+echo "|---|---|---|"
+for flag in "" --no-predicted-acceptance; do
+  for r in 1 2 3; do
+    "$DISD" speculate --prompts-file "$PROMPTS" --max-new-tokens 64 --draft-length 4 --threads 1 $flag --json 2>/dev/null |
+      jq -r '[(.prompts | map(.seconds) | add), (.aggregate.other_seconds / ([.prompts[].target_calls] | add) * 1000)] | @tsv'
+  done | sort -n | sed -n 2p | awk -v f="$flag" '{ printf "| %s | %.2f | %.2f |\n", (f == "" ? "computed" : "skipped"), $1, $2 }'
+done

@@ -57,6 +57,10 @@ public sealed class SpeculateCommand
     {
         Description = "Also decode with the target alone and fail unless the tokens are identical (--method disd)",
     };
+    private readonly Option<bool> NoPrediction = new("--no-predicted-acceptance")
+    {
+        Description = "Skip the exact predicted acceptance (a sort of the vocabulary per drafted position); it is then null",
+    };
     private readonly Option<int> Repeats = CliOptions.Int("--repeats", "With --prompts-file: timed runs per prompt (medians are reported)", 1);
     private readonly Option<int> Threads = CliOptions.Int("--threads",
         "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
@@ -69,7 +73,7 @@ public sealed class SpeculateCommand
         var command = new Command(Name, "Generate with speculative decoding (drafter-invariant DISD or standard) and report acceptance, block efficiency and speed")
         {
             Target, Drafter, InputText, PromptIds, PromptsFile, Chat, MaxNewTokens, DraftLengthOption, Coupling, Method,
-            Temperature, Seed, Device, DType, Verify, Repeats, Threads, Json,
+            Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads, Json,
         };
         command.SetAction(Run);
         return command;
@@ -179,7 +183,8 @@ public sealed class SpeculateCommand
             throw new DisdException(e.Message.TrimEnd('.'), e);
         }
 
-        var options = new DecodingOptions(maxNewTokens, temperature, parse.GetValue(Seed), coupling);
+        var options = new DecodingOptions(maxNewTokens, temperature, parse.GetValue(Seed), coupling,
+            ComputePredictedAcceptance: !parse.GetValue(NoPrediction));
         return new SpeculateSettings(options, method, draftLength);
     }
 
