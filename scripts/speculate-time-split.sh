@@ -22,6 +22,8 @@ done
 DISD=$(dirname "$0")/../src/DISD.Cli/bin/Release/net10.0/disd
 PROMPTS=$(dirname "$0")/speculate-prompts.txt
 echo
+echo "Load average before the threads comparison: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
 echo "| torch threads | speculative s (median of 3) | target ms/call | drafter ms/call |"
 echo "|---|---|---|---|"
 for t in 1 0; do
