@@ -5,12 +5,16 @@ using TorchSharp;
 
 var settings = BenchSettings.Parse(args);
 var device = torch.device(settings.Device);
+if (settings.Threads > 0)
+    torch.set_num_threads(settings.Threads);
 IModelSource source = settings.Size switch
 {
     "tiny" => new SyntheticModelSource(512, 64, 1, 192, 4, settings.ExtraScale),
     "small" => new SyntheticModelSource(4096, 128, 2, 384, 6, settings.ExtraScale),
     "medium" => new SyntheticModelSource(4096, 256, 2, 768, 8, settings.ExtraScale),
-    _ => throw new ArgumentException($"--size: expected tiny, small or medium, got '{settings.Size}'."),
+    "demo-small" => new DemoTrioModelSource("small"),
+    "demo-medium" => new DemoTrioModelSource("medium"),
+    _ => throw new ArgumentException($"--size: expected tiny, small, medium, demo-small or demo-medium, got '{settings.Size}'."),
 };
 Console.WriteLine($"device {device}, {source.Description}, {settings.Tokens} new tokens, T={settings.Temperature}, seed {settings.Seed}");
 var (target, drafter) = source.Load(device);
@@ -22,7 +26,7 @@ using (drafter)
 }
 
 internal sealed record BenchSettings(string Device, string Size, int Tokens, double Temperature, ulong Seed,
-    double ExtraScale, int[] DraftLengths, int Repeats)
+    double ExtraScale, int[] DraftLengths, int Repeats, int Threads)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -30,7 +34,7 @@ internal sealed record BenchSettings(string Device, string Size, int Tokens, dou
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new ArgumentException($"Unexpected argument '{args[i]}'; use --name value pairs (--device, --size, --tokens, --temperature, --seed, --extra-scale, --k, --repeats).");
+                throw new ArgumentException($"Unexpected argument '{args[i]}'; use --name value pairs (--device, --size, --tokens, --temperature, --seed, --extra-scale, --k, --repeats, --threads).");
             values[args[i][2..]] = args[++i];
         }
         string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
@@ -43,6 +47,7 @@ internal sealed record BenchSettings(string Device, string Size, int Tokens, dou
             ulong.Parse(Get("seed", "0"), inv),
             double.Parse(Get("extra-scale", "0.25"), inv),
             Get("k", "2,4,8").Split(',').Select(k => int.Parse(k, inv)).ToArray(),
-            int.Parse(Get("repeats", "2"), inv));
+            int.Parse(Get("repeats", "2"), inv),
+            int.Parse(Get("threads", "0"), inv));
     }
 }

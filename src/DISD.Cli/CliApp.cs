@@ -16,6 +16,7 @@ public static class CliApp
     [
         Commands.PlotCouplingCommand.Create,
         Commands.GenerateDistributionCommand.Create,
+        Commands.SpeculateCommand.Create,
     ];
 
     public static int Run(string[] args)

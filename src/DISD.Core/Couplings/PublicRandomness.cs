@@ -74,7 +74,7 @@ public static class PublicRandomness
         RequirePositive(rows, nameof(rows));
         using var scope = NewDisposeScope();
         var columnHashes = HashGrid(seed, firstPosition, rows, RandomStream.DartColumn, startIndex, count, device);
-        var columns = columnHashes.mul(vocab).floor_divide(1L << 32);
+        var columns = columnHashes.mul(vocab).bitwise_right_shift(32L);
         var heightHashes = HashGrid(seed, firstPosition, rows, RandomStream.DartHeight, startIndex, count, device);
         var heights = ToUnitInterval(heightHashes, ScalarType.Float64);
         return (columns.MoveToOuterDisposeScope(), heights.MoveToOuterDisposeScope());
@@ -150,39 +150,40 @@ public static class PublicRandomness
         var keyB = keyGrid.narrow(1, 1, 1);
         var keyC = keyGrid.narrow(1, 2, 1);
         var index = arange(startIndex, startIndex + count, ScalarType.Int64, device).unsqueeze(0);
-        var x = Mix32(index.bitwise_xor(keyA), device);
-        x = Mix32(x.add(keyB).bitwise_and(Scalar32(Mask32, device)), device);
-        return Mix32(x.bitwise_xor(keyC), device);
+        var x = Mix32(index.bitwise_xor(keyA));
+        x = Mix32(x.add(keyB).bitwise_and(Mask32));
+        return Mix32(x.bitwise_xor(keyC));
     }
 
-    private static Tensor Mix32(Tensor x, Device device)
+    private static Tensor Mix32(Tensor x)
     {
-        x = x.bitwise_xor(x.bitwise_right_shift(Scalar32(16, device)));
+        x = x.bitwise_xor(x.bitwise_right_shift(16L));
         x = MultiplyMod32(x, MultiplierA);
-        x = x.bitwise_xor(x.bitwise_right_shift(Scalar32(15, device)));
+        x = x.bitwise_xor(x.bitwise_right_shift(15L));
         x = MultiplyMod32(x, MultiplierB);
-        return x.bitwise_xor(x.bitwise_right_shift(Scalar32(16, device)));
+        return x.bitwise_xor(x.bitwise_right_shift(16L));
     }
 
-    /// <summary>(x·m) mod 2³² for 0 ≤ x &lt; 2³² without int64 overflow: split x into 16-bit halves.</summary>
+    /// <summary>
+    /// (x·m) mod 2³² for 0 ≤ x &lt; 2³² without int64 overflow: split x into 16-bit halves. Masks and shifts rather
+    /// than remainder/floor_divide (integer division is far slower on the CPU); every intermediate is below 2⁴⁹.
+    /// </summary>
     private static Tensor MultiplyMod32(Tensor x, uint multiplier)
     {
-        var low = x.remainder(1L << 16);
-        var high = x.floor_divide(1L << 16);
+        var low = x.bitwise_and(0xFFFFL);
+        var high = x.bitwise_right_shift(16L);
         var lowProduct = low.mul((long)multiplier);
-        var highProduct = high.mul((long)(multiplier & 0xFFFF)).mul(1L << 16);
-        return lowProduct.add(highProduct).remainder(1L << 32);
+        var highProduct = high.mul((long)(multiplier & 0xFFFF)).bitwise_left_shift(16L);
+        return lowProduct.add(highProduct).bitwise_and(Mask32);
     }
 
     private static Tensor ToUnitInterval(Tensor hashes, ScalarType dtype) => dtype switch
     {
         ScalarType.Float64 => hashes.to_type(ScalarType.Float64).add(0.5).mul(TwoToMinus32),
-        ScalarType.Float32 => hashes.floor_divide(512L).to_type(ScalarType.Float64).add(0.5).mul(TwoToMinus23)
+        ScalarType.Float32 => hashes.bitwise_right_shift(9L).to_type(ScalarType.Float64).add(0.5).mul(TwoToMinus23)
             .to_type(ScalarType.Float32),
         _ => throw new ArgumentException($"PublicRandomness: dtype {dtype} is not supported; expected Float32 or Float64."),
     };
-
-    private static Tensor Scalar32(long value, Device device) => tensor(value, ScalarType.Int64, device);
 
     private static void RequirePositive(int value, string name)
     {

@@ -22,7 +22,10 @@ public enum SpeculativeMethod
 /// <param name="Seed">Seed of the public randomness.</param>
 /// <param name="StopAtEos">Stop after (and including) the first end-of-sequence token.</param>
 /// <param name="ComputePredictedAcceptance">Compute the exact per-position agreement (costs O(k V log V) per step).</param>
-/// <param name="WmhDartsPerTokenPerBatch">Weighted-MinHash dart batch size as a multiple of the vocabulary.</param>
+/// <param name="WmhDartsPerTokenPerBatch">
+/// Weighted-MinHash dart batch size as a multiple of the vocabulary. The first hit needs V darts on average, so a batch
+/// of 3V misses with probability ≈ e^−3 ≈ 5% (settled by further batches); larger batches mostly hash darts never used.
+/// </param>
 public sealed record DecodingOptions(
     int MaxNewTokens,
     double Temperature = 1.0,
@@ -30,7 +33,7 @@ public sealed record DecodingOptions(
     CouplingKind Coupling = CouplingKind.Gumbel,
     bool StopAtEos = true,
     bool ComputePredictedAcceptance = true,
-    int WmhDartsPerTokenPerBatch = 8)
+    int WmhDartsPerTokenPerBatch = 3)
 {
     public void Validate()
     {

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace DISD.Decoding;
 
 /// <summary>Weighted-MinHash (dart) coupling over the probabilities softmax(logits/T).</summary>
-public sealed class WeightedMinHashCouplingSampler(ulong seed, int dartsPerTokenPerBatch = 8) : ICouplingSampler
+public sealed class WeightedMinHashCouplingSampler(ulong seed, int dartsPerTokenPerBatch = 3) : ICouplingSampler
 {
     private readonly WeightedMinHashSampler _sampler = new(dartsPerTokenPerBatch);
 

@@ -1,0 +1,250 @@
+using System.CommandLine;
+using System.Globalization;
+using DISD.Decoding;
+using DISD.Runtime;
+using static TorchSharp.torch;
+
+namespace DISD.Cli.Commands;
+
+/// <summary>
+/// <c>disd speculate</c>: speculative decoding with a drafter (drafter-invariant DISD or standard), or the target
+/// alone (<c>--drafter none</c>). Stops at the target's end-of-sequence token or after --max-new-tokens.
+/// </summary>
+public sealed class SpeculateCommand
+{
+    public const string Name = "speculate";
+
+    private readonly Option<string> Target = CliOptions.Text("--target",
+        "Target model: a checkpoint folder, a Hugging Face repo id, or a demo model (gemma2-wordnet-large|medium|small)", SpeculateModels.DefaultTarget);
+    private readonly Option<string> Drafter = CliOptions.Text("--drafter",
+        "Drafter model (same forms as --target), or none for target-only decoding", SpeculateModels.DefaultDrafter);
+    private readonly Option<string?> InputText = new("--input-text", "--input_text") { Description = "The prompt as text" };
+    private readonly Option<string?> PromptIds = new("--prompt-ids") { Description = "The prompt as token ids, comma-separated" };
+    private readonly Option<string?> PromptsFile = new("--prompts-file")
+    {
+        Description = "Batch mode: one prompt (text) per line; reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
+    };
+    private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the text prompt(s) in the model's chat template" };
+    private readonly Option<int> MaxNewTokens = CliOptions.Int("--max-new-tokens", "Upper bound on generated tokens", 64, "--max_new_tokens");
+    private readonly Option<string> DraftLengthOption = CliOptions.Text("--draft-length",
+        "Drafted tokens per step: a positive integer k, or auto (adapts k to the acceptance)", "4", "-k");
+    private readonly Option<string> Coupling = new("--coupling")
+    {
+        Description = "Coupling of the public randomness: gumbel or wmh (weighted MinHash)",
+        DefaultValueFactory = _ => "gumbel",
+        HelpName = "gumbel|wmh",
+    };
+    private readonly Option<string> Method = new("--method")
+    {
+        Description = "disd (drafter-invariant: output equals target-only decoding) or standard (Leviathan et al. 2023)",
+        DefaultValueFactory = _ => "disd",
+        HelpName = "disd|standard",
+    };
+    private readonly Option<double> Temperature = new("--temperature")
+    {
+        Description = "Sampling temperature; 0 = greedy",
+        DefaultValueFactory = _ => 1.0,
+    };
+    private readonly Option<ulong> Seed = CliOptions.Seed();
+    private readonly Option<string> Device = CliOptions.Device();
+    private readonly Option<string> DType = new("--dtype")
+    {
+        Description = "Compute dtype: auto (bf16 on CUDA, float32 on CPU), bf16, fp16 or float32",
+        DefaultValueFactory = _ => "auto",
+        HelpName = "auto|bf16|fp16|float32",
+    };
+    private readonly Option<bool> Verify = new("--verify")
+    {
+        Description = "Also decode with the target alone and fail unless the tokens are identical (--method disd)",
+    };
+    private readonly Option<bool> NoPrediction = new("--no-predicted-acceptance")
+    {
+        Description = "Skip the exact predicted acceptance (a sort of the vocabulary per drafted position); it is then null",
+    };
+    private readonly Option<int> Repeats = CliOptions.Int("--repeats", "With --prompts-file: timed runs per prompt (medians are reported)", 1);
+    private readonly Option<int> Threads = CliOptions.Int("--threads",
+        "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
+    private readonly Option<bool> Json = CliOptions.Json();
+
+    public static Command Create() => new SpeculateCommand().Build();
+
+    private Command Build()
+    {
+        var command = new Command(Name, "Generate with speculative decoding (drafter-invariant DISD or standard) and report acceptance, block efficiency and speed")
+        {
+            Target, Drafter, InputText, PromptIds, PromptsFile, Chat, MaxNewTokens, DraftLengthOption, Coupling, Method,
+            Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads, Json,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var settings = ReadSettings(parse);
+        var promptSource = RequireOnePromptSource(parse);
+        var device = DeviceSelector.Resolve(parse.GetRequiredValue(Device));
+        var dtype = ResolveDType(parse.GetRequiredValue(DType), device);
+        var verify = parse.GetValue(Verify);
+        if (verify && settings.Method != SpeculativeMethod.Disd)
+        {
+            throw new DisdException("--verify checks that the output equals target-only decoding, which only --method disd guarantees");
+        }
+
+        var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);
+        SetThreads(parse.GetValue(Threads));
+        using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), device, dtype);
+        var config = Config(parse, settings, models, device, dtype);
+        var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
+        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {models.DrafterDir ?? SpeculateModels.None}, {config.Method}, {config.Coupling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}");
+
+        if (promptSource == PromptsFile)
+        {
+            return RunBatch(parse, models, runner, config, repeats, verify);
+        }
+
+        var prompt = promptSource == InputText
+            ? SpeculatePrompt.FromText(parse.GetValue(InputText)!, models.Tokenizer, parse.GetValue(Chat), InputText.Name)
+            : SpeculatePrompt.FromIds(parse.GetValue(PromptIds)!, models.SharedVocab);
+        var outcome = runner.Decode(prompt);
+        bool? verified = null;
+        if (verify)
+        {
+            var reference = runner.TargetOnly(prompt).Result.Tokens;
+            verified = reference.SequenceEqual(outcome.Result.Tokens);
+        }
+
+        var text = models.Tokenizer.Decode(outcome.Result.Tokens);
+        var summary = SpeculateSummary.From(config, prompt.Count, outcome, text, verified);
+        LogSummary(summary);
+        if (parse.GetValue(Json))
+        {
+            CliOutput.Json(summary);
+        }
+
+        if (verified == false)
+        {
+            CliOutput.Error("--verify: the speculative output differs from target-only decoding with the same seed");
+            return CliApp.UnexpectedError;
+        }
+
+        return CliApp.Success;
+    }
+
+    private int RunBatch(ParseResult parse, SpeculateModels models, SpeculateRunner runner, SpeculateConfig config, int repeats, bool verify)
+    {
+        var lines = SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!);
+        var chat = parse.GetValue(Chat);
+        var ids = lines.Select((line, i) => SpeculatePrompt.FromText(line, models.Tokenizer, chat, $"{PromptsFile.Name} line {i + 1}")).ToList();
+        var summary = SpeculateBatch.Run(runner, lines, ids, repeats, config);
+        SpeculateBatch.Log(summary);
+        if (parse.GetValue(Json))
+        {
+            CliOutput.Json(summary);
+        }
+
+        if (verify && !summary.Aggregate.AllIdenticalToTargetOnly)
+        {
+            CliOutput.Error("--verify: the speculative output differs from target-only decoding for at least one prompt");
+            return CliApp.UnexpectedError;
+        }
+
+        return CliApp.Success;
+    }
+
+    private SpeculateSettings ReadSettings(ParseResult parse)
+    {
+        var maxNewTokens = CliOptions.RequirePositive(parse.GetValue(MaxNewTokens), MaxNewTokens);
+        var temperature = parse.GetValue(Temperature);
+        if (!(temperature >= 0) || double.IsInfinity(temperature))
+        {
+            throw new DisdException($"--temperature must be a finite number ≥ 0, got {temperature.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        var coupling = parse.GetRequiredValue(Coupling).Trim().ToLowerInvariant() switch
+        {
+            "gumbel" => CouplingKind.Gumbel,
+            "wmh" => CouplingKind.WeightedMinHash,
+            var other => throw new DisdException($"--coupling '{other}' is not a coupling; expected gumbel or wmh"),
+        };
+        var method = parse.GetRequiredValue(Method).Trim().ToLowerInvariant() switch
+        {
+            "disd" => SpeculativeMethod.Disd,
+            "standard" => SpeculativeMethod.Standard,
+            var other => throw new DisdException($"--method '{other}' is not a method; expected disd or standard"),
+        };
+        DraftLength draftLength;
+        try
+        {
+            draftLength = DraftLength.Parse(parse.GetRequiredValue(DraftLengthOption));
+        }
+        catch (ArgumentException e)
+        {
+            throw new DisdException(e.Message.TrimEnd('.'), e);
+        }
+
+        var options = new DecodingOptions(maxNewTokens, temperature, parse.GetValue(Seed), coupling,
+            ComputePredictedAcceptance: !parse.GetValue(NoPrediction));
+        return new SpeculateSettings(options, method, draftLength);
+    }
+
+    /// <summary>Exactly one of --input-text, --prompt-ids and --prompts-file.</summary>
+    private Option RequireOnePromptSource(ParseResult parse)
+    {
+        var given = new Option[] { InputText, PromptIds, PromptsFile }.Where(o => parse.GetResult(o) is not null).ToList();
+        return given.Count switch
+        {
+            1 => given[0],
+            0 => throw new DisdException($"no prompt: give {InputText.Name}, {PromptIds.Name} or {PromptsFile.Name}"),
+            _ => throw new DisdException($"give only one of {string.Join(", ", given.Select(o => o.Name))}"),
+        };
+    }
+
+    private void SetThreads(int threads)
+    {
+        if (threads < 0)
+        {
+            throw new DisdException($"{Threads.Name} must be ≥ 0 (0 = libtorch's default), got {threads}");
+        }
+
+        if (threads > 0)
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
+    }
+
+    private static ScalarType ResolveDType(string value, Device device) => value.Trim().ToLowerInvariant() switch
+    {
+        "auto" => device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32,
+        "bf16" or "bfloat16" => ScalarType.BFloat16,
+        "fp16" or "float16" or "half" => ScalarType.Float16,
+        "float32" or "fp32" or "float" => ScalarType.Float32,
+        _ => throw new DisdException($"--dtype '{value}' is not a dtype; expected auto, bf16, fp16 or float32"),
+    };
+
+    private SpeculateConfig Config(ParseResult parse, SpeculateSettings settings, SpeculateModels models, Device device, ScalarType dtype)
+    {
+        var hasDrafter = models.Drafter is not null;
+        var options = settings.Options;
+        var coupling = options.Temperature == 0 ? "greedy" : options.Coupling == CouplingKind.Gumbel ? "gumbel" : "wmh";
+        return new SpeculateConfig(
+            hasDrafter ? settings.Method.ToString().ToLowerInvariant() : "target-only",
+            coupling,
+            hasDrafter && !settings.DraftLength.IsAdaptive ? settings.DraftLength.Initial : null,
+            hasDrafter ? settings.DraftLength.ToString() : "0",
+            options.Seed,
+            options.Temperature,
+            options.MaxNewTokens,
+            parse.GetRequiredValue(Target),
+            hasDrafter ? parse.GetRequiredValue(Drafter) : SpeculateModels.None,
+            device.ToString(),
+            dtype switch { ScalarType.BFloat16 => "bf16", ScalarType.Float16 => "fp16", _ => "float32" });
+    }
+
+    private static void LogSummary(SpeculateSummary s)
+    {
+        CliOutput.Log(s.Text);
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2} ({s.TargetCalls} target, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using DISD.Tokenization;
+
+namespace DISD.Cli.Commands;
+
+/// <summary>Turns --input-text / --prompt-ids / a --prompts-file line into prompt token ids, and checks them.</summary>
+internal static class SpeculatePrompt
+{
+    public static IReadOnlyList<int> FromText(string text, TextTokenizer tokenizer, bool chat, string source)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new DisdException($"{source}: the prompt is empty; give some text");
+        }
+
+        var ids = tokenizer.Encode(chat ? tokenizer.ApplyChatTemplate(text) : text);
+        return ids.Count > 0 ? ids : throw new DisdException($"{source}: the prompt encodes to no tokens");
+    }
+
+    /// <summary>Comma- or space-separated ids, each in [0, <paramref name="vocab"/>).</summary>
+    public static IReadOnlyList<int> FromIds(string text, int vocab)
+    {
+        var parts = text.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            throw new DisdException("--prompt-ids: the prompt is empty; give at least one token id (e.g. 2 for BOS)");
+        }
+
+        var ids = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out ids[i]))
+            {
+                throw new DisdException($"--prompt-ids: '{parts[i]}' (item {i + 1}) is not an integer token id");
+            }
+
+            if (ids[i] < 0 || ids[i] >= vocab)
+            {
+                throw new DisdException($"--prompt-ids: token id {ids[i]} (item {i + 1}) is outside the shared vocabulary [0, {vocab})");
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>The non-blank lines of <paramref name="path"/>.</summary>
+    public static IReadOnlyList<string> ReadLines(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DisdException($"--prompts-file {path}: no such file");
+        }
+
+        var lines = File.ReadAllLines(path).Where(line => !string.IsNullOrWhiteSpace(line)).ToList();
+        return lines.Count > 0 ? lines : throw new DisdException($"--prompts-file {path}: no prompts (every line is blank)");
+    }
+}
