@@ -93,7 +93,7 @@ public sealed class SpeculateCommand
 
         var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);
         SetThreads(parse.GetValue(Threads));
-        using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), device, dtype);
+        using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), parse.GetRequiredValue(Device), dtype);
         var config = Config(parse, settings, models, device, dtype);
         var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
         CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {models.DrafterDir ?? SpeculateModels.None}, {config.Method}, {config.Coupling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}");

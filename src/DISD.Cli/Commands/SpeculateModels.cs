@@ -1,5 +1,6 @@
 using DISD.Models;
 using DISD.Models.Loading;
+using DISD.Runtime;
 using DISD.Tokenization;
 using static TorchSharp.torch;
 
@@ -9,9 +10,8 @@ namespace DISD.Cli.Commands;
 internal sealed class SpeculateModels : IDisposable
 {
     public const string None = "none";
-    public const string DefaultTarget = "gemma2-wordnet-large";
-    public const string DefaultDrafter = "gemma2-wordnet-small";
-    private const string EmbeddedPrefix = "gemma2-wordnet-";
+    public const string DefaultTarget = EmbeddedModels.Large;
+    public const string DefaultDrafter = EmbeddedModels.Small;
 
     private SpeculateModels(ICausalLanguageModel target, ICausalLanguageModel? drafter, TextTokenizer tokenizer,
         int sharedVocab, string targetDir, string? drafterDir)
@@ -37,8 +37,8 @@ internal sealed class SpeculateModels : IDisposable
 
     public string? DrafterDir { get; }
 
-    /// <summary>Checks the vocabularies from the tokenizer files before loading any weights.</summary>
-    public static SpeculateModels Load(string targetArg, string drafterArg, Device device, ScalarType dtype)
+    /// <summary>Checks the vocabularies from the tokenizer files before loading any weights. Models are placed per <paramref name="deviceOption"/> (<see cref="ModelPlacement"/>).</summary>
+    public static SpeculateModels Load(string targetArg, string drafterArg, string deviceOption, ScalarType dtype)
     {
         var targetDir = Resolve(targetArg);
         var tokenizer = TextTokenizer.Load(targetDir);
@@ -58,10 +58,12 @@ internal sealed class SpeculateModels : IDisposable
                 $"--drafter {drafterArg} has {participants[1].EmbeddingRows} logits but --target {targetArg} has {targetRows}; speculative decoding needs models with the same vocabulary and logit width");
         }
 
-        var target = ModelLoader.Load(targetDir, device, dtype);
+        var dirs = drafterDir is null ? new[] { targetDir } : new[] { targetDir, drafterDir };
+        var maps = ModelPlacement.PlanDevices(dirs, deviceOption, dtype, ModelPlacement.DefaultReserveBytes);
+        var target = ModelPlacement.Load(targetDir, maps[0], dtype);
         try
         {
-            var drafter = drafterDir is null ? null : ModelLoader.Load(drafterDir, device, dtype);
+            var drafter = drafterDir is null ? null : ModelPlacement.Load(drafterDir, maps[1], dtype);
             return new SpeculateModels(target, drafter, tokenizer, Math.Min(shared, tokenizer.VocabSize), targetDir, drafterDir);
         }
         catch
@@ -77,11 +79,6 @@ internal sealed class SpeculateModels : IDisposable
         Drafter?.Dispose();
     }
 
-    /// <summary>
-    /// A model argument as a checkpoint folder: a gemma2-wordnet-* name that is not a local folder is one of the
-    /// embedded demo models (next to the executable, or in the source tree's models/); anything else goes to
-    /// <see cref="CheckpointLocator"/>.
-    /// </summary>
     private static string Resolve(string modelArg)
     {
         if (string.IsNullOrWhiteSpace(modelArg))
@@ -89,32 +86,7 @@ internal sealed class SpeculateModels : IDisposable
             throw new DisdException("a model argument is empty; give a checkpoint folder, a Hugging Face repo id or a demo model name (gemma2-wordnet-large|medium|small)");
         }
 
-        if (modelArg.StartsWith(EmbeddedPrefix, StringComparison.Ordinal) && !Directory.Exists(modelArg))
-        {
-            foreach (var root in SearchRoots())
-            {
-                var candidate = Path.Combine(root, "models", modelArg);
-                if (File.Exists(Path.Combine(candidate, "config.json")))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return CheckpointLocator.Resolve(modelArg);
-    }
-
-    /// <summary>The executable's folder and its ancestors up to the one holding DISD.sln (a source checkout).</summary>
-    private static IEnumerable<string> SearchRoots()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            yield return dir.FullName;
-            if (File.Exists(Path.Combine(dir.FullName, "DISD.sln")))
-            {
-                yield break;
-            }
-        }
+        return EmbeddedModels.Resolve(modelArg);
     }
 
     private static TextTokenizer DrafterTokenizer(string drafterArg, string drafterDir, string targetArg, int targetRows, int drafterRows)
