@@ -18,4 +18,9 @@ public interface ICouplingSampler
 
     /// <summary>Exact probability, per row, that the target's and the drafter's samples agree: float64 [R].</summary>
     Tensor Agreement(TokenDistributions target, TokenDistributions drafter);
+
+    /// <summary>Releases randomness cached for output positions below <paramref name="position"/> (long.MaxValue: all).</summary>
+    void Forget(long position)
+    {
+    }
 }

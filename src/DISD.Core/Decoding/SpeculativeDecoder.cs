@@ -51,11 +51,29 @@ public sealed class SpeculativeDecoder
         using var drafter = new ModelCursor(_drafter, prompt, capacity);
         var tokens = new List<int>();
         var stats = new StepStatistics();
-        var k = _speculative.DraftLength.Initial;
         var endedWithEos = false;
+        _sampler.Forget(long.MaxValue);
+        try
+        {
+            Decode(target, drafter, tokens, stats, ref endedWithEos);
+        }
+        finally
+        {
+            _sampler.Forget(long.MaxValue);
+        }
+        clock.Stop();
+        return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, target.Calls,
+            drafter.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos);
+    }
+
+    private void Decode(ModelCursor target, ModelCursor drafter, List<int> tokens, StepStatistics stats,
+        ref bool endedWithEos)
+    {
+        var k = _speculative.DraftLength.Initial;
         while (tokens.Count < _options.MaxNewTokens && !endedWithEos)
         {
             var position = tokens.Count;
+            _sampler.Forget(position);
             var drafts = Math.Min(k, _options.MaxNewTokens - position - 1);
             var (emitted, accepted) = Step(target, drafter, position, drafts, stats);
             foreach (var token in emitted)
@@ -69,9 +87,6 @@ public sealed class SpeculativeDecoder
             }
             k = _speculative.DraftLength.Next(k, accepted, drafts);
         }
-        clock.Stop();
-        return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, target.Calls,
-            drafter.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos);
     }
 
     /// <summary>One draft-and-verify step at output position <paramref name="position"/> with k drafts (k may be 0).</summary>
