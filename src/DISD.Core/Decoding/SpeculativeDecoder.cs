@@ -121,7 +121,8 @@ public sealed class SpeculativeDecoder
         }
 
         var emitted = verification.Drafts.Take(accepted).Append(final).ToList();
-        stats.Record(k, accepted, verification.Agreement);
+        stats.Record(k, accepted, verification.Agreement
+            ?? DeferredAgreement(targetDistributions, drafterDistributions, Math.Min(k, accepted + 1)));
         target.Rollback(targetCached + accepted, [final]);
         if (k > 0)
         {
@@ -194,7 +195,7 @@ public sealed class SpeculativeDecoder
             parts.Add(drafts.to_type(ScalarType.Float64));
         if (acceptFlags is not null)
             parts.Add(acceptFlags.to_type(ScalarType.Float64));
-        var withAgreement = _options.ComputePredictedAcceptance && drafter is not null;
+        var withAgreement = _options.ComputePredictedAcceptance && drafter is not null && !DefersAgreement;
         if (withAgreement)
             parts.Add(PredictedAgreement(target.Slice(0, k), drafter!));
         var host = cat(parts, 0).cpu().data<double>().ToArray();
@@ -210,6 +211,21 @@ public sealed class SpeculativeDecoder
         var acceptHost = acceptFlags is null ? null : Longs(k).Select(v => v != 0).ToArray();
         var agreementHost = withAgreement ? host.Skip(offset).Take(k).ToArray() : null;
         return new StepVerification(targetHost, draftHost, acceptHost, agreementHost);
+    }
+
+    /// <summary>
+    /// On the CPU the exact agreement (a sort per row for Gumbel) is computed after the step, for the compared
+    /// positions only; a second host read costs nothing there. Elsewhere it rides along with the step's one read.
+    /// </summary>
+    private bool DefersAgreement => _target.Device.type == DeviceType.CPU;
+
+    private double[]? DeferredAgreement(TokenDistributions target, TokenDistributions? drafter, int compared)
+    {
+        if (!_options.ComputePredictedAcceptance || !DefersAgreement || drafter is null || compared == 0)
+            return null;
+        using var agreement = PredictedAgreement(target.Slice(0, compared), drafter.Slice(0, compared));
+        using var host = agreement.cpu();
+        return host.data<double>().ToArray();
     }
 
     private Tensor PredictedAgreement(TokenDistributions target, TokenDistributions drafter)
