@@ -13,6 +13,8 @@ public sealed class GumbelCouplingSampler(ulong seed) : ICouplingSampler
 
     public string Name => "gumbel";
 
+    public bool DrawAlwaysSettles => true;
+
     public Tensor Draw(TokenDistributions distributions, long firstPosition)
     {
         var device = distributions.Logits.device;

@@ -13,6 +13,9 @@ public interface ICouplingSampler
     /// </summary>
     Tensor Draw(TokenDistributions distributions, long firstPosition);
 
+    /// <summary>True when <see cref="Draw"/> never leaves a row at −1.</summary>
+    bool DrawAlwaysSettles => false;
+
     /// <summary>The exact sample of <paramref name="row"/> (at <paramref name="position"/>); may read back to the host.</summary>
     long Settle(TokenDistributions distributions, int row, long position);
 

@@ -175,6 +175,8 @@ public sealed class SpeculativeDecoder
         if (_standard)
             return GumbelSampler.Sample(distributions.LogProbs, _options.Seed, position, RandomStream.StandardDraft);
         var draft = _sampler.Draw(distributions, position);
+        if (_sampler.DrawAlwaysSettles)
+            return draft;
         // Unsettled rows (a rare miss of the first dart batch) get the drafter's argmax: any valid token keeps the
         // output exact, because emitted tokens are always the target's own samples.
         return where(draft.lt(0), distributions.Logits.argmax(1), draft);
