@@ -152,8 +152,15 @@ public static class PublicRandomness
         int count, Device device)
     {
         RequireIndex(startIndex, count);
-        if (device.type == DeviceType.CPU)
-            return HostHashGrid(seed, firstPosition, rows, stream, startIndex, count);
+        return device.type == DeviceType.CPU
+            ? HostHashGrid(seed, firstPosition, rows, stream, startIndex, count)
+            : TensorHashGrid(seed, firstPosition, rows, stream, startIndex, count, device);
+    }
+
+    /// <summary><see cref="HashGrid"/> with integer tensor ops on <paramref name="device"/> (no host work per element).</summary>
+    internal static Tensor TensorHashGrid(ulong seed, long firstPosition, int rows, RandomStream stream,
+        long startIndex, int count, Device device)
+    {
         var keys = new long[rows * 3];
         for (var r = 0; r < rows; r++)
         {
@@ -176,7 +183,7 @@ public static class PublicRandomness
     /// <see cref="HashGrid"/> for the CPU with plain uint arithmetic (the same exact integers as the tensor path, far
     /// fewer tensor ops: a few hundred microseconds of per-op overhead per call otherwise).
     /// </summary>
-    private static Tensor HostHashGrid(ulong seed, long firstPosition, int rows, RandomStream stream, long startIndex,
+    internal static Tensor HostHashGrid(ulong seed, long firstPosition, int rows, RandomStream stream, long startIndex,
         int count)
     {
         var hashes = HostHashes(seed, firstPosition, rows, stream, startIndex, count);
