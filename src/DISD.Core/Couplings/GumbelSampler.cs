@@ -79,20 +79,15 @@ public static class GumbelSampler
         var qAfter = qSorted.sum(1, keepdim: true).sub(qSorted.cumsum(1)).clamp_min(0.0);
         var both = pSorted.gt(0).logical_and(qSorted.gt(0));
         var denominator = pUpTo.div(pSorted).add(qAfter.div(qSorted));
-        var terms = where(both, denominator.reciprocal(), zeros_like(denominator));
+        var terms = denominator.reciprocal().masked_fill(both.logical_not(), 0.0);
         var agreement = terms.sum(1);
         return (isVector ? agreement[0] : agreement).MoveToOuterDisposeScope();
     }
 
     /// <summary>log(p/q) with +∞ where only p &gt; 0 and −∞ where p = 0.</summary>
-    private static Tensor LogRatio(Tensor p, Tensor q)
-    {
-        var plain = p.log().sub(q.log());
-        var onlyP = p.gt(0).logical_and(q.eq(0));
-        var noP = p.eq(0);
-        var withInf = where(onlyP, full_like(plain, double.PositiveInfinity), plain);
-        return where(noP, full_like(plain, double.NegativeInfinity), withInf);
-    }
+    /// <remarks>log p − log q is already +∞ where only p &gt; 0; only p = q = 0 (NaN) needs the fix.</remarks>
+    private static Tensor LogRatio(Tensor p, Tensor q) =>
+        p.log().sub(q.log()).masked_fill(p.eq(0), double.NegativeInfinity);
 
     private static void RequireMatrix(Tensor rows, string name)
     {
