@@ -22,11 +22,30 @@ public static class GumbelSampler
         using var scope = NewDisposeScope();
         var rows = isVector ? logProbs.unsqueeze(0) : logProbs;
         RequireMatrix(rows, nameof(logProbs));
-        var uniforms = PublicRandomness.UniformsForPositions(seed, firstPosition, (int)rows.shape[0],
-            (int)rows.shape[1], rows.device, ScalarType.Float64, stream);
-        var gumbelNoise = uniforms.log().neg().log().neg();
-        var tokens = rows.to_type(ScalarType.Float64).add(gumbelNoise).argmax(1);
+        var gumbelNoise = Noise(seed, firstPosition, (int)rows.shape[0], (int)rows.shape[1], rows.device, stream);
+        var tokens = SampleWithNoise(rows, gumbelNoise);
         return (isVector ? tokens[0] : tokens).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Gumbel noise −log(−log u) of positions firstPosition … firstPosition+count−1: float64 [count, V].</summary>
+    public static Tensor Noise(ulong seed, long firstPosition, int count, int vocab, Device device,
+        RandomStream stream = RandomStream.Token)
+    {
+        using var uniforms = PublicRandomness.UniformsForPositions(seed, firstPosition, count, vocab, device,
+            ScalarType.Float64, stream);
+        using var logs = uniforms.log();
+        using var negated = logs.neg();
+        using var loglogs = negated.log();
+        return loglogs.neg();
+    }
+
+    /// <summary>argmax per row of log-probabilities [R, V] plus precomputed float64 Gumbel noise [R, V]: int64 [R].</summary>
+    public static Tensor SampleWithNoise(Tensor logProbs, Tensor gumbelNoise)
+    {
+        RequireMatrix(logProbs, nameof(logProbs));
+        using var wide = logProbs.to_type(ScalarType.Float64);
+        using var perturbed = wide.add(gumbelNoise);
+        return perturbed.argmax(1);
     }
 
     /// <summary>Same as <see cref="Sample"/> from probabilities p (zeros allowed).</summary>
@@ -60,20 +79,15 @@ public static class GumbelSampler
         var qAfter = qSorted.sum(1, keepdim: true).sub(qSorted.cumsum(1)).clamp_min(0.0);
         var both = pSorted.gt(0).logical_and(qSorted.gt(0));
         var denominator = pUpTo.div(pSorted).add(qAfter.div(qSorted));
-        var terms = where(both, denominator.reciprocal(), zeros_like(denominator));
+        var terms = denominator.reciprocal().masked_fill(both.logical_not(), 0.0);
         var agreement = terms.sum(1);
         return (isVector ? agreement[0] : agreement).MoveToOuterDisposeScope();
     }
 
     /// <summary>log(p/q) with +∞ where only p &gt; 0 and −∞ where p = 0.</summary>
-    private static Tensor LogRatio(Tensor p, Tensor q)
-    {
-        var plain = p.log().sub(q.log());
-        var onlyP = p.gt(0).logical_and(q.eq(0));
-        var noP = p.eq(0);
-        var withInf = where(onlyP, full_like(plain, double.PositiveInfinity), plain);
-        return where(noP, full_like(plain, double.NegativeInfinity), withInf);
-    }
+    /// <remarks>log p − log q is already +∞ where only p &gt; 0; only p = q = 0 (NaN) needs the fix.</remarks>
+    private static Tensor LogRatio(Tensor p, Tensor q) =>
+        p.log().sub(q.log()).masked_fill(p.eq(0), double.NegativeInfinity);
 
     private static void RequireMatrix(Tensor rows, string name)
     {

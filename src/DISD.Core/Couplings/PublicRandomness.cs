@@ -47,9 +47,15 @@ public static class PublicRandomness
     {
         RequirePositive(vocab, nameof(vocab));
         RequirePositive(count, nameof(count));
+        if (device.type == DeviceType.CPU && dtype == ScalarType.Float64)
+        {
+            RequireIndex(0, vocab);
+            var hashes = HostHashes(seed, firstPosition, count, stream, 0, vocab);
+            return tensor(Array.ConvertAll(hashes, UnitInterval), new long[] { count, vocab });
+        }
         using var scope = NewDisposeScope();
-        var hashes = HashGrid(seed, firstPosition, count, stream, 0, vocab, device);
-        return ToUnitInterval(hashes, dtype).MoveToOuterDisposeScope();
+        var grid = HashGrid(seed, firstPosition, count, stream, 0, vocab, device);
+        return ToUnitInterval(grid, dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -72,6 +78,15 @@ public static class PublicRandomness
         RequirePositive(vocab, nameof(vocab));
         RequirePositive(count, nameof(count));
         RequirePositive(rows, nameof(rows));
+        if (device.type == DeviceType.CPU)
+        {
+            RequireIndex(startIndex, count);
+            var shape = new long[] { rows, count };
+            var hostColumns = HostHashes(seed, firstPosition, rows, RandomStream.DartColumn, startIndex, count);
+            var hostHeights = HostHashes(seed, firstPosition, rows, RandomStream.DartHeight, startIndex, count);
+            var columnValues = Array.ConvertAll(hostColumns, hash => (long)(((ulong)hash * (ulong)vocab) >> 32));
+            return (tensor(columnValues, shape), tensor(Array.ConvertAll(hostHeights, UnitInterval), shape));
+        }
         using var scope = NewDisposeScope();
         var columnHashes = HashGrid(seed, firstPosition, rows, RandomStream.DartColumn, startIndex, count, device);
         var columns = columnHashes.mul(vocab).bitwise_right_shift(32L);
@@ -137,6 +152,15 @@ public static class PublicRandomness
         int count, Device device)
     {
         RequireIndex(startIndex, count);
+        return device.type == DeviceType.CPU
+            ? HostHashGrid(seed, firstPosition, rows, stream, startIndex, count)
+            : TensorHashGrid(seed, firstPosition, rows, stream, startIndex, count, device);
+    }
+
+    /// <summary><see cref="HashGrid"/> with integer tensor ops on <paramref name="device"/> (no host work per element).</summary>
+    internal static Tensor TensorHashGrid(ulong seed, long firstPosition, int rows, RandomStream stream,
+        long startIndex, int count, Device device)
+    {
         var keys = new long[rows * 3];
         for (var r = 0; r < rows; r++)
         {
@@ -154,6 +178,39 @@ public static class PublicRandomness
         x = Mix32(x.add(keyB).bitwise_and(Mask32));
         return Mix32(x.bitwise_xor(keyC));
     }
+
+    /// <summary>
+    /// <see cref="HashGrid"/> for the CPU with plain uint arithmetic (the same exact integers as the tensor path, far
+    /// fewer tensor ops: a few hundred microseconds of per-op overhead per call otherwise).
+    /// </summary>
+    internal static Tensor HostHashGrid(ulong seed, long firstPosition, int rows, RandomStream stream, long startIndex,
+        int count)
+    {
+        var hashes = HostHashes(seed, firstPosition, rows, stream, startIndex, count);
+        return tensor(Array.ConvertAll(hashes, hash => (long)hash), new long[] { rows, count });
+    }
+
+    /// <summary>The 32-bit hashes of <see cref="HashGrid"/> in host memory, row-major.</summary>
+    private static uint[] HostHashes(ulong seed, long firstPosition, int rows, RandomStream stream, long startIndex,
+        int count)
+    {
+        var hashes = new uint[(long)rows * count];
+        for (var r = 0; r < rows; r++)
+        {
+            var (a, b, c) = PositionKeys(seed, firstPosition + r, stream);
+            var offset = (long)r * count;
+            for (var i = 0; i < count; i++)
+            {
+                var x = Mix32((uint)(startIndex + i) ^ a);
+                x = Mix32(x + b);
+                hashes[offset + i] = Mix32(x ^ c);
+            }
+        }
+        return hashes;
+    }
+
+    /// <summary>(hash + ½)·2⁻³², exact in float64 (as the tensor path's float64 conversion).</summary>
+    private static double UnitInterval(uint hash) => (hash + 0.5) * TwoToMinus32;
 
     private static Tensor Mix32(Tensor x)
     {

@@ -108,6 +108,12 @@ public sealed class WeightedMinHashSampler
         var vocab = (int)probabilities.shape[1];
         var (columns, heights) = PublicRandomness.DartsForPositions(seed, firstPosition, rows, startIndex, count,
             vocab, probabilities.device);
+        return FirstHits(probabilities, columns, heights);
+    }
+
+    /// <summary>Per row, the column of the first dart (columns, heights: [R, n]) under the probabilities [R, V]; −1 if none.</summary>
+    internal static Tensor FirstHits(Tensor probabilities, Tensor columns, Tensor heights)
+    {
         var hits = heights.le(probabilities.gather(1, columns));
         var first = hits.to_type(ScalarType.Int8).argmax(1, keepdim: true);
         var token = columns.gather(1, first).squeeze(1);

@@ -52,6 +52,7 @@ public static class DistributionGenerator
             var tokens = new List<int>();
             for (int step = 0; step < options.MaxNewTokens; step++)
             {
+                sampler.Forget(step);
                 int token = RecordAndDraw(models, rows, lastLogits, sampler, step, recorded, options.Temperature);
                 tokens.Add(token);
                 bool last = step + 1 == options.MaxNewTokens || options.StopAtEos && models[0].EosTokenIds.Contains(token);
@@ -64,6 +65,7 @@ public static class DistributionGenerator
         }
         finally
         {
+            sampler.Forget(long.MaxValue);
             foreach (var t in lastLogits) t.Dispose();
             foreach (var t in rows) t.Dispose();
             foreach (var c in caches) c.Dispose();

@@ -8,6 +8,8 @@ public sealed class GreedySampler : ICouplingSampler
 {
     public string Name => "greedy";
 
+    public bool DrawAlwaysSettles => true;
+
     public Tensor Draw(TokenDistributions distributions, long firstPosition) => distributions.Logits.argmax(1);
 
     public long Settle(TokenDistributions distributions, int row, long position)

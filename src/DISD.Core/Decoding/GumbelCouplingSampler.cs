@@ -3,13 +3,26 @@ using static TorchSharp.torch;
 
 namespace DISD.Decoding;
 
-/// <summary>Gumbel-max coupling over the log-probabilities softmax(logits/T).</summary>
+/// <summary>
+/// Gumbel-max coupling over the log-probabilities softmax(logits/T). Each position's Gumbel noise is computed once
+/// and reused (by the drafter and the target) until <see cref="Forget"/>.
+/// </summary>
 public sealed class GumbelCouplingSampler(ulong seed) : ICouplingSampler
 {
+    private readonly PositionNoiseCache _noise = new();
+
     public string Name => "gumbel";
 
-    public Tensor Draw(TokenDistributions distributions, long firstPosition) =>
-        GumbelSampler.Sample(distributions.LogProbs, seed, firstPosition);
+    public bool DrawAlwaysSettles => true;
+
+    public Tensor Draw(TokenDistributions distributions, long firstPosition)
+    {
+        var device = distributions.Logits.device;
+        var vocab = distributions.Vocab;
+        var noise = _noise.Rows(firstPosition, distributions.Rows, vocab, 0,
+            position => [GumbelSampler.Noise(seed, position, 1, vocab, device)]);
+        return GumbelSampler.SampleWithNoise(distributions.LogProbs, noise);
+    }
 
     public long Settle(TokenDistributions distributions, int row, long position)
     {
@@ -19,4 +32,6 @@ public sealed class GumbelCouplingSampler(ulong seed) : ICouplingSampler
 
     public Tensor Agreement(TokenDistributions target, TokenDistributions drafter) =>
         GumbelSampler.Agreement(target.Probs, drafter.Probs);
+
+    public void Forget(long position) => _noise.Forget(position);
 }

@@ -13,9 +13,17 @@ public interface ICouplingSampler
     /// </summary>
     Tensor Draw(TokenDistributions distributions, long firstPosition);
 
+    /// <summary>True when <see cref="Draw"/> never leaves a row at −1.</summary>
+    bool DrawAlwaysSettles => false;
+
     /// <summary>The exact sample of <paramref name="row"/> (at <paramref name="position"/>); may read back to the host.</summary>
     long Settle(TokenDistributions distributions, int row, long position);
 
     /// <summary>Exact probability, per row, that the target's and the drafter's samples agree: float64 [R].</summary>
     Tensor Agreement(TokenDistributions target, TokenDistributions drafter);
+
+    /// <summary>Releases randomness cached for output positions below <paramref name="position"/> (long.MaxValue: all).</summary>
+    void Forget(long position)
+    {
+    }
 }

@@ -51,11 +51,29 @@ public sealed class SpeculativeDecoder
         using var drafter = new ModelCursor(_drafter, prompt, capacity);
         var tokens = new List<int>();
         var stats = new StepStatistics();
-        var k = _speculative.DraftLength.Initial;
         var endedWithEos = false;
+        _sampler.Forget(long.MaxValue);
+        try
+        {
+            Decode(target, drafter, tokens, stats, ref endedWithEos);
+        }
+        finally
+        {
+            _sampler.Forget(long.MaxValue);
+        }
+        clock.Stop();
+        return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, target.Calls,
+            drafter.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos);
+    }
+
+    private void Decode(ModelCursor target, ModelCursor drafter, List<int> tokens, StepStatistics stats,
+        ref bool endedWithEos)
+    {
+        var k = _speculative.DraftLength.Initial;
         while (tokens.Count < _options.MaxNewTokens && !endedWithEos)
         {
             var position = tokens.Count;
+            _sampler.Forget(position);
             var drafts = Math.Min(k, _options.MaxNewTokens - position - 1);
             var (emitted, accepted) = Step(target, drafter, position, drafts, stats);
             foreach (var token in emitted)
@@ -69,9 +87,6 @@ public sealed class SpeculativeDecoder
             }
             k = _speculative.DraftLength.Next(k, accepted, drafts);
         }
-        clock.Stop();
-        return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, target.Calls,
-            drafter.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos);
     }
 
     /// <summary>One draft-and-verify step at output position <paramref name="position"/> with k drafts (k may be 0).</summary>
@@ -106,7 +121,8 @@ public sealed class SpeculativeDecoder
         }
 
         var emitted = verification.Drafts.Take(accepted).Append(final).ToList();
-        stats.Record(k, accepted, verification.Agreement);
+        stats.Record(k, accepted, verification.Agreement
+            ?? DeferredAgreement(targetDistributions, drafterDistributions, Math.Min(k, accepted + 1)));
         target.Rollback(targetCached + accepted, [final]);
         if (k > 0)
         {
@@ -159,6 +175,8 @@ public sealed class SpeculativeDecoder
         if (_standard)
             return GumbelSampler.Sample(distributions.LogProbs, _options.Seed, position, RandomStream.StandardDraft);
         var draft = _sampler.Draw(distributions, position);
+        if (_sampler.DrawAlwaysSettles)
+            return draft;
         // Unsettled rows (a rare miss of the first dart batch) get the drafter's argmax: any valid token keeps the
         // output exact, because emitted tokens are always the target's own samples.
         return where(draft.lt(0), distributions.Logits.argmax(1), draft);
@@ -179,7 +197,7 @@ public sealed class SpeculativeDecoder
             parts.Add(drafts.to_type(ScalarType.Float64));
         if (acceptFlags is not null)
             parts.Add(acceptFlags.to_type(ScalarType.Float64));
-        var withAgreement = _options.ComputePredictedAcceptance && drafter is not null;
+        var withAgreement = _options.ComputePredictedAcceptance && drafter is not null && !DefersAgreement;
         if (withAgreement)
             parts.Add(PredictedAgreement(target.Slice(0, k), drafter!));
         var host = cat(parts, 0).cpu().data<double>().ToArray();
@@ -195,6 +213,21 @@ public sealed class SpeculativeDecoder
         var acceptHost = acceptFlags is null ? null : Longs(k).Select(v => v != 0).ToArray();
         var agreementHost = withAgreement ? host.Skip(offset).Take(k).ToArray() : null;
         return new StepVerification(targetHost, draftHost, acceptHost, agreementHost);
+    }
+
+    /// <summary>
+    /// On the CPU the exact agreement (a sort per row for Gumbel) is computed after the step, for the compared
+    /// positions only; a second host read costs nothing there. Elsewhere it rides along with the step's one read.
+    /// </summary>
+    private bool DefersAgreement => _target.Device.type == DeviceType.CPU;
+
+    private double[]? DeferredAgreement(TokenDistributions target, TokenDistributions? drafter, int compared)
+    {
+        if (!_options.ComputePredictedAcceptance || !DefersAgreement || drafter is null || compared == 0)
+            return null;
+        using var agreement = PredictedAgreement(target.Slice(0, compared), drafter.Slice(0, compared));
+        using var host = agreement.cpu();
+        return host.data<double>().ToArray();
     }
 
     private Tensor PredictedAgreement(TokenDistributions target, TokenDistributions drafter)

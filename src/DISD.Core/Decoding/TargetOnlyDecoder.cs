@@ -44,6 +44,7 @@ public sealed class TargetOnlyDecoder
             for (var position = 0; position < _options.MaxNewTokens; position++)
             {
                 using var scope = NewDisposeScope();
+                _sampler.Forget(position);
                 var distributions = new TokenDistributions(nextLogits, _options.Temperature);
                 var drawn = _sampler.Draw(distributions, position);
                 var token = drawn.cpu().item<long>();
@@ -65,6 +66,7 @@ public sealed class TargetOnlyDecoder
         }
         finally
         {
+            _sampler.Forget(long.MaxValue);
             nextLogits.Dispose();
         }
         clock.Stop();

@@ -38,5 +38,6 @@ public sealed class TokenDistributions
     /// <summary>The rows start … start+count−1 as their own distributions.</summary>
     public TokenDistributions Slice(int start, int count) => new(Logits.narrow(0, start, count), Temperature);
 
-    private Tensor ScaledLogits() => IsGreedy ? Logits : Logits.div(Temperature);
+    // x / 1 == x exactly, so temperature 1 skips the division.
+    private Tensor ScaledLogits() => IsGreedy || Temperature == 1 ? Logits : Logits.div(Temperature);
 }
