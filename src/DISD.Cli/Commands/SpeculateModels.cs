@@ -59,7 +59,12 @@ internal sealed class SpeculateModels : IDisposable
         }
 
         var dirs = drafterDir is null ? new[] { targetDir } : new[] { targetDir, drafterDir };
-        var maps = ModelPlacement.PlanDevices(dirs, deviceOption, dtype, ModelPlacement.DefaultReserveBytes);
+        var maps = ModelPlacement.PlanDevices(dirs, deviceOption, dtype, ModelPlacement.DefaultReserveBytes).ToArray();
+        if (maps.Length == 2 && (maps[1].IsSplit || !DeviceMap.Same(maps[1].Embedding, maps[0].Embedding)))
+        {
+            // The decoder compares both models' logits on one device: keep the (small) drafter where the target's logits are.
+            maps[1] = DeviceMap.Single(maps[0].Embedding, maps[1].Layers.Count);
+        }
         var target = ModelPlacement.Load(targetDir, maps[0], dtype);
         try
         {
