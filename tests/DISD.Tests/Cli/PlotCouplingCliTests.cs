@@ -164,8 +164,8 @@ public sealed class PlotCouplingCliTests : IDisposable
     [InlineData("--num-retries", "-5", "--num-retries must be positive")]
     [InlineData("--num-tokens", "9", "--num-tokens 9 exceeds the 8 rows of")]
     [InlineData("--model-small", "org/missing", "org-missing_probs.csv")]
-    [InlineData("--mc", "fast", "'fast'")]
-    [InlineData("--format", "gif", "'gif'")]
+    [InlineData("--mc", "fast", "--mc: Argument 'fast' not recognized")]
+    [InlineData("--format", "gif", "--format: Argument 'gif' not recognized")]
     [InlineData("--device", "tpu", "--device 'tpu' is not a device")]
     public void BadInputFailsWithOneLineAndNoOutputs(string option, string value, string expected)
     {

@@ -201,6 +201,6 @@ public sealed class GenerateDistributionBadInputTests
     public void AnUnknownDecodingIsAUsageError()
     {
         using var run = new GenerateRun([.. Prompt, "--decoding", "beam"]);
-        AssertRejected(run, "beam");
+        AssertRejected(run, "--decoding", "beam");
     }
 }
