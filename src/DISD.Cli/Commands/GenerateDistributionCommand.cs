@@ -69,7 +69,7 @@ public sealed class GenerateDistributionCommand
             throw new DisdException($"--temperature must be a finite number > 0, got {temperature.ToString(CultureInfo.InvariantCulture)} (use --decoding greedy for the argmax)");
         var greedy = parse.GetRequiredValue(Decoding) == "greedy";
         var chat = parse.GetValue(Chat);
-        var dataDir = parse.GetRequiredValue(DataDir);
+        var dataDir = CliOptions.RequireFolder(parse.GetRequiredValue(DataDir), DataDir);
         var seed = parse.GetValue(Seed);
         var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile));
         var modelRequests = ModelRequests(parse);

@@ -59,8 +59,8 @@ public sealed class PlotCouplingCommand
         var numTokens = CliOptions.RequirePositive(parse.GetValue(NumTokens), NumTokens);
         var numRetries = CliOptions.RequirePositive(parse.GetValue(NumRetries), NumRetries);
         var engineName = parse.GetRequiredValue(Engine);
-        var dataDir = parse.GetRequiredValue(DataDir);
-        var imgDir = parse.GetRequiredValue(ImgDir);
+        var dataDir = CliOptions.RequireFolder(parse.GetRequiredValue(DataDir), DataDir);
+        var imgDir = CliOptions.RequireFolder(parse.GetRequiredValue(ImgDir), ImgDir);
         var seed = parse.GetValue(Seed);
         var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
 

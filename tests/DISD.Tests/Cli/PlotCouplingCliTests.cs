@@ -205,6 +205,22 @@ public sealed class PlotCouplingCliTests : IDisposable
     }
 
     [Fact]
+    public void AnImgDirThatIsAFileIsNamedBeforeTheMeasurement()
+    {
+        File.WriteAllText(ImgDir, "not a folder");
+
+        var (code, stdout, stderr) = CliRunner.Run(Args("--num-tokens", "2"));
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        var error = Assert.Single(stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
+        Assert.Contains("--img-dir", error);
+        Assert.Contains("is a file; expected a folder", error);
+        Assert.DoesNotContain("positions", stderr);
+        Assert.Equal([Path.Combine("data", Folder, "org-large_probs.csv"), Path.Combine("data", Folder, "small_probs.csv"), "img"], _root.AllFiles());
+    }
+
+    [Fact]
     public void AFailedWriteLeavesNeitherOutput()
     {
         // A folder where the results CSV should go makes its rename fail after both files were staged.

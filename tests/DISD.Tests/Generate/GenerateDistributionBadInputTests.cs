@@ -203,4 +203,16 @@ public sealed class GenerateDistributionBadInputTests
         using var run = new GenerateRun([.. Prompt, "--decoding", "beam"]);
         AssertRejected(run, "--decoding", "beam");
     }
+
+    [Fact]
+    public void ADataDirThatIsAFileIsNamedBeforeTheModelsRun()
+    {
+        using var run = new GenerateRun(root =>
+        {
+            root.WriteText("data", "not a folder");
+            return Prompt;
+        });
+        AssertRejected(run, "--data-dir", "is a file; expected a folder");
+        Assert.DoesNotContain("loading models", run.Stderr);
+    }
 }
