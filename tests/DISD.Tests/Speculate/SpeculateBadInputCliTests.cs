@@ -19,6 +19,8 @@ public sealed class SpeculateBadInputCliTests
         { ["--prompt-ids", "2,4096"], "outside the shared vocabulary" },
         { ["--prompt-ids", "-3"], "outside the shared vocabulary" },
         { ["--prompt-ids", "2,x"], "not an integer" },
+        { ["--prompt_ids", "2,4096"], "outside the shared vocabulary" },
+        { ["--prompts_file", "/no/such/prompts.txt"], "--prompts-file /no/such/prompts.txt: no such file" },
         { [], "no prompt" },
         { ["--input-text", "Hi", "--prompt-ids", "2"], "only one of" },
         { ["--input-text", "Hi", "--method", "standard", "--verify"], "--verify" },
