@@ -34,7 +34,8 @@ public sealed class GenerateDistributionCommand
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> Seed = CliOptions.Seed();
-    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU", "auto", "auto", "bfloat16", "float16", "float32");
+    // bf16 and fp16 are accepted too, as speculate spells them.
+    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU", "auto", "auto", "bfloat16", "float16", "float32", "bf16", "fp16");
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
     private readonly Option<bool> Json = CliOptions.Json();
@@ -56,6 +57,7 @@ public sealed class GenerateDistributionCommand
         {
             ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, NumTokens, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
         };
+        DType.HelpName = "auto|bfloat16|float16|float32";
         command.SetAction(Run);
         return command;
     }
@@ -160,8 +162,8 @@ public sealed class GenerateDistributionCommand
     private static (ScalarType DType, string Name) ResolveDType(string name, Device device) => name switch
     {
         "auto" => device.type == TorchSharp.DeviceType.CUDA ? (ScalarType.BFloat16, "bfloat16") : (ScalarType.Float32, "float32"),
-        "bfloat16" => (ScalarType.BFloat16, name),
-        "float16" => (ScalarType.Float16, name),
+        "bfloat16" or "bf16" => (ScalarType.BFloat16, "bfloat16"),
+        "float16" or "fp16" => (ScalarType.Float16, "float16"),
         "float32" => (ScalarType.Float32, name),
         _ => throw new DisdException($"--dtype '{name}' is not a dtype; expected auto, bfloat16, float16 or float32"),
     };
