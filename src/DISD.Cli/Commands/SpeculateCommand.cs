@@ -91,6 +91,11 @@ public sealed class SpeculateCommand
             throw new DisdException("--verify checks that the output equals target-only decoding, which only --method disd guarantees");
         }
 
+        if (promptSource == PromptIds && parse.GetValue(Chat))
+        {
+            throw new DisdException($"{Chat.Name} applies to a text prompt; {PromptIds.Name} are used as given");
+        }
+
         var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);
         SetThreads(parse.GetValue(Threads));
         using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), parse.GetRequiredValue(Device), dtype);

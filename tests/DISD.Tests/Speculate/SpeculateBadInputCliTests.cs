@@ -19,6 +19,7 @@ public sealed class SpeculateBadInputCliTests
         { ["--prompt-ids", "2,4096"], "outside the shared vocabulary" },
         { ["--prompt-ids", "-3"], "outside the shared vocabulary" },
         { ["--prompt-ids", "2,x"], "not an integer" },
+        { ["--prompt-ids", "2,273", "--chat"], "--chat applies to a text prompt" },
         { ["--prompt_ids", "2,4096"], "outside the shared vocabulary" },
         { ["--prompts_file", "/no/such/prompts.txt"], "--prompts-file /no/such/prompts.txt: no such file" },
         { [], "no prompt" },
