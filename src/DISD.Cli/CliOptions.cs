@@ -63,6 +63,8 @@ public static class CliOptions
     /// <summary>Rejects an output folder option whose path (or a folder above it) is an existing file, before any work is done.</summary>
     public static string RequireFolder(string path, Option<string> option)
     {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new DisdException($"{option.Name} is empty; expected a folder");
         for (var at = System.IO.Path.GetFullPath(path); at is not null; at = System.IO.Path.GetDirectoryName(at))
         {
             if (File.Exists(at))

@@ -167,6 +167,8 @@ public sealed class PlotCouplingCliTests : IDisposable
     [InlineData("--mc", "fast", "--mc: Argument 'fast' not recognized")]
     [InlineData("--format", "gif", "--format: Argument 'gif' not recognized")]
     [InlineData("--device", "tpu", "--device 'tpu' is not a device")]
+    [InlineData("--img-dir", "", "--img-dir is empty; expected a folder")]
+    [InlineData("--data-dir", " ", "--data-dir is empty; expected a folder")]
     public void BadInputFailsWithOneLineAndNoOutputs(string option, string value, string expected)
     {
         var extra = option == "--device" ? new[] { "--mc", "dense", option, value } : [option, value];

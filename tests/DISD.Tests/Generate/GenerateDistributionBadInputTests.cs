@@ -205,6 +205,16 @@ public sealed class GenerateDistributionBadInputTests
     }
 
     [Fact]
+    public void AnEmptyDataDirIsRejected()
+    {
+        var (code, stdout, stderr) = CliRunner.Run(["generate-distribution", .. Prompt, "--data-dir", ""]);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        var error = Assert.Single(stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
+        Assert.Contains("--data-dir is empty; expected a folder", error);
+    }
+
+    [Fact]
     public void ADataDirThatIsAFileIsNamedBeforeTheModelsRun()
     {
         using var run = new GenerateRun(root =>
