@@ -65,6 +65,8 @@ internal static class GenerateDistributionPrompts
 
     private static IReadOnlyList<PromptRequest> ReadFile(string path)
     {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new DisdException("--prompts-file is empty; give the path of a file with one prompt per line");
         string[] lines;
         try
         {

@@ -67,6 +67,12 @@ public sealed class PlotCouplingCommand
         // The device is checked before the tables are read, so that a bad --device fails at once.
         var device = engineName == "dense" ? DeviceSelector.Resolve(parse.GetRequiredValue(Device)) : null;
         var folderName = TextSanitizer.FolderName(inputText);
+        foreach (var (value, option) in new[] { (modelLarge, ModelLarge), (modelSmall, ModelSmall) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+                throw new DisdException($"{option.Name} is empty; give a model id, a checkpoint folder or a *_probs.csv file");
+        }
+
         var csvLarge = DistributionLocator.Resolve(modelLarge, dataDir, inputText);
         var csvSmall = DistributionLocator.Resolve(modelSmall, dataDir, inputText);
         var large = ReadTable(csvLarge);

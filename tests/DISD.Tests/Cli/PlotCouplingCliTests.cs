@@ -168,6 +168,8 @@ public sealed class PlotCouplingCliTests : IDisposable
     [InlineData("--format", "gif", "--format: Argument 'gif' not recognized")]
     [InlineData("--device", "tpu", "--device 'tpu' is not a device")]
     [InlineData("--img-dir", "", "--img-dir is empty; expected a folder")]
+    [InlineData("--model_large", "", "--model-large is empty")]
+    [InlineData("--model-small", " ", "--model-small is empty")]
     [InlineData("--data-dir", " ", "--data-dir is empty; expected a folder")]
     public void BadInputFailsWithOneLineAndNoOutputs(string option, string value, string expected)
     {

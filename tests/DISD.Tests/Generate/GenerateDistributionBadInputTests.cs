@@ -154,6 +154,13 @@ public sealed class GenerateDistributionBadInputTests
     }
 
     [Fact]
+    public void AnEmptyPromptsFilePathIsRejected()
+    {
+        using var run = new GenerateRun("--prompts-file", "");
+        AssertRejected(run, "--prompts-file is empty");
+    }
+
+    [Fact]
     public void AFolderGivenAsPromptsFileIsNamed()
     {
         using var run = new GenerateRun(root => ["--prompts-file", root.Path]);
