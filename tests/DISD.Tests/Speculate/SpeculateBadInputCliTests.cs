@@ -27,6 +27,8 @@ public sealed class SpeculateBadInputCliTests
         { ["--input-text", "Hi", "--method", "standard", "--verify"], "--verify" },
         { ["--input-text", "Hi", "--dtype", "int8"], "--dtype" },
         { ["--input-text", "Hi", "--target", "no/such-model-here"], "not found" },
+        { ["--input-text", "Hi", "--target", ""], "--target is empty" },
+        { ["--input-text", "Hi", "--drafter", " "], "--drafter is empty" },
     };
 
     [Theory]
