@@ -28,6 +28,7 @@ public sealed class SpeculateBadInputCliTests
         { ["--input-text", "Hi", "--dtype", "int8"], "--dtype" },
         { ["--input-text", "Hi", "--target", "no/such-model-here"], "not found" },
         { ["--input-text", "Hi", "--target", ""], "--target is empty" },
+        { ["--prompts-file", AppContext.BaseDirectory], "is a folder; expected a file" },
         { ["--input-text", "Hi", "--drafter", " "], "--drafter is empty" },
     };
 
