@@ -175,6 +175,13 @@ public sealed class GenerateDistributionBadInputTests
     }
 
     [Fact]
+    public void APromptsFileLineWithoutAFolderNameIsNamed()
+    {
+        using var run = new GenerateRun(root => ["--prompts-file", root.WriteText("marks.txt", "What is a cat?\n???\n"), "--num-tokens", "2"]);
+        AssertRejected(run, "--prompts-file", "marks.txt line 2", "empty folder name");
+    }
+
+    [Fact]
     public void TwoPromptsWithTheSameFolderAreRejected()
     {
         using var run = new GenerateRun(root => ["--prompts-file", root.WriteText("twice.txt", "What is a cat?\nWhat is a cat\n")]);
