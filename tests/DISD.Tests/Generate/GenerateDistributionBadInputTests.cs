@@ -229,6 +229,23 @@ public sealed class GenerateDistributionBadInputTests
     }
 
     [Fact]
+    public void AResultFolderThatCannotBeWrittenNamesDataDirAndTheFolder()
+    {
+        using var run = new GenerateRun(root =>
+        {
+            Directory.CreateDirectory(root.File("data"));
+            root.WriteText(Path.Combine("data", GenerateRun.Folder), "a file where the result folder goes");
+            return Prompt;
+        });
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        var error = Assert.Single(run.Stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
+        Assert.Contains("--data-dir: cannot write the result folder", error);
+        Assert.Contains(GenerateRun.Folder, error);
+        Assert.Equal([GenerateRun.Folder], run.DataFiles());
+    }
+
+    [Fact]
     public void ADataDirThatIsAFileIsNamedBeforeTheModelsRun()
     {
         using var run = new GenerateRun(root =>
