@@ -34,7 +34,7 @@ public static class CliApp
             {
                 foreach (var error in parsed.Errors)
                 {
-                    CliOutput.Error(OneLine(error.Message));
+                    CliOutput.Error(NamingTheOption(error));
                 }
 
                 var command = string.Join(' ', parsed.CommandResult.Command == root ? ["disd"] : ["disd", parsed.CommandResult.Command.Name]);
@@ -65,6 +65,15 @@ public static class CliApp
 
             return UnexpectedError;
         }
+    }
+
+    /// <summary>The parser's message, prefixed with the option it concerns when the message does not name it (e.g. a value outside the choices).</summary>
+    private static string NamingTheOption(System.CommandLine.Parsing.ParseError error)
+    {
+        var message = OneLine(error.Message);
+        var option = (error.SymbolResult as System.CommandLine.Parsing.OptionResult)?.Option
+            ?? ((error.SymbolResult as System.CommandLine.Parsing.ArgumentResult)?.Parent as System.CommandLine.Parsing.OptionResult)?.Option;
+        return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
     }
 
     private static string OneLine(string message) =>

@@ -59,4 +59,18 @@ public static class CliOptions
     /// <summary>Rejects a non-positive value of <paramref name="option"/> with a message naming it.</summary>
     public static int RequirePositive(int value, Option<int> option) =>
         value > 0 ? value : throw new DisdException($"{option.Name} must be positive, got {value.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Rejects an output folder option whose path (or a folder above it) is an existing file, before any work is done.</summary>
+    public static string RequireFolder(string path, Option<string> option)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new DisdException($"{option.Name} is empty; expected a folder");
+        for (var at = System.IO.Path.GetFullPath(path); at is not null; at = System.IO.Path.GetDirectoryName(at))
+        {
+            if (File.Exists(at))
+                throw new DisdException($"{option.Name} {path}: {at} is a file; expected a folder (created when missing)");
+        }
+
+        return path;
+    }
 }

@@ -34,7 +34,8 @@ public sealed class GenerateDistributionCommand
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> Seed = CliOptions.Seed();
-    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU", "auto", "auto", "bfloat16", "float16", "float32");
+    // bf16 and fp16 are accepted too, as speculate spells them.
+    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU", "auto", "auto", "bfloat16", "float16", "float32", "bf16", "fp16");
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
     private readonly Option<bool> Json = CliOptions.Json();
@@ -56,6 +57,7 @@ public sealed class GenerateDistributionCommand
         {
             ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, NumTokens, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
         };
+        DType.HelpName = "auto|bfloat16|float16|float32";
         command.SetAction(Run);
         return command;
     }
@@ -69,7 +71,7 @@ public sealed class GenerateDistributionCommand
             throw new DisdException($"--temperature must be a finite number > 0, got {temperature.ToString(CultureInfo.InvariantCulture)} (use --decoding greedy for the argmax)");
         var greedy = parse.GetRequiredValue(Decoding) == "greedy";
         var chat = parse.GetValue(Chat);
-        var dataDir = parse.GetRequiredValue(DataDir);
+        var dataDir = CliOptions.RequireFolder(parse.GetRequiredValue(DataDir), DataDir);
         var seed = parse.GetValue(Seed);
         var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile));
         var modelRequests = ModelRequests(parse);
@@ -112,19 +114,31 @@ public sealed class GenerateDistributionCommand
         var tokenizer = s.Models.LargeTokenizer;
         var generatedText = tokenizer.Decode(result.TokenIds);
         var fileIds = s.Models.Requests.Select(r => r.FileId).ToArray();
-        var files = DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(), writeSeconds => new RunManifest(
+        var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(), writeSeconds => new RunManifest(
             prompt.Text, s.Chat, prompt.Ids,
             s.Models.Requests.Select((r, i) => new ManifestModel(r.Role, r.Argument, s.Models.Paths[i],
                 s.Models.ConfigDigests[i], r.FileId,
                 Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
             s.Models.Vocab, s.DTypeName, s.Device, s.Options.Seed, s.DecodingName, s.Temperature, s.Options.MaxNewTokens, s.Options.StopAtEos,
-            result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)));
+            result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds))));
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");
         CliOutput.Log($"{Name}: generated: {generatedText}");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
         return new SummaryPrompt(prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables, files.TokensCsv,
             files.Manifest, files.TableBytes, generateSeconds, files.WriteSeconds);
+    }
+
+    private static T WriteNamingTheFolder<T>(string folder, Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DisdException($"--data-dir: cannot write the result folder {folder} ({e.Message})", e);
+        }
     }
 
     /// <summary>The embedded trio when no model is named; otherwise --model-large and --model-small (and --model-medium if given).</summary>
@@ -160,8 +174,8 @@ public sealed class GenerateDistributionCommand
     private static (ScalarType DType, string Name) ResolveDType(string name, Device device) => name switch
     {
         "auto" => device.type == TorchSharp.DeviceType.CUDA ? (ScalarType.BFloat16, "bfloat16") : (ScalarType.Float32, "float32"),
-        "bfloat16" => (ScalarType.BFloat16, name),
-        "float16" => (ScalarType.Float16, name),
+        "bfloat16" or "bf16" => (ScalarType.BFloat16, "bfloat16"),
+        "float16" or "fp16" => (ScalarType.Float16, "float16"),
         "float32" => (ScalarType.Float32, name),
         _ => throw new DisdException($"--dtype '{name}' is not a dtype; expected auto, bfloat16, float16 or float32"),
     };

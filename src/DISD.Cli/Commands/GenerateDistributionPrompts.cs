@@ -54,7 +54,7 @@ internal static class GenerateDistributionPrompts
             var text = request.Text.Length > 0 ? request.Text : tokenizer.Decode(ids);
             if (string.IsNullOrWhiteSpace(text))
                 throw new DisdException($"{request.Source}: the prompt decodes to an empty text; give --input-text to name the data folder");
-            var folder = TextSanitizer.FolderName(text);
+            var folder = FolderName(text, request.Source);
             if (!folders.TryAdd(folder, request.Source))
                 throw new DisdException($"{request.Source} gives the data folder '{folder}' that {folders[folder]} already gives; each prompt needs its own folder");
             prepared.Add(new PreparedPrompt(text, ids, folder));
@@ -63,8 +63,22 @@ internal static class GenerateDistributionPrompts
         return prepared;
     }
 
+    private static string FolderName(string text, string source)
+    {
+        try
+        {
+            return TextSanitizer.FolderName(text);
+        }
+        catch (DisdException e)
+        {
+            throw new DisdException($"{source}: {e.Message}", e);
+        }
+    }
+
     private static IReadOnlyList<PromptRequest> ReadFile(string path)
     {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new DisdException("--prompts-file is empty; give the path of a file with one prompt per line");
         string[] lines;
         try
         {

@@ -59,14 +59,20 @@ public sealed class PlotCouplingCommand
         var numTokens = CliOptions.RequirePositive(parse.GetValue(NumTokens), NumTokens);
         var numRetries = CliOptions.RequirePositive(parse.GetValue(NumRetries), NumRetries);
         var engineName = parse.GetRequiredValue(Engine);
-        var dataDir = parse.GetRequiredValue(DataDir);
-        var imgDir = parse.GetRequiredValue(ImgDir);
+        var dataDir = CliOptions.RequireFolder(parse.GetRequiredValue(DataDir), DataDir);
+        var imgDir = CliOptions.RequireFolder(parse.GetRequiredValue(ImgDir), ImgDir);
         var seed = parse.GetValue(Seed);
         var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
 
         // The device is checked before the tables are read, so that a bad --device fails at once.
         var device = engineName == "dense" ? DeviceSelector.Resolve(parse.GetRequiredValue(Device)) : null;
         var folderName = TextSanitizer.FolderName(inputText);
+        foreach (var (value, option) in new[] { (modelLarge, ModelLarge), (modelSmall, ModelSmall) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+                throw new DisdException($"{option.Name} is empty; give a model id, a checkpoint folder or a *_probs.csv file");
+        }
+
         var csvLarge = DistributionLocator.Resolve(modelLarge, dataDir, inputText);
         var csvSmall = DistributionLocator.Resolve(modelSmall, dataDir, inputText);
         var large = ReadTable(csvLarge);

@@ -19,8 +19,8 @@ public sealed class SpeculateCommand
     private readonly Option<string> Drafter = CliOptions.Text("--drafter",
         "Drafter model (same forms as --target), or none for target-only decoding", SpeculateModels.DefaultDrafter);
     private readonly Option<string?> InputText = new("--input-text", "--input_text") { Description = "The prompt as text" };
-    private readonly Option<string?> PromptIds = new("--prompt-ids") { Description = "The prompt as token ids, comma-separated" };
-    private readonly Option<string?> PromptsFile = new("--prompts-file")
+    private readonly Option<string?> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids, comma-separated" };
+    private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
     {
         Description = "Batch mode: one prompt (text) per line; reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
     };
@@ -89,6 +89,11 @@ public sealed class SpeculateCommand
         if (verify && settings.Method != SpeculativeMethod.Disd)
         {
             throw new DisdException("--verify checks that the output equals target-only decoding, which only --method disd guarantees");
+        }
+
+        if (promptSource == PromptIds && parse.GetValue(Chat))
+        {
+            throw new DisdException($"{Chat.Name} applies to a text prompt; {PromptIds.Name} are used as given");
         }
 
         var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);

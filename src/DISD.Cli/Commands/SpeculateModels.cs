@@ -40,14 +40,14 @@ internal sealed class SpeculateModels : IDisposable
     /// <summary>Checks the vocabularies from the tokenizer files before loading any weights. Models are placed per <paramref name="deviceOption"/> (<see cref="ModelPlacement"/>).</summary>
     public static SpeculateModels Load(string targetArg, string drafterArg, string deviceOption, ScalarType dtype)
     {
-        var targetDir = Resolve(targetArg);
+        var targetDir = Resolve(targetArg, "--target");
         var tokenizer = TextTokenizer.Load(targetDir);
         var targetRows = EmbeddingRows(targetDir);
         string? drafterDir = null;
         var participants = new List<VocabularyParticipant> { new(targetArg, tokenizer, targetRows) };
         if (!string.Equals(drafterArg, None, StringComparison.OrdinalIgnoreCase))
         {
-            drafterDir = Resolve(drafterArg);
+            drafterDir = Resolve(drafterArg, "--drafter");
             var drafterRows = EmbeddingRows(drafterDir);
             participants.Add(new VocabularyParticipant(drafterArg, DrafterTokenizer(drafterArg, drafterDir, targetArg, targetRows, drafterRows), drafterRows));
         }
@@ -84,11 +84,11 @@ internal sealed class SpeculateModels : IDisposable
         Drafter?.Dispose();
     }
 
-    private static string Resolve(string modelArg)
+    private static string Resolve(string modelArg, string optionName)
     {
         if (string.IsNullOrWhiteSpace(modelArg))
         {
-            throw new DisdException("a model argument is empty; give a checkpoint folder, a Hugging Face repo id or a demo model name (gemma2-wordnet-large|medium|small)");
+            throw new DisdException($"{optionName} is empty; give a checkpoint folder, a Hugging Face repo id or a demo model name (gemma2-wordnet-large|medium|small)");
         }
 
         return EmbeddedModels.Resolve(modelArg);

@@ -48,7 +48,9 @@ internal static class SpeculatePrompt
     {
         if (!File.Exists(path))
         {
-            throw new DisdException($"--prompts-file {path}: no such file");
+            throw new DisdException(Directory.Exists(path)
+                ? $"--prompts-file {path}: is a folder; expected a file with one prompt per line"
+                : $"--prompts-file {path}: no such file");
         }
 
         var lines = File.ReadAllLines(path).Where(line => !string.IsNullOrWhiteSpace(line)).ToList();

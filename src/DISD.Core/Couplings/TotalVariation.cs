@@ -10,6 +10,7 @@ public static class TotalVariation
         double overlap = 0;
         for (int i = 0; i < p.Length; i++)
             overlap += Math.Min(p[i], q[i]);
-        return 1 - overlap;
+        // Tables read back from float32 sum to 1 only within rounding, so the overlap can exceed 1 (e.g. p = q): clamp to [0, 1].
+        return Math.Clamp(1 - overlap, 0, 1);
     }
 }

@@ -164,9 +164,13 @@ public sealed class PlotCouplingCliTests : IDisposable
     [InlineData("--num-retries", "-5", "--num-retries must be positive")]
     [InlineData("--num-tokens", "9", "--num-tokens 9 exceeds the 8 rows of")]
     [InlineData("--model-small", "org/missing", "org-missing_probs.csv")]
-    [InlineData("--mc", "fast", "'fast'")]
-    [InlineData("--format", "gif", "'gif'")]
+    [InlineData("--mc", "fast", "--mc: Argument 'fast' not recognized")]
+    [InlineData("--format", "gif", "--format: Argument 'gif' not recognized")]
     [InlineData("--device", "tpu", "--device 'tpu' is not a device")]
+    [InlineData("--img-dir", "", "--img-dir is empty; expected a folder")]
+    [InlineData("--model_large", "", "--model-large is empty")]
+    [InlineData("--model-small", " ", "--model-small is empty")]
+    [InlineData("--data-dir", " ", "--data-dir is empty; expected a folder")]
     public void BadInputFailsWithOneLineAndNoOutputs(string option, string value, string expected)
     {
         var extra = option == "--device" ? new[] { "--mc", "dense", option, value } : [option, value];
@@ -202,6 +206,22 @@ public sealed class PlotCouplingCliTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains($"{DataFile("small_probs.csv")}: data row 2, column 2", stderr);
         AssertNoOutputs();
+    }
+
+    [Fact]
+    public void AnImgDirThatIsAFileIsNamedBeforeTheMeasurement()
+    {
+        File.WriteAllText(ImgDir, "not a folder");
+
+        var (code, stdout, stderr) = CliRunner.Run(Args("--num-tokens", "2"));
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        var error = Assert.Single(stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
+        Assert.Contains("--img-dir", error);
+        Assert.Contains("is a file; expected a folder", error);
+        Assert.DoesNotContain("positions", stderr);
+        Assert.Equal([Path.Combine("data", Folder, "org-large_probs.csv"), Path.Combine("data", Folder, "small_probs.csv"), "img"], _root.AllFiles());
     }
 
     [Fact]

@@ -14,6 +14,16 @@ public class BoundsTests
     }
 
     [Fact]
+    public void TotalVariationOfIdenticalRowsThatSumJustOverOneIsZeroNotNegative()
+    {
+        double[] row = [0.3, 0.7000002];
+        var d = TotalVariation.Distance(row, row);
+        Assert.Equal(0.0, d);
+        Assert.Equal(1.0, CouplingBounds.Upper(d));
+        Assert.Equal(1.0, CouplingBounds.Lower(d));
+    }
+
+    [Fact]
     public void TotalVariationIsHalfTheL1Distance()
     {
         foreach (var (p, q) in RandomPairs.Mixed(seed: 5, count: 20, size: 40))

@@ -154,6 +154,13 @@ public sealed class GenerateDistributionBadInputTests
     }
 
     [Fact]
+    public void AnEmptyPromptsFilePathIsRejected()
+    {
+        using var run = new GenerateRun("--prompts-file", "");
+        AssertRejected(run, "--prompts-file is empty");
+    }
+
+    [Fact]
     public void AFolderGivenAsPromptsFileIsNamed()
     {
         using var run = new GenerateRun(root => ["--prompts-file", root.Path]);
@@ -165,6 +172,13 @@ public sealed class GenerateDistributionBadInputTests
     {
         using var run = new GenerateRun(root => ["--prompts-file", root.WriteText("blank.txt", "\n  \n")]);
         AssertRejected(run, "holds no prompt");
+    }
+
+    [Fact]
+    public void APromptsFileLineWithoutAFolderNameIsNamed()
+    {
+        using var run = new GenerateRun(root => ["--prompts-file", root.WriteText("marks.txt", "What is a cat?\n???\n"), "--num-tokens", "2"]);
+        AssertRejected(run, "--prompts-file", "marks.txt line 2", "empty folder name");
     }
 
     [Fact]
@@ -201,6 +215,45 @@ public sealed class GenerateDistributionBadInputTests
     public void AnUnknownDecodingIsAUsageError()
     {
         using var run = new GenerateRun([.. Prompt, "--decoding", "beam"]);
-        AssertRejected(run, "beam");
+        AssertRejected(run, "--decoding", "beam");
+    }
+
+    [Fact]
+    public void AnEmptyDataDirIsRejected()
+    {
+        var (code, stdout, stderr) = CliRunner.Run(["generate-distribution", .. Prompt, "--data-dir", ""]);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        var error = Assert.Single(stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
+        Assert.Contains("--data-dir is empty; expected a folder", error);
+    }
+
+    [Fact]
+    public void AResultFolderThatCannotBeWrittenNamesDataDirAndTheFolder()
+    {
+        using var run = new GenerateRun(root =>
+        {
+            Directory.CreateDirectory(root.File("data"));
+            root.WriteText(Path.Combine("data", GenerateRun.Folder), "a file where the result folder goes");
+            return Prompt;
+        });
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        var error = Assert.Single(run.Stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
+        Assert.Contains("--data-dir: cannot write the result folder", error);
+        Assert.Contains(GenerateRun.Folder, error);
+        Assert.Equal([GenerateRun.Folder], run.DataFiles());
+    }
+
+    [Fact]
+    public void ADataDirThatIsAFileIsNamedBeforeTheModelsRun()
+    {
+        using var run = new GenerateRun(root =>
+        {
+            root.WriteText("data", "not a folder");
+            return Prompt;
+        });
+        AssertRejected(run, "--data-dir", "is a file; expected a folder");
+        Assert.DoesNotContain("loading models", run.Stderr);
     }
 }

@@ -34,6 +34,16 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
         Assert.EndsWith(",prob_4095", header);
     }
 
+    [Theory]
+    [InlineData("bf16", "bfloat16")]
+    [InlineData("fp16", "float16")]
+    public void SpeculatesShortDTypeNamesAreAcceptedToo(string given, string recorded)
+    {
+        using var run = new GenerateRun("--input-text", GenerateRun.Prompt, "--num-tokens", "1", "--dtype", given, "--json");
+        run.AssertSucceeded();
+        Assert.Equal(recorded, run.Json().GetProperty("dtype").GetString());
+    }
+
     [Fact]
     public void TheSameSeedGivesByteIdenticalFiles()
     {

@@ -19,11 +19,17 @@ public sealed class SpeculateBadInputCliTests
         { ["--prompt-ids", "2,4096"], "outside the shared vocabulary" },
         { ["--prompt-ids", "-3"], "outside the shared vocabulary" },
         { ["--prompt-ids", "2,x"], "not an integer" },
+        { ["--prompt-ids", "2,273", "--chat"], "--chat applies to a text prompt" },
+        { ["--prompt_ids", "2,4096"], "outside the shared vocabulary" },
+        { ["--prompts_file", "/no/such/prompts.txt"], "--prompts-file /no/such/prompts.txt: no such file" },
         { [], "no prompt" },
         { ["--input-text", "Hi", "--prompt-ids", "2"], "only one of" },
         { ["--input-text", "Hi", "--method", "standard", "--verify"], "--verify" },
         { ["--input-text", "Hi", "--dtype", "int8"], "--dtype" },
         { ["--input-text", "Hi", "--target", "no/such-model-here"], "not found" },
+        { ["--input-text", "Hi", "--target", ""], "--target is empty" },
+        { ["--prompts-file", AppContext.BaseDirectory], "is a folder; expected a file" },
+        { ["--input-text", "Hi", "--drafter", " "], "--drafter is empty" },
     };
 
     [Theory]
