@@ -107,6 +107,12 @@ public sealed class GenerateDistributionCommand
 
     private static SummaryPrompt RunPrompt(RunSettings s, PreparedPrompt prompt, string folder, string label)
     {
+        for (var i = 0; i < s.Models.Paths.Count; i++)
+        {
+            if (ContextWindow.Warning(s.Models.Paths[i], $"{s.Models.Requests[i].Option} {s.Models.Requests[i].Argument}", prompt.Ids.Count + s.Options.MaxNewTokens) is { } warning)
+                CliOutput.Log($"{Name}: {warning}");
+        }
+
         var clock = Stopwatch.StartNew();
         var result = CliProgress.Run($"{label} steps", s.Options.MaxNewTokens,
             progress => DistributionGenerator.Run(s.Models.Models, prompt.Ids, s.Models.Vocab, s.Options, progress, s.Temperature));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DISD.Decoding;
+using DISD.Models;
 using DISD.Runtime;
 using static TorchSharp.torch;
 
@@ -111,6 +112,7 @@ public sealed class SpeculateCommand
         var prompt = promptSource == InputText
             ? SpeculatePrompt.FromText(parse.GetValue(InputText)!, models.Tokenizer, parse.GetValue(Chat), InputText.Name)
             : SpeculatePrompt.FromIds(parse.GetValue(PromptIds)!, models.SharedVocab);
+        WarnBeyondContext(models, prompt.Count + settings.Options.MaxNewTokens);
         var outcome = runner.Decode(prompt);
         bool? verified = null;
         if (verify)
@@ -244,6 +246,15 @@ public sealed class SpeculateCommand
             hasDrafter ? parse.GetRequiredValue(Drafter) : SpeculateModels.None,
             device.ToString(),
             dtype switch { ScalarType.BFloat16 => "bf16", ScalarType.Float16 => "fp16", _ => "float32" });
+    }
+
+    private void WarnBeyondContext(SpeculateModels models, int length)
+    {
+        foreach (var (dir, label) in new[] { (models.TargetDir, $"{Target.Name} {models.TargetDir}"), (models.DrafterDir, $"{Drafter.Name} {models.DrafterDir}") })
+        {
+            if (dir is not null && ContextWindow.Warning(dir, label, length) is { } warning)
+                CliOutput.Log($"{Name}: {warning}");
+        }
     }
 
     private static void LogSummary(SpeculateSummary s)

@@ -1,0 +1,21 @@
+namespace DISD.Models;
+
+/// <summary>The context length a checkpoint was trained for (config.json <c>max_position_embeddings</c>).</summary>
+public static class ContextWindow
+{
+    /// <summary>The model's max_position_embeddings (from text_config for multimodal configs), or null when absent.</summary>
+    public static int? MaxPositions(string checkpointDir)
+    {
+        var config = ModelLoader.ReadConfig(checkpointDir);
+        return (config.Object("text_config") ?? config).IntOr("max_position_embeddings");
+    }
+
+    /// <summary>
+    /// A warning when <paramref name="length"/> positions (prompt + new tokens) exceed the model's trained context;
+    /// the runtime still computes them (RoPE extrapolates), but the distributions are out of the model's range.
+    /// </summary>
+    public static string? Warning(string checkpointDir, string label, int length) =>
+        MaxPositions(checkpointDir) is int max && length > max
+            ? $"warning: {label} was trained for {max} positions; prompt + new tokens = {length} go beyond it"
+            : null;
+}
