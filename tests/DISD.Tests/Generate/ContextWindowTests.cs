@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using DISD.Models;
 using DISD.Tests.Cli;
 
@@ -21,14 +20,7 @@ public class ContextWindowTests
     {
         using var run = new GenerateRun(root =>
         {
-            var shortContext = root.File("short-context");
-            Directory.CreateDirectory(shortContext);
-            foreach (var file in Directory.GetFiles(EmbeddedModels.PathOf(EmbeddedModels.Small)))
-                File.Copy(file, Path.Combine(shortContext, Path.GetFileName(file)));
-            var configPath = Path.Combine(shortContext, "config.json");
-            var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
-            config["max_position_embeddings"] = 8;
-            File.WriteAllText(configPath, config.ToJsonString());
+            var shortContext = DemoCopies.Edited(root, "short-context", c => c["max_position_embeddings"] = 8);
             return ["--model-large", EmbeddedModels.Large, "--model-small", shortContext, "--input-text", GenerateRun.Prompt, "--num-tokens", "4"];
         });
 

@@ -26,22 +26,6 @@ public sealed class GenerateDistributionBadInputTests
         Assert.False(Directory.Exists(run.DataDir), "the data folder was created");
     }
 
-    /// <summary>A copy of the small demo model with its config.json edited.</summary>
-    private static string EditedDemo(TempFolder root, string name, Action<JsonObject> edit)
-    {
-        var source = EmbeddedModels.PathOf(EmbeddedModels.Small);
-        var target = root.File(name);
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(target, "config.json")))!.AsObject();
-        edit(config);
-        File.WriteAllText(Path.Combine(target, "config.json"), config.ToJsonString());
-        return target;
-    }
 
     private static string[] WithSmall(string small) => [.. Prompt, "--model-large", EmbeddedModels.Large, "--model-small", small];
 
@@ -66,21 +50,21 @@ public sealed class GenerateDistributionBadInputTests
     [Fact]
     public void AnUnknownArchitectureIsNamed()
     {
-        using var run = new GenerateRun(root => WithSmall(EditedDemo(root, "mamba", c => c["model_type"] = "mamba")));
+        using var run = new GenerateRun(root => WithSmall(DemoCopies.Edited(root, "mamba", c => c["model_type"] = "mamba")));
         AssertRejected(run, "--model-small", "model_type 'mamba' is not supported");
     }
 
     [Fact]
     public void AMisshapenTensorIsNamed()
     {
-        using var run = new GenerateRun(root => WithSmall(EditedDemo(root, "wide", c => c["intermediate_size"] = 999)));
+        using var run = new GenerateRun(root => WithSmall(DemoCopies.Edited(root, "wide", c => c["intermediate_size"] = 999)));
         AssertRejected(run, "--model-small", "mlp");
     }
 
     [Fact]
     public void AMissingTensorIsNamed()
     {
-        using var run = new GenerateRun(root => WithSmall(EditedDemo(root, "deeper", c =>
+        using var run = new GenerateRun(root => WithSmall(DemoCopies.Edited(root, "deeper", c =>
         {
             c["num_hidden_layers"] = 3;
             c["layer_types"] = new JsonArray("sliding_attention", "full_attention", "sliding_attention");
@@ -102,7 +86,7 @@ public sealed class GenerateDistributionBadInputTests
         var byteLevel = Path.Combine(AppContext.BaseDirectory, "fixtures", "tokenizers", "bytelevel-bpe", "tokenizer.json");
         using var run = new GenerateRun(root =>
         {
-            var model = EditedDemo(root, "other-tokenizer", _ => { });
+            var model = DemoCopies.Edited(root, "other-tokenizer", _ => { });
             File.Delete(Path.Combine(model, "tokenizer.model"));
             File.Copy(byteLevel, Path.Combine(model, "tokenizer.json"));
             return WithSmall(model);
