@@ -57,7 +57,7 @@ public sealed class Gemma2Model : CausalLanguageModel
         }
         _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
         _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
-        _rope = new RotaryEmbedding(config.Rope, config.HeadDim, config.CheckpointDType, Device);
+        _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
     protected override Tensor Forward(Tensor ids, KvCache cache)

@@ -60,8 +60,8 @@ public sealed class Gemma3Model : CausalLanguageModel
         }
         _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
         _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
-        _globalRope = new RotaryEmbedding(config.GlobalRope, config.HeadDim, config.CheckpointDType, Device);
-        _localRope = new RotaryEmbedding(config.LocalRope, config.HeadDim, config.CheckpointDType, Device);
+        _globalRope = new RotaryEmbedding(config.GlobalRope, config.HeadDim, Device);
+        _localRope = new RotaryEmbedding(config.LocalRope, config.HeadDim, Device);
     }
 
     private sealed record Positions(Tensor Cos, Tensor Sin, AttentionWindow Window)

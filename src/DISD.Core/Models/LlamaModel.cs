@@ -52,7 +52,7 @@ public sealed class LlamaModel : CausalLanguageModel
         }
         _finalNorm = Own(weights.Load("norm.weight", hidden));
         _lmHead = config.TieWordEmbeddings ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
-        _rope = new RotaryEmbedding(config.Rope, config.HeadDim, config.CheckpointDType, Device);
+        _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
     protected override Tensor Forward(Tensor ids, KvCache cache)

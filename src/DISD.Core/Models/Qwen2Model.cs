@@ -48,7 +48,7 @@ public sealed class Qwen2Model : CausalLanguageModel
         }
         _finalNorm = Own(weights.Load("norm.weight", hidden));
         _lmHead = config.TieWordEmbeddings ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
-        _rope = new RotaryEmbedding(config.Rope, config.HeadDim, config.CheckpointDType, Device);
+        _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
     protected override Tensor Forward(Tensor ids, KvCache cache)

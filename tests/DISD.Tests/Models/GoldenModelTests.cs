@@ -9,6 +9,9 @@ public class GoldenModelTests
 {
     private const double Tolerance = 1e-4;
 
+    /// <summary>float32 noise alone reaches 7e-5 over 500 positions (fixtures README).</summary>
+    private const double LongContextTolerance = 2e-4;
+
     public static TheoryData<string, bool> FamiliesAndConfigForms()
     {
         var data = new TheoryData<string, bool>();
@@ -160,4 +163,53 @@ public class GoldenModelTests
         using var reference = expected.narrow(0, 10, 2);
         Assert.InRange(ModelFixtures.MaxAbsDiff(logits, reference), 0, Tolerance);
     }
+
+    [Theory]
+    [MemberData(nameof(FamiliesAndConfigForms))]
+    public void LongContextMatchesTransformers(string family, bool legacyConfig)
+    {
+        using var dir = ModelFixtures.CopyGolden(family, legacyConfig);
+        using var model = ModelLoader.Load(dir.Path, CPU, ScalarType.Float32);
+
+        Assert.InRange(LongRowsMaxAbsDiff(model, family), 0, LongContextTolerance);
+    }
+
+    /// <summary>
+    /// The v1 references rounded RoPE's inverse frequencies to the stored dtype (bf16); from_pretrained never does.
+    /// Rounding them that way in the loaded model must miss the long rows by far more than their tolerance.
+    /// </summary>
+    [Theory]
+    [InlineData("gemma2")]
+    [InlineData("gemma3")]
+    [InlineData("qwen2")]
+    public void InverseFrequenciesRoundedToTheCheckpointDtypeFailTheLongRows(string family)
+    {
+        using var model = ModelLoader.Load(ModelFixtures.GoldenDir(family), CPU, ScalarType.Float32);
+        var ropes = RotaryEmbeddings(model);
+        Assert.NotEmpty(ropes);
+        foreach (var rope in ropes)
+        {
+            using var rounded = rope.InverseFrequencies.to(ScalarType.BFloat16).to(ScalarType.Float32);
+            rope.InverseFrequencies.copy_(rounded);
+        }
+
+        Assert.True(LongRowsMaxAbsDiff(model, family) > 10 * LongContextTolerance);
+    }
+
+    private static double LongRowsMaxAbsDiff(ICausalLanguageModel model, string family)
+    {
+        using var ids = ModelFixtures.Expected(family, "long_ids");
+        using var expected = ModelFixtures.Expected(family, "long_last_logits");
+        using var cache = model.NewCache((int)ids.shape[0]);
+        using var logits = model.Prefill(ids, cache);
+        using var last = logits.narrow(0, ids.shape[0] - expected.shape[0], expected.shape[0]);
+        return ModelFixtures.MaxAbsDiff(last, expected);
+    }
+
+    private static List<DISD.Models.Layers.RotaryEmbedding> RotaryEmbeddings(object model) =>
+        model.GetType()
+            .GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)
+            .Where(f => f.FieldType == typeof(DISD.Models.Layers.RotaryEmbedding))
+            .Select(f => (DISD.Models.Layers.RotaryEmbedding)f.GetValue(model)!)
+            .ToList();
 }

@@ -5,18 +5,15 @@ using static TorchSharp.torch;
 namespace DISD.Models.Layers;
 
 /// <summary>
-/// Rotate-half rotary position embeddings. Inverse frequencies (with llama3 / linear scaling) and the cos/sin tables
-/// are computed in float32 with the same operations as transformers' modeling_rope_utils, then cast to the activation dtype.
-/// transformers 5 builds models on the meta device and recomputes inv_freq after loading, copying it into a buffer of
-/// the dtype the model was loaded in — the checkpoint's dtype by default (dtype="auto") — where it stays even after
-/// <c>model.float()</c>. So the frequencies are rounded to <c>frequencyDtype</c> (the checkpoint's dtype): with that
-/// rounding the float32 golden logits match transformers bit for bit, without it they drift by ~1e-3.
+/// Rotate-half rotary position embeddings as transformers' rotary modules build them under <c>from_pretrained</c>:
+/// inverse frequencies (with llama3 / linear scaling) computed and kept in float32 whatever dtype the model is loaded
+/// in, and cos/sin computed in float32 and only then cast to the activation dtype.
 /// </summary>
 public sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor _inverseFrequencies;
 
-    public RotaryEmbedding(RopeSettings settings, int headDim, ScalarType frequencyDtype, Device device)
+    public RotaryEmbedding(RopeSettings settings, int headDim, Device device)
     {
         using var scope = NewDisposeScope();
         var exponents = torch.arange(0, headDim, 2, ScalarType.Int64, device).to(ScalarType.Float32).div(headDim);
@@ -27,8 +24,11 @@ public sealed class RotaryEmbedding : IDisposable
             "llama3" => Llama3Scaling(inverse, settings),
             _ => inverse,
         };
-        _inverseFrequencies = inverse.to(frequencyDtype).to(ScalarType.Float32).DetachFromDisposeScope();
+        _inverseFrequencies = inverse.DetachFromDisposeScope();
     }
+
+    /// <summary>The float32 inverse frequencies, [headDim / 2].</summary>
+    internal Tensor InverseFrequencies => _inverseFrequencies;
 
     /// <summary>cos and sin, each [count, headDim] in <paramref name="dtype"/>, for positions start … start+count−1.</summary>
     public (Tensor Cos, Tensor Sin) Table(long start, long count, ScalarType dtype)
@@ -52,9 +52,10 @@ public sealed class RotaryEmbedding : IDisposable
         double oldContext = s.OriginalMaxPositions;
         double lowFreqWavelength = oldContext / s.LowFreqFactor;
         double highFreqWavelength = oldContext / s.HighFreqFactor;
-        var wavelength = torch.full_like(inverse, 2 * Math.PI).div(inverse);
+        // Python's `scalar / tensor` is `tensor.reciprocal() * scalar` (torch/_tensor.py __rtruediv__); written the same way for equal bits.
+        var wavelength = inverse.reciprocal().mul(2 * Math.PI);
         var scaled = torch.where(wavelength.gt(lowFreqWavelength), inverse.div(s.Factor), inverse);
-        var smooth = torch.full_like(wavelength, oldContext).div(wavelength).sub(s.LowFreqFactor).div(s.HighFreqFactor - s.LowFreqFactor);
+        var smooth = wavelength.reciprocal().mul(oldContext).sub(s.LowFreqFactor).div(s.HighFreqFactor - s.LowFreqFactor);
         var smoothed = smooth.neg().add(1).mul(scaled).div(s.Factor).add(smooth.mul(scaled));
         var isMedium = wavelength.lt(highFreqWavelength).logical_not().logical_and(wavelength.gt(lowFreqWavelength).logical_not());
         return torch.where(isMedium, smoothed, scaled);
