@@ -16,17 +16,18 @@ public sealed partial class TextTokenizer
         var settings = TokenizerSettings.Read(checkpointDir);
         string sentencePiecePath = Path.Combine(checkpointDir, "tokenizer.model");
         string tokenizerJsonPath = Path.Combine(checkpointDir, "tokenizer.json");
-        if (File.Exists(sentencePiecePath))
-        {
-            return FromSentencePiece(sentencePiecePath, settings);
-        }
-
+        // AutoTokenizer's default is the fast tokenizer, which reads tokenizer.json whenever the folder has one.
         if (File.Exists(tokenizerJsonPath))
         {
             return FromTokenizerJson(tokenizerJsonPath, settings);
         }
 
-        throw new DisdException($"{checkpointDir} has no tokenizer.model (SentencePiece) or tokenizer.json (byte-level BPE).");
+        if (File.Exists(sentencePiecePath))
+        {
+            return FromSentencePiece(sentencePiecePath, settings);
+        }
+
+        throw new DisdException($"{checkpointDir} has no tokenizer.json or tokenizer.model (SentencePiece).");
     }
 
     private static TextTokenizer FromSentencePiece(string path, TokenizerSettings settings)
@@ -85,29 +86,38 @@ public sealed partial class TextTokenizer
             eos.Add(tokenizer.EndOfSentenceId);
         }
 
+        // transformers' LlamaTokenizer/GemmaTokenizer: BOS unless add_bos_token is false, EOS only if add_eos_token is true.
+        int[] prefix = settings.AddBosToken ?? true
+            ? [bos ?? throw new DisdException($"{path}: add_bos_token is true but this tokenizer has no bos_token (tokenizer_config.json) or bos_token_id (config.json).")]
+            : [];
+        int[] suffix = settings.AddEosToken == true && eos.Count > 0 ? [eos[0]] : [];
+
         return new TextTokenizer(
             path,
-            text => tokenizer.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false),
+            (text, addSpecialTokens) =>
+            {
+                var ids = tokenizer.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false);
+                return addSpecialTokens ? [.. prefix, .. ids, .. suffix] : ids;
+            },
             ids => tokenizer.Decode(ids, considerSpecialTokens: true),
             tokenTexts,
             specialTokens,
             hidden,
             bos,
-            eos,
-            addBosByDefault: settings.AddBosToken ?? true);
+            eos);
     }
 
     private static TextTokenizer FromTokenizerJson(string path, TokenizerSettings settings)
     {
-        var bpe = ByteLevelBpeTokenizerJson.Load(path, settings.AddedTokens);
-        var tokenTexts = BuildTokenTexts(bpe.Vocabulary.Concat(bpe.AddedTokens).Select(kv => (kv.Key, kv.Value)));
-        var hidden = new HashSet<int>(bpe.SpecialAddedIds);
+        var json = HuggingFaceTokenizerJson.Load(path);
+        var contents = json.Contents;
+        var hidden = new HashSet<int>(contents.SpecialIds);
         hidden.UnionWith(settings.SpecialAddedIds);
 
-        int? LookUp(string? token) => token is not null && bpe.AddedTokens.TryGetValue(token, out int added) ? added
-            : token is not null && bpe.Vocabulary.TryGetValue(token, out int id) ? id : null;
+        int? LookUp(string? token) => token is not null && contents.AddedTokens.TryGetValue(token, out int added) ? added
+            : token is not null && Array.IndexOf(contents.TokenTexts, token) is var id and >= 0 ? id : null;
 
-        int? bos = LookUp(settings.BosToken ?? bpe.PostProcessorPrefixToken) ?? settings.ConfigBosId;
+        int? bos = LookUp(settings.BosToken) ?? contents.PostProcessorPrefix.Cast<int?>().FirstOrDefault() ?? settings.ConfigBosId;
         var eos = new List<int>();
         if (LookUp(settings.EosToken) is { } eosFromConfig)
         {
@@ -116,49 +126,36 @@ public sealed partial class TextTokenizer
 
         eos.AddRange(settings.ConfigEosIds.Where(id => !eos.Contains(id)));
 
-        Func<string, IReadOnlyList<int>> encode = bpe.IgnoreMerges
-            ? text => EncodeIgnoringMerges(bpe, text)
-            : text => bpe.Tokenizer.EncodeToIds(text);
-
+        var (prefix, suffix) = SpecialTokensAroundText(settings, contents, bos, eos);
         return new TextTokenizer(
             path,
-            encode,
-            ids => bpe.Tokenizer.Decode(ids, considerSpecialTokens: true),
-            tokenTexts,
-            bpe.AddedTokens,
+            (text, addSpecialTokens) => addSpecialTokens ? [.. prefix, .. json.Encode(text, false), .. suffix] : json.Encode(text, false),
+            ids => json.Decode(ids.ToList(), skipSpecialTokens: false),
+            contents.TokenTexts,
+            contents.AddedTokens,
             hidden,
             bos,
-            eos,
-            addBosByDefault: settings.AddBosToken ?? bpe.PostProcessorPrefixToken is not null);
+            eos);
     }
 
     /// <summary>
-    /// tokenizers' <c>ignore_merges</c>: a pre-token that is itself a vocabulary entry is emitted whole, even where
-    /// the merges would split it (tiktoken semantics, used by Llama-3). Microsoft.ML.Tokenizers' BPE has no such
-    /// switch, so the pre-tokens are walked here and only the others are handed to its BPE.
+    /// The tokens put around a text. transformers 5 (TokenizersBackend.__init__) keeps tokenizer.json's post-processor
+    /// unless tokenizer_config.json sets add_bos_token or add_eos_token, or the tokenizer class passes them itself
+    /// (LlamaTokenizer, GemmaTokenizer, CodeLlamaTokenizer: BOS by default); then <c>update_post_processor</c> rebuilds
+    /// it as [BOS] $A [EOS], dropping a token the tokenizer does not have.
     /// </summary>
-    private static List<int> EncodeIgnoringMerges(ByteLevelBpeTokenizerJson bpe, string text)
+    private static (int[] Prefix, int[] Suffix) SpecialTokensAroundText(TokenizerSettings settings, TokenizerJsonContents contents, int? bos, IReadOnlyList<int> eos)
     {
-        string normalized = bpe.Normalizer?.Normalize(text) ?? text;
-        var ids = new List<int>();
-        foreach (var (offset, length) in bpe.PreTokenizer.PreTokenize(normalized))
+        string? tokenizerClass = settings.TokenizerClass?.Replace("Fast", "", StringComparison.Ordinal);
+        bool classSetsBos = tokenizerClass is "LlamaTokenizer" or "GemmaTokenizer" or "CodeLlamaTokenizer";
+        if (!classSetsBos && settings.AddBosToken is null && settings.AddEosToken is null)
         {
-            string piece = normalized.Substring(offset, length);
-            if (bpe.AddedTokens.TryGetValue(piece, out int special))
-            {
-                ids.Add(special);
-            }
-            else if (bpe.Vocabulary.TryGetValue(ByteLevelAlphabet.Encode(piece), out int whole))
-            {
-                ids.Add(whole);
-            }
-            else
-            {
-                ids.AddRange(bpe.Tokenizer.EncodeToIds(piece, considerPreTokenization: false, considerNormalization: false));
-            }
+            return ([.. contents.PostProcessorPrefix], [.. contents.PostProcessorSuffix]);
         }
 
-        return ids;
+        bool addBos = (settings.AddBosToken ?? classSetsBos) && bos is not null;
+        bool addEos = (settings.AddEosToken ?? false) && eos.Count > 0;
+        return (addBos ? [bos!.Value] : [], addEos ? [eos[0]] : []);
     }
 
     private static string[] BuildTokenTexts(IEnumerable<(string Text, int Id)> entries)

@@ -1,12 +1,12 @@
 namespace DISD.Tokenization;
 
 /// <summary>
-/// The tokenizer of a Hugging Face checkpoint folder: SentencePiece <c>tokenizer.model</c> (Gemma, Llama-2, Mistral)
-/// or byte-level BPE <c>tokenizer.json</c> (Llama-3, Qwen2), both run by Microsoft.ML.Tokenizers.
+/// The tokenizer of a Hugging Face checkpoint folder, as AutoTokenizer loads it: <c>tokenizer.json</c> when present
+/// (run by the Hugging Face tokenizers library), else SentencePiece <c>tokenizer.model</c>.
 /// </summary>
 public sealed partial class TextTokenizer
 {
-    private readonly Func<string, IReadOnlyList<int>> _encodeWithoutBos;
+    private readonly Func<string, bool, IReadOnlyList<int>> _encode;
     private readonly Func<IEnumerable<int>, string> _decodeIncludingSpecial;
     private readonly string[] _tokenTexts;
     private readonly IReadOnlyDictionary<string, int> _specialTokens;
@@ -15,24 +15,22 @@ public sealed partial class TextTokenizer
 
     private TextTokenizer(
         string sourcePath,
-        Func<string, IReadOnlyList<int>> encodeWithoutBos,
+        Func<string, bool, IReadOnlyList<int>> encode,
         Func<IEnumerable<int>, string> decodeIncludingSpecial,
         string[] tokenTexts,
         IReadOnlyDictionary<string, int> specialTokens,
         IReadOnlySet<int> hiddenWhenDecoding,
         int? bosId,
-        IReadOnlyList<int> eosIds,
-        bool addBosByDefault)
+        IReadOnlyList<int> eosIds)
     {
         SourcePath = sourcePath;
-        _encodeWithoutBos = encodeWithoutBos;
+        _encode = encode;
         _decodeIncludingSpecial = decodeIncludingSpecial;
         _tokenTexts = tokenTexts;
         _specialTokens = specialTokens;
         _hiddenWhenDecoding = hiddenWhenDecoding;
         BosId = bosId;
         EosIds = eosIds;
-        AddBosByDefault = addBosByDefault;
         _chatFamily = ChatTemplate.Detect(_specialTokens.ContainsKey);
     }
 
@@ -47,9 +45,6 @@ public sealed partial class TextTokenizer
     /// <summary>Ids that end generation (tokenizer_config eos_token, config.json and generation_config.json eos_token_id).</summary>
     public IReadOnlyList<int> EosIds { get; }
 
-    /// <summary>Whether prompts of this model start with BOS (tokenizer_config <c>add_bos_token</c>).</summary>
-    public bool AddBosByDefault { get; }
-
     /// <summary>The built-in chat template that fits this tokenizer's special tokens, if any.</summary>
     public ChatTemplateFamily? ChatFamily => _chatFamily;
 
@@ -59,28 +54,16 @@ public sealed partial class TextTokenizer
     /// </summary>
     public int? ChatEndOfTurnId => _chatFamily is { } family ? _specialTokens[ChatTemplate.EndOfTurnToken(family)] : null;
 
-    /// <summary>Token ids of <paramref name="text"/>; special tokens written in the text become their ids.</summary>
-    public IReadOnlyList<int> Encode(string text, bool addBos)
+    /// <summary>
+    /// Token ids of <paramref name="text"/> as <c>tokenizer(text, add_special_tokens=…)["input_ids"]</c> gives them:
+    /// added tokens written in the text become their ids; with <paramref name="addSpecialTokens"/> the tokens the
+    /// tokenizer puts around a text (its post-processor, or BOS per add_bos_token for tokenizer.model) are added.
+    /// </summary>
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var ids = _encodeWithoutBos(text);
-        if (!addBos)
-        {
-            return ids;
-        }
-
-        if (BosId is not { } bos)
-        {
-            throw new DisdException($"{SourcePath}: cannot add BOS, this tokenizer has no bos_token (tokenizer_config.json) or bos_token_id (config.json).");
-        }
-
-        var withBos = new List<int>(ids.Count + 1) { bos };
-        withBos.AddRange(ids);
-        return withBos;
+        return _encode(text, addSpecialTokens);
     }
-
-    /// <summary>Encodes with BOS when the model expects it (<see cref="AddBosByDefault"/>).</summary>
-    public IReadOnlyList<int> Encode(string text) => Encode(text, AddBosByDefault);
 
     /// <summary>
     /// Text of <paramref name="ids"/>. With <paramref name="skipSpecialTokens"/> control tokens (bos, eos, pad, tokens

@@ -10,6 +10,10 @@ namespace DISD.Tokenization;
 internal sealed class TokenizerSettings
 {
     public bool? AddBosToken { get; private init; }
+    public bool? AddEosToken { get; private init; }
+
+    /// <summary>tokenizer_config.json's <c>tokenizer_class</c> ("LlamaTokenizer", "PreTrainedTokenizerFast", …).</summary>
+    public string? TokenizerClass { get; private init; }
     public string? BosToken { get; private init; }
     public string? EosToken { get; private init; }
 
@@ -60,6 +64,12 @@ internal sealed class TokenizerSettings
         {
             AddBosToken = tokenizerConfig is { } t1 && t1.TryGetProperty("add_bos_token", out var addBos) && addBos.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? addBos.GetBoolean()
+                : null,
+            AddEosToken = tokenizerConfig is { } t4 && t4.TryGetProperty("add_eos_token", out var addEos) && addEos.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? addEos.GetBoolean()
+                : null,
+            TokenizerClass = tokenizerConfig is { } t5 && t5.TryGetProperty("tokenizer_class", out var tokenizerClass) && tokenizerClass.ValueKind == JsonValueKind.String
+                ? tokenizerClass.GetString()
                 : null,
             BosToken = tokenizerConfig is { } t2 && t2.TryGetProperty("bos_token", out var bos) ? TokenString(bos) : null,
             EosToken = tokenizerConfig is { } t3 && t3.TryGetProperty("eos_token", out var eos) ? TokenString(eos) : null,

@@ -112,7 +112,7 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
 
         var manifest = Reference.Manifest();
         Assert.Equal(GenerateRun.Prompt, manifest.InputText);
-        Assert.Equal(GenerateRun.DemoTokenizer().Encode(GenerateRun.Prompt, addBos: true), manifest.PromptIds);
+        Assert.Equal(GenerateRun.DemoTokenizer().Encode(GenerateRun.Prompt, addSpecialTokens: true), manifest.PromptIds);
         Assert.Equal(tokenIds, manifest.TokenIds);
         Assert.Equal(("float32", "cpu", SampledRun.Seed, "sample", 1.0, SampledRun.Tokens, false),
             (manifest.Dtype, manifest.Device, manifest.Seed, manifest.Decoding, manifest.Temperature, manifest.NumTokens, manifest.StopAtEos));
@@ -149,7 +149,7 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
     [Fact]
     public void PromptIdsGiveTheSameFilesAsTheTextTheyEncode()
     {
-        var ids = GenerateRun.DemoTokenizer().Encode(GenerateRun.Prompt, addBos: true);
+        var ids = GenerateRun.DemoTokenizer().Encode(GenerateRun.Prompt, addSpecialTokens: true);
         using var run = new GenerateRun("--prompt-ids", string.Join(",", ids), "--num-tokens", $"{SampledRun.Tokens}", "--seed", $"{SampledRun.Seed}");
         run.AssertSucceeded();
         foreach (var file in GenerateRun.DemoIds.Select(id => id + DistributionLocator.FileSuffix).Append(TokensCsv.FileName))
@@ -191,7 +191,7 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
         using var run = new GenerateRun("--input-text", GenerateRun.Prompt, "--num-tokens", "2", "--chat");
         run.AssertSucceeded();
         var tokenizer = GenerateRun.DemoTokenizer();
-        var expected = tokenizer.Encode($"<start_of_turn>user\n{GenerateRun.Prompt}<end_of_turn>\n<start_of_turn>model\n", addBos: true);
+        var expected = tokenizer.Encode($"<start_of_turn>user\n{GenerateRun.Prompt}<end_of_turn>\n<start_of_turn>model\n", addSpecialTokens: true);
         Assert.Equal(expected, run.Manifest().PromptIds);
         Assert.True(run.Manifest().Chat);
     }

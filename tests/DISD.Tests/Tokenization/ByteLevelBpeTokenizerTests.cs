@@ -15,7 +15,7 @@ public class ByteLevelBpeTokenizerTests
     public void Encode_matches_hugging_face_tokenizers(int index)
     {
         var c = Cases[index];
-        Assert.Equal(c.Ids, Tokenizer.Value.Encode(c.Text, addBos: false));
+        Assert.Equal(c.Ids, Tokenizer.Value.Encode(c.Text, addSpecialTokens: false));
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public class ByteLevelBpeTokenizerTests
     public void Extra_cases_match_hugging_face_tokenizers_and_round_trip(int index)
     {
         var (text, ids) = ExtraCases[index];
-        Assert.Equal(ids, Tokenizer.Value.Encode(text, addBos: false));
+        Assert.Equal(ids, Tokenizer.Value.Encode(text, addSpecialTokens: false));
         Assert.Equal(text, Tokenizer.Value.Decode(ids, skipSpecialTokens: false));
     }
 
@@ -56,7 +56,7 @@ public class ByteLevelBpeTokenizerTests
         {
             string text = c.GetProperty("text").GetString()!;
             int[] expected = c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            Assert.True(expected.SequenceEqual(tokenizer.Encode(text, addBos: false)), $"{text}: expected {string.Join(",", expected)}, got {string.Join(",", tokenizer.Encode(text, addBos: false))}");
+            Assert.True(expected.SequenceEqual(tokenizer.Encode(text, addSpecialTokens: false)), $"{text}: expected {string.Join(",", expected)}, got {string.Join(",", tokenizer.Encode(text, addSpecialTokens: false))}");
         }
     }
 
@@ -67,7 +67,7 @@ public class ByteLevelBpeTokenizerTests
         Assert.Equal(2048, tokenizer.VocabSize);
         Assert.Equal("Ġis", tokenizer.TokenText(261));
         Assert.Equal("<|begin_of_text|>", tokenizer.TokenText(0));
-        Assert.Equal([0, 73, 74, 1], tokenizer.Encode("<|begin_of_text|>hi<|end_of_text|>", addBos: false));
+        Assert.Equal([0, 73, 74, 1], tokenizer.Encode("<|begin_of_text|>hi<|end_of_text|>", addSpecialTokens: false));
         Assert.Equal("hi", tokenizer.Decode([0, 73, 74, 1]));
         Assert.Equal("<|begin_of_text|>hi<|end_of_text|>", tokenizer.Decode([0, 73, 74, 1], skipSpecialTokens: false));
     }
@@ -77,10 +77,8 @@ public class ByteLevelBpeTokenizerTests
     {
         var tokenizer = Tokenizer.Value;
         Assert.Null(tokenizer.BosId);
-        Assert.False(tokenizer.AddBosByDefault);
         Assert.Empty(tokenizer.EosIds);
-        var error = Assert.Throws<DisdException>(() => tokenizer.Encode("a", addBos: true));
-        Assert.Contains("bos_token", error.Message);
+        Assert.Equal(tokenizer.Encode("a", addSpecialTokens: false), tokenizer.Encode("a", addSpecialTokens: true));
         Assert.Null(tokenizer.ChatFamily);
         Assert.Null(tokenizer.ChatEndOfTurnId);
         Assert.Throws<DisdException>(() => tokenizer.ApplyChatTemplate("hi"));
@@ -95,9 +93,8 @@ public class ByteLevelBpeTokenizerTests
         var tokenizer = TextTokenizer.Load(dir.Path);
         Assert.Equal(0, tokenizer.BosId);
         Assert.Equal([1, 7], tokenizer.EosIds);
-        Assert.True(tokenizer.AddBosByDefault);
         var c = Cases[0];
         Assert.Equal([0, .. c.Ids], tokenizer.Encode(c.Text));
-        Assert.Equal(c.Ids, tokenizer.Encode(c.Text, addBos: false));
+        Assert.Equal(c.Ids, tokenizer.Encode(c.Text, addSpecialTokens: false));
     }
 }

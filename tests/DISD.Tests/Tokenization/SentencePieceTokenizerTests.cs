@@ -15,7 +15,7 @@ public class SentencePieceTokenizerTests
     public void Encode_matches_sentencepiece(int index)
     {
         var c = Cases[index];
-        Assert.Equal(c.Ids, Tokenizer.Value.Encode(c.Text, addBos: false));
+        Assert.Equal(c.Ids, Tokenizer.Value.Encode(c.Text, addSpecialTokens: false));
     }
 
     [Theory]
@@ -41,7 +41,7 @@ public class SentencePieceTokenizerTests
     public void Extra_cases_match_sentencepiece(int index)
     {
         var c = ExtraCases[index];
-        Assert.Equal(c.Ids, Tokenizer.Value.Encode(c.Text, addBos: false));
+        Assert.Equal(c.Ids, Tokenizer.Value.Encode(c.Text, addSpecialTokens: false));
         Assert.Equal(c.Decoded, Tokenizer.Value.Decode(c.Ids));
     }
 
@@ -57,8 +57,8 @@ public class SentencePieceTokenizerTests
     public void Turn_markers_are_single_user_defined_tokens()
     {
         var tokenizer = Tokenizer.Value;
-        Assert.Equal([4], tokenizer.Encode("<start_of_turn>", addBos: false));
-        Assert.Equal([5], tokenizer.Encode("<end_of_turn>", addBos: false));
+        Assert.Equal([4], tokenizer.Encode("<start_of_turn>", addSpecialTokens: false));
+        Assert.Equal([5], tokenizer.Encode("<end_of_turn>", addSpecialTokens: false));
         Assert.Equal("<start_of_turn>", tokenizer.TokenText(4));
         Assert.Equal("<end_of_turn>", tokenizer.TokenText(5));
     }
@@ -70,7 +70,6 @@ public class SentencePieceTokenizerTests
         Assert.Equal(4096, tokenizer.VocabSize);
         Assert.Equal(2, tokenizer.BosId);
         Assert.Equal([1], tokenizer.EosIds);
-        Assert.True(tokenizer.AddBosByDefault);
         Assert.Equal("▁is", tokenizer.TokenText(265));
         Assert.Equal("<0x21>", tokenizer.TokenText(39));
         Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.TokenText(4096));
@@ -81,9 +80,9 @@ public class SentencePieceTokenizerTests
     {
         var tokenizer = Tokenizer.Value;
         var c = Cases[0];
-        Assert.Equal([2, .. c.Ids], tokenizer.Encode(c.Text, addBos: true));
+        Assert.Equal([2, .. c.Ids], tokenizer.Encode(c.Text, addSpecialTokens: true));
         Assert.Equal([2, .. c.Ids], tokenizer.Encode(c.Text));
-        Assert.Equal(c.Ids, tokenizer.Encode(c.Text, addBos: false));
+        Assert.Equal(c.Ids, tokenizer.Encode(c.Text, addSpecialTokens: false));
     }
 
     [Fact]
@@ -105,7 +104,7 @@ public class SentencePieceTokenizerTests
         Assert.Equal(5, tokenizer.ChatEndOfTurnId);
         string prompt = tokenizer.ApplyChatTemplate("hi");
         Assert.Equal("<start_of_turn>user\nhi<end_of_turn>\n<start_of_turn>model\n", prompt);
-        var ids = tokenizer.Encode(prompt, addBos: true);
+        var ids = tokenizer.Encode(prompt, addSpecialTokens: true);
         Assert.Equal([2, 4], ids.Take(2));
         Assert.Equal(2, ids.Count(id => id == 4));
         Assert.Equal(1, ids.Count(id => id == 5));

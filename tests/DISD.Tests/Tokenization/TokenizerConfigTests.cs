@@ -15,7 +15,6 @@ public class TokenizerConfigTests
         dir.Write("generation_config.json", """{"eos_token_id": [1, 5]}""");
         var tokenizer = TextTokenizer.Load(dir.Path);
 
-        Assert.False(tokenizer.AddBosByDefault);
         Assert.Equal(2, tokenizer.BosId);
         Assert.Equal([1, 5], tokenizer.EosIds);
         Assert.Equal([2, 4, 300, 268], tokenizer.Encode("<bos><start_of_turn>user"));
