@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DISD.Tokenization;
 
 /// <summary>Piece kinds of sentencepiece's <c>ModelProto.SentencePiece.Type</c>.</summary>
@@ -13,33 +11,58 @@ internal enum SentencePieceKind
     Byte = 6,
 }
 
-internal readonly record struct SentencePieceEntry(string Text, SentencePieceKind Kind);
+/// <summary>sentencepiece's <c>TrainerSpec.ModelType</c>.</summary>
+internal enum SentencePieceModelType
+{
+    Unigram = 1,
+    Bpe = 2,
+    Word = 3,
+    Char = 4,
+}
+
+internal readonly record struct SentencePieceEntry(string Text, float Score, SentencePieceKind Kind);
+
+/// <summary>The parts of <c>TrainerSpec</c> that encoding depends on (defaults as in sentencepiece_model.proto).</summary>
+internal sealed record SentencePieceTrainerSpec(SentencePieceModelType ModelType, bool ByteFallback, bool TreatWhitespaceAsSuffix);
 
 /// <summary>
-/// Reads the piece table (text and kind per id) of a sentencepiece <c>.model</c> file. Microsoft.ML.Tokenizers parses
-/// the same protobuf but keeps it internal, and its public vocabulary does not say which pieces are user-defined
-/// (e.g. Gemma's <c>&lt;start_of_turn&gt;</c>) or control symbols, which we need as special tokens.
+/// <c>NormalizerSpec</c> (defaults as in sentencepiece_model.proto). Only the length of <c>precompiled_charsmap</c> is
+/// kept: a non-empty one means a normalization we do not implement.
+/// </summary>
+internal sealed record SentencePieceNormalizerSpec(
+    string Name,
+    int PrecompiledCharsmapLength,
+    bool AddDummyPrefix,
+    bool RemoveExtraWhitespaces,
+    bool EscapeWhitespaces);
+
+internal sealed record SentencePieceModel(
+    IReadOnlyList<SentencePieceEntry> Pieces,
+    SentencePieceTrainerSpec Trainer,
+    SentencePieceNormalizerSpec Normalizer);
+
+/// <summary>
+/// Reads a sentencepiece <c>.model</c> file (protobuf <c>ModelProto</c>). Microsoft.ML.Tokenizers parses the same
+/// protobuf but keeps it internal, and its public vocabulary does not say which pieces are user-defined (e.g. Gemma's
+/// <c>&lt;start_of_turn&gt;</c>) or control symbols, nor give scores and the normalizer switches we encode with.
 /// </summary>
 internal static class SentencePieceModelFile
 {
-    private const int PiecesField = 1;
-    private const int PieceTextField = 1;
-    private const int PieceTypeField = 3;
-
-    public static IReadOnlyList<SentencePieceEntry> ReadPieces(byte[] model, string path)
+    public static SentencePieceModel Read(byte[] model, string path)
     {
         var pieces = new List<SentencePieceEntry>();
+        var trainer = new SentencePieceTrainerSpec(SentencePieceModelType.Unigram, false, false);
+        var normalizer = new SentencePieceNormalizerSpec("", 0, true, true, true);
         var reader = new ProtoReader(model, 0, model.Length, path);
         while (!reader.AtEnd)
         {
             var (field, wireType) = reader.ReadTag();
-            if (field == PiecesField && wireType == ProtoReader.LengthDelimited)
+            switch (field, wireType)
             {
-                pieces.Add(ReadPiece(reader.ReadLengthDelimited()));
-            }
-            else
-            {
-                reader.Skip(wireType);
+                case (1, ProtoReader.LengthDelimited): pieces.Add(ReadPiece(reader.ReadLengthDelimited())); break;
+                case (2, ProtoReader.LengthDelimited): trainer = ReadTrainer(reader.ReadLengthDelimited(), trainer); break;
+                case (3, ProtoReader.LengthDelimited): normalizer = ReadNormalizer(reader.ReadLengthDelimited(), normalizer); break;
+                default: reader.Skip(wireType); break;
             }
         }
 
@@ -48,103 +71,62 @@ internal static class SentencePieceModelFile
             throw new DisdException($"{path}: no sentencepiece pieces found; expected a SentencePiece tokenizer.model (protobuf ModelProto).");
         }
 
-        return pieces;
+        return new SentencePieceModel(pieces, trainer, normalizer);
     }
 
     private static SentencePieceEntry ReadPiece(ProtoReader reader)
     {
         string text = "";
+        float score = 0;
         var kind = SentencePieceKind.Normal;
         while (!reader.AtEnd)
         {
             var (field, wireType) = reader.ReadTag();
-            if (field == PieceTextField && wireType == ProtoReader.LengthDelimited)
+            switch (field, wireType)
             {
-                text = reader.ReadLengthDelimited().ReadUtf8();
-            }
-            else if (field == PieceTypeField && wireType == ProtoReader.Varint)
-            {
-                kind = (SentencePieceKind)reader.ReadVarint();
-            }
-            else
-            {
-                reader.Skip(wireType);
+                case (1, ProtoReader.LengthDelimited): text = reader.ReadLengthDelimited().ReadUtf8(); break;
+                case (2, ProtoReader.Fixed32): score = reader.ReadFloat(); break;
+                case (3, ProtoReader.Varint): kind = (SentencePieceKind)reader.ReadVarint(); break;
+                default: reader.Skip(wireType); break;
             }
         }
 
-        return new SentencePieceEntry(text, kind);
+        return new SentencePieceEntry(text, score, kind);
     }
 
-    private sealed class ProtoReader(byte[] buffer, int start, int end, string path)
+    private static SentencePieceTrainerSpec ReadTrainer(ProtoReader reader, SentencePieceTrainerSpec spec)
     {
-        public const int Varint = 0;
-        public const int Fixed64 = 1;
-        public const int LengthDelimited = 2;
-        public const int Fixed32 = 5;
-
-        private int _position = start;
-
-        public bool AtEnd => _position >= end;
-
-        public (int Field, int WireType) ReadTag()
+        while (!reader.AtEnd)
         {
-            ulong tag = ReadVarint();
-            return ((int)(tag >> 3), (int)(tag & 7));
-        }
-
-        public ulong ReadVarint()
-        {
-            ulong value = 0;
-            for (int shift = 0; shift < 64; shift += 7)
+            var (field, wireType) = reader.ReadTag();
+            switch (field, wireType)
             {
-                Require(1);
-                byte b = buffer[_position++];
-                value |= (ulong)(b & 0x7F) << shift;
-                if ((b & 0x80) == 0)
-                {
-                    return value;
-                }
-            }
-
-            throw Corrupt("varint longer than 10 bytes");
-        }
-
-        public ProtoReader ReadLengthDelimited()
-        {
-            ulong length = ReadVarint();
-            if (length > (ulong)(end - _position))
-            {
-                throw Corrupt("length-delimited field runs past its message");
-            }
-
-            var inner = new ProtoReader(buffer, _position, _position + (int)length, path);
-            _position += (int)length;
-            return inner;
-        }
-
-        public string ReadUtf8() => Encoding.UTF8.GetString(buffer, _position, end - _position);
-
-        public void Skip(int wireType)
-        {
-            switch (wireType)
-            {
-                case Varint: ReadVarint(); break;
-                case Fixed64: Require(8); _position += 8; break;
-                case LengthDelimited: ReadLengthDelimited(); break;
-                case Fixed32: Require(4); _position += 4; break;
-                default: throw Corrupt($"unsupported protobuf wire type {wireType}");
+                case (3, ProtoReader.Varint): spec = spec with { ModelType = (SentencePieceModelType)reader.ReadVarint() }; break;
+                case (24, ProtoReader.Varint): spec = spec with { TreatWhitespaceAsSuffix = reader.ReadBool() }; break;
+                case (35, ProtoReader.Varint): spec = spec with { ByteFallback = reader.ReadBool() }; break;
+                default: reader.Skip(wireType); break;
             }
         }
 
-        private void Require(int count)
+        return spec;
+    }
+
+    private static SentencePieceNormalizerSpec ReadNormalizer(ProtoReader reader, SentencePieceNormalizerSpec spec)
+    {
+        while (!reader.AtEnd)
         {
-            if (_position + count > end)
+            var (field, wireType) = reader.ReadTag();
+            switch (field, wireType)
             {
-                throw Corrupt("truncated protobuf");
+                case (1, ProtoReader.LengthDelimited): spec = spec with { Name = reader.ReadLengthDelimited().ReadUtf8() }; break;
+                case (2, ProtoReader.LengthDelimited): spec = spec with { PrecompiledCharsmapLength = reader.ReadLengthDelimited().Length }; break;
+                case (3, ProtoReader.Varint): spec = spec with { AddDummyPrefix = reader.ReadBool() }; break;
+                case (4, ProtoReader.Varint): spec = spec with { RemoveExtraWhitespaces = reader.ReadBool() }; break;
+                case (5, ProtoReader.Varint): spec = spec with { EscapeWhitespaces = reader.ReadBool() }; break;
+                default: reader.Skip(wireType); break;
             }
         }
 
-        private DisdException Corrupt(string what) =>
-            new($"{path}: {what} at byte {_position}; expected a SentencePiece tokenizer.model (protobuf ModelProto).");
+        return spec;
     }
 }

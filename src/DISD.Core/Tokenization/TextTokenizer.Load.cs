@@ -33,7 +33,9 @@ public sealed partial class TextTokenizer
     private static TextTokenizer FromSentencePiece(string path, TokenizerSettings settings)
     {
         byte[] model = File.ReadAllBytes(path);
-        var pieces = SentencePieceModelFile.ReadPieces(model, path);
+        var modelProto = SentencePieceModelFile.Read(model, path);
+        var pieces = modelProto.Pieces;
+        var encoder = SentencePieceBpe.Create(modelProto, path, settings.AddedTokens);
 
         var specialTokens = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int id = 0; id < pieces.Count; id++)
@@ -49,6 +51,7 @@ public sealed partial class TextTokenizer
             specialTokens[content] = id;
         }
 
+        // Microsoft.ML.Tokenizers only decodes here: its decoding agrees with sentencepiece, its encoding does not.
         SentencePieceTokenizer tokenizer;
         try
         {
@@ -94,11 +97,7 @@ public sealed partial class TextTokenizer
 
         return new TextTokenizer(
             path,
-            (text, addSpecialTokens) =>
-            {
-                var ids = tokenizer.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false);
-                return addSpecialTokens ? [.. prefix, .. ids, .. suffix] : ids;
-            },
+            (text, addSpecialTokens) => addSpecialTokens ? [.. prefix, .. encoder.Encode(text), .. suffix] : encoder.Encode(text),
             ids => tokenizer.Decode(ids, considerSpecialTokens: true),
             tokenTexts,
             specialTokens,
