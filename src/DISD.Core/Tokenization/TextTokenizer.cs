@@ -2,7 +2,8 @@ namespace DISD.Tokenization;
 
 /// <summary>
 /// The tokenizer of a Hugging Face checkpoint folder: SentencePiece <c>tokenizer.model</c> (Gemma, Llama-2, Mistral)
-/// or byte-level BPE <c>tokenizer.json</c> (Llama-3, Qwen2), both run by Microsoft.ML.Tokenizers.
+/// or byte-level BPE <c>tokenizer.json</c> (Llama-3, Qwen2). SentencePiece text is encoded by <see cref="SentencePieceBpe"/>
+/// (sentencepiece's own algorithm); the rest is run by Microsoft.ML.Tokenizers.
 /// </summary>
 public sealed partial class TextTokenizer
 {
