@@ -2,7 +2,8 @@ namespace DISD.Tokenization;
 
 /// <summary>
 /// The tokenizer of a Hugging Face checkpoint folder, as AutoTokenizer loads it: <c>tokenizer.json</c> when present
-/// (run by the Hugging Face tokenizers library), else SentencePiece <c>tokenizer.model</c>.
+/// (run by the Hugging Face tokenizers library), else SentencePiece <c>tokenizer.model</c>, encoded by
+/// <see cref="SentencePieceBpe"/> (sentencepiece's own algorithm) and decoded by Microsoft.ML.Tokenizers.
 /// </summary>
 public sealed partial class TextTokenizer
 {
