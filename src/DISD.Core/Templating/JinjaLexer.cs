@@ -315,9 +315,9 @@ internal sealed class JinjaLexer
         string text = _src[start.._pos];
         string digits = text.Replace("_", "", StringComparison.Ordinal);
         object value = isFloat
-            ? double.Parse(digits, CultureInfo.InvariantCulture)
+            ? (object)double.Parse(digits, CultureInfo.InvariantCulture)
             : long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long l)
-                ? l
+                ? (object)l
                 : throw _location.Error(LineAt(start), $"integer literal {text} is too large");
         _tokens.Add(new Token(isFloat ? TokenKind.Float : TokenKind.Integer, text, LineAt(start), value));
     }

@@ -35,7 +35,7 @@ internal static class PyOperators
 
     public static object? Negate(object? value) => value switch
     {
-        long l => checked(-l),
+        long l => (object)checked(-l),
         bool b => b ? -1L : 0L,
         double d => -d,
         Undefined u => throw u.Fail(),
@@ -113,7 +113,7 @@ internal static class PyOperators
         try
         {
             return a is double || b is double
-                ? onFloats(PyValues.ToDouble(a), PyValues.ToDouble(b))
+                ? (object)onFloats(PyValues.ToDouble(a), PyValues.ToDouble(b))
                 : onIntegers(PyValues.ToLong(a), PyValues.ToLong(b));
         }
         catch (OverflowException)

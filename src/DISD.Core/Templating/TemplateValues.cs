@@ -36,7 +36,7 @@ internal static class TemplateValues
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null or JsonValueKind.Undefined => null,
-        JsonValueKind.Number => json.TryGetInt64(out long l) ? l : json.GetDouble(),
+        JsonValueKind.Number => json.TryGetInt64(out long l) ? (object)l : json.GetDouble(),
         JsonValueKind.Array => json.EnumerateArray().Select(FromJson).ToList(),
         _ => ImportDictionary(json.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, FromJson(p.Value)))),
     };
