@@ -80,7 +80,7 @@ internal static partial class JinjaFilters
                 return Map(value, args);
         }
 
-        throw JinjaRuntimeError.Unsupported($"filter '{name}'");
+        throw JinjaRuntimeError.Unsupported($"|{name}");
     }
 
     /// <summary>transformers' tojson: <c>json.dumps(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)</c>.</summary>

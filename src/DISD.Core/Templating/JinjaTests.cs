@@ -36,7 +36,7 @@ internal static class JinjaTests
             "ge" or ">=" => PyValues.Compare(value, Arg(), ">=") >= 0,
             "in" => PyValues.Contains(Arg(), value),
             "sameas" => ReferenceEquals(value, Arg()) || (value is null or bool && Arg() is null or bool && Equals(value, Arg())),
-            _ => throw JinjaRuntimeError.Unsupported($"test '{name}'"),
+            _ => throw JinjaRuntimeError.Unsupported($"is {name}"),
         };
     }
 }
