@@ -1,0 +1,14 @@
+using DISD.Templating;
+
+namespace DISD.Tests.Templating;
+
+internal static class Jinja
+{
+    public const string SourceName = "t.jinja";
+
+    public static string Render(string template, params (string Name, object? Value)[] variables) =>
+        JinjaTemplate.Parse(template, SourceName).Render(variables.ToDictionary(v => v.Name, v => v.Value));
+
+    public static DisdException Fails(string template, params (string Name, object? Value)[] variables) =>
+        Assert.Throws<DisdException>(() => Render(template, variables));
+}
