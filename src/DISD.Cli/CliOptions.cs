@@ -24,6 +24,23 @@ public static class CliOptions
         Description = "Print a machine-readable summary (JSON, snake_case keys) on stdout",
     };
 
+    public static Option<string?> ChatDate() => new("--chat-date", "--chat_date")
+    {
+        Description = "With --chat: the date (YYYY-MM-DD) a chat template reads through strftime_now; default today (UTC). "
+            + "Fix it to reproduce a run whose template writes the date",
+        HelpName = "YYYY-MM-DD",
+    };
+
+    /// <summary>The date of --chat-date, or today (UTC) when it is not given.</summary>
+    public static DateTime ParseChatDate(string? value, Option<string?> option)
+    {
+        if (value is null)
+            return DateTime.UtcNow.Date;
+        return DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new DisdException($"{option.Name} '{value}' is not a date; expected YYYY-MM-DD, e.g. 2024-07-26");
+    }
+
     /// <summary>A required string option with snake_case <paramref name="aliases"/> for the original scripts' spellings.</summary>
     public static Option<string> RequiredText(string name, string description, params string[] aliases) => new(name, aliases)
     {

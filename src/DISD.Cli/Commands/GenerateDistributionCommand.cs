@@ -24,7 +24,8 @@ public sealed class GenerateDistributionCommand
     private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
     private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
     private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file") { Description = "A file with one prompt per line (blank lines skipped); the models are loaded once" };
-    private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's chat template" };
+    private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
+    private readonly Option<string?> ChatDate = CliOptions.ChatDate();
     private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens");
     private readonly Option<bool> StopAtEos = new("--stop-at-eos", "--stop_at_eos") { Description = "Stop after the large model's end-of-sequence token (the original always runs --num-tokens steps)" };
     private readonly Option<string> Decoding = CliOptions.Choice("--decoding", "How the large model picks the next token", "sample", "sample", "greedy");
@@ -55,7 +56,7 @@ public sealed class GenerateDistributionCommand
     {
         var command = new Command(Name, "Sample a continuation with the large model and write every model's next-token distributions (the original generate_model_distribution.py)")
         {
-            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, NumTokens, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
+            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
         };
         DType.HelpName = "auto|bfloat16|float16|float32";
         command.SetAction(Run);
@@ -71,6 +72,7 @@ public sealed class GenerateDistributionCommand
             throw new DisdException($"--temperature must be a finite number > 0, got {temperature.ToString(CultureInfo.InvariantCulture)} (use --decoding greedy for the argmax)");
         var greedy = parse.GetRequiredValue(Decoding) == "greedy";
         var chat = parse.GetValue(Chat);
+        var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
         var dataDir = CliOptions.RequireFolder(parse.GetRequiredValue(DataDir), DataDir);
         var seed = parse.GetValue(Seed);
         var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile));
@@ -82,7 +84,7 @@ public sealed class GenerateDistributionCommand
         var loadClock = Stopwatch.StartNew();
         using var models = CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths, parse.GetRequiredValue(Device), dtype, progress));
         var loadSeconds = loadClock.Elapsed.TotalSeconds;
-        var prompts = GenerateDistributionPrompts.Prepare(requests, models.LargeTokenizer, models.Vocab, chat);
+        var prompts = GenerateDistributionPrompts.Prepare(requests, models.LargeTokenizer, models.Vocab, chat, chatDate);
         CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
             + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count} prompt(s) × {numTokens} tokens, seed {seed}; loaded in {loadSeconds:F2} s");
 
@@ -121,7 +123,7 @@ public sealed class GenerateDistributionCommand
         var generatedText = tokenizer.Decode(result.TokenIds);
         var fileIds = s.Models.Requests.Select(r => r.FileId).ToArray();
         var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(), writeSeconds => new RunManifest(
-            prompt.Text, s.Chat, prompt.Ids,
+            prompt.Text, s.Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
             s.Models.Requests.Select((r, i) => new ManifestModel(r.Role, r.Argument, s.Models.Paths[i],
                 s.Models.ConfigDigests[i], r.FileId,
                 Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),

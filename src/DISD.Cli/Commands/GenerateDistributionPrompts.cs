@@ -7,8 +7,8 @@ namespace DISD.Cli.Commands;
 /// <summary>A prompt as given: its text (names the data folder) and, for --prompt-ids, the exact ids.</summary>
 internal sealed record PromptRequest(string Text, IReadOnlyList<int>? Ids, string Source);
 
-/// <summary>A prompt ready to run: the ids fed to the models and its result folder.</summary>
-internal sealed record PreparedPrompt(string Text, IReadOnlyList<int> Ids, string FolderName);
+/// <summary>A prompt ready to run: the ids fed to the models, its result folder and, with --chat, the rendered chat prompt.</summary>
+internal sealed record PreparedPrompt(string Text, IReadOnlyList<int> Ids, string FolderName, ChatPrompt? Chat);
 
 /// <summary>Reads and checks the prompts of generate-distribution before any model is loaded or file written.</summary>
 internal static class GenerateDistributionPrompts
@@ -34,13 +34,14 @@ internal static class GenerateDistributionPrompts
 
     /// <summary>Encodes each prompt with <paramref name="tokenizer"/> (the large model's; chat template when asked) and
     /// checks ids against the vocabulary and that no two prompts share a result folder.</summary>
-    public static IReadOnlyList<PreparedPrompt> Prepare(IReadOnlyList<PromptRequest> requests, TextTokenizer tokenizer, int vocab, bool chat)
+    public static IReadOnlyList<PreparedPrompt> Prepare(IReadOnlyList<PromptRequest> requests, TextTokenizer tokenizer, int vocab, bool chat, DateTime chatDate)
     {
         var prepared = new List<PreparedPrompt>();
         var folders = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var request in requests)
         {
-            var ids = request.Ids ?? tokenizer.Encode(chat ? tokenizer.ApplyChatTemplate(request.Text) : request.Text);
+            var chatPrompt = chat && request.Ids is null ? tokenizer.EncodeChat(request.Text, chatDate) : null;
+            var ids = request.Ids ?? chatPrompt?.Ids ?? tokenizer.Encode(request.Text);
             if (request.Ids is not null)
             {
                 if (chat) throw new DisdException("--chat applies to a text prompt; --prompt-ids are used as given");
@@ -57,7 +58,7 @@ internal static class GenerateDistributionPrompts
             var folder = FolderName(text, request.Source);
             if (!folders.TryAdd(folder, request.Source))
                 throw new DisdException($"{request.Source} gives the data folder '{folder}' that {folders[folder]} already gives; each prompt needs its own folder");
-            prepared.Add(new PreparedPrompt(text, ids, folder));
+            prepared.Add(new PreparedPrompt(text, ids, folder, chatPrompt));
         }
 
         return prepared;

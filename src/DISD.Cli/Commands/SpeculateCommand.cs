@@ -25,7 +25,8 @@ public sealed class SpeculateCommand
     {
         Description = "Batch mode: one prompt (text) per line; reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
     };
-    private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the text prompt(s) in the model's chat template" };
+    private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the text prompt(s) in the target's own chat template (a built-in one when the checkpoint has none)" };
+    private readonly Option<string?> ChatDate = CliOptions.ChatDate();
     private readonly Option<int> MaxNewTokens = CliOptions.Int("--max-new-tokens", "Upper bound on generated tokens", 64, "--max_new_tokens");
     private readonly Option<string> DraftLengthOption = CliOptions.Text("--draft-length",
         "Drafted tokens per step: a positive integer k, or auto (adapts k to the acceptance)", "4", "-k");
@@ -73,7 +74,7 @@ public sealed class SpeculateCommand
     {
         var command = new Command(Name, "Generate with speculative decoding (drafter-invariant DISD or standard) and report acceptance, block efficiency and speed")
         {
-            Target, Drafter, InputText, PromptIds, PromptsFile, Chat, MaxNewTokens, DraftLengthOption, Coupling, Method,
+            Target, Drafter, InputText, PromptIds, PromptsFile, Chat, ChatDate, MaxNewTokens, DraftLengthOption, Coupling, Method,
             Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads, Json,
         };
         command.SetAction(Run);
@@ -110,7 +111,7 @@ public sealed class SpeculateCommand
         }
 
         var prompt = promptSource == InputText
-            ? SpeculatePrompt.FromText(parse.GetValue(InputText)!, models.Tokenizer, parse.GetValue(Chat), InputText.Name)
+            ? SpeculatePrompt.FromText(parse.GetValue(InputText)!, models.Tokenizer, parse.GetValue(Chat), CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate), InputText.Name)
             : SpeculatePrompt.FromIds(parse.GetValue(PromptIds)!, models.SharedVocab);
         WarnBeyondContext(models, prompt.Count + settings.Options.MaxNewTokens);
         var outcome = runner.Decode(prompt);
@@ -142,7 +143,8 @@ public sealed class SpeculateCommand
     {
         var lines = SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!);
         var chat = parse.GetValue(Chat);
-        var ids = lines.Select((line, i) => SpeculatePrompt.FromText(line, models.Tokenizer, chat, $"{PromptsFile.Name} line {i + 1}")).ToList();
+        var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
+        var ids = lines.Select((line, i) => SpeculatePrompt.FromText(line, models.Tokenizer, chat, chatDate, $"{PromptsFile.Name} line {i + 1}")).ToList();
         var summary = SpeculateBatch.Run(runner, lines, ids, repeats, config);
         SpeculateBatch.Log(summary);
         if (parse.GetValue(Json))

@@ -6,14 +6,14 @@ namespace DISD.Cli.Commands;
 /// <summary>Turns --input-text / --prompt-ids / a --prompts-file line into prompt token ids, and checks them.</summary>
 internal static class SpeculatePrompt
 {
-    public static IReadOnlyList<int> FromText(string text, TextTokenizer tokenizer, bool chat, string source)
+    public static IReadOnlyList<int> FromText(string text, TextTokenizer tokenizer, bool chat, DateTime chatDate, string source)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             throw new DisdException($"{source}: the prompt is empty; give some text");
         }
 
-        var ids = tokenizer.Encode(chat ? tokenizer.ApplyChatTemplate(text) : text);
+        var ids = chat ? tokenizer.EncodeChat(text, chatDate).Ids : tokenizer.Encode(text);
         return ids.Count > 0 ? ids : throw new DisdException($"{source}: the prompt encodes to no tokens");
     }
 

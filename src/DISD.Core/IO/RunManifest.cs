@@ -30,10 +30,21 @@ public sealed record SoftwareVersions(string Disd, [property: JsonPropertyName("
 /// <summary>Seconds spent loading the models (shared by a batch), generating this prompt, and writing its files.</summary>
 public sealed record RunTimings(double LoadSeconds, double GenerateSeconds, double WriteSeconds);
 
+/// <summary>
+/// The chat template a --chat prompt was rendered with: its file (tokenizer_config.json, chat_template.jinja) or
+/// "built-in … template", and the date strftime_now returned when the template reads the date.
+/// </summary>
+public sealed record ChatTemplateUsed(string Source, string? Date)
+{
+    public static ChatTemplateUsed? From(Tokenization.ChatPrompt? prompt) =>
+        prompt is null ? null : new(prompt.TemplateSource, prompt.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+}
+
 /// <summary>manifest.json of a generate-distribution result folder: everything needed to reproduce its tables.</summary>
 public sealed record RunManifest(
     string InputText,
     bool Chat,
+    ChatTemplateUsed? ChatTemplate,
     IReadOnlyList<int> PromptIds,
     IReadOnlyList<ManifestModel> Models,
     int VocabSize,

@@ -14,8 +14,9 @@ public enum ChatTemplateFamily
 }
 
 /// <summary>
-/// Single user turn prompts, as the families' Hugging Face chat templates render them with
-/// <c>add_generation_prompt=True</c>, minus the leading BOS (encode with <c>addBos</c> to get it).
+/// Fallback chat templates for checkpoints that ship none (no <c>chat_template</c> in tokenizer_config.json, no
+/// chat_template.jinja), chosen by the tokenizer's special tokens. They are Jinja like real templates and render through
+/// the same interpreter; each follows its family's Hugging Face template for plain user/assistant/system turns.
 /// </summary>
 internal static class ChatTemplate
 {
@@ -47,12 +48,24 @@ internal static class ChatTemplate
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown chat template family"),
     };
 
-    public static string Render(ChatTemplateFamily family, string userText) => family switch
+    /// <summary>The built-in template of <paramref name="family"/>, named "built-in &lt;family&gt; template" in errors and manifests.</summary>
+    public static ChatTemplateText BuiltIn(ChatTemplateFamily family) => new(family switch
     {
-        ChatTemplateFamily.Gemma => $"<start_of_turn>user\n{userText}<end_of_turn>\n<start_of_turn>model\n",
-        ChatTemplateFamily.Llama3 => $"<|start_header_id|>user<|end_header_id|>\n\n{userText}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
-        // Qwen2's template inserts this system turn when the conversation has none.
-        ChatTemplateFamily.ChatMl => $"<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n{userText}<|im_end|>\n<|im_start|>assistant\n",
+        // Gemma's: system text joins the first user turn; the assistant role is "model".
+        ChatTemplateFamily.Gemma =>
+            "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set first = messages[0]['content'] + '\n\n' %}{% set messages = messages[1:] %}"
+            + "{% else %}{% set first = '' %}{% endif %}"
+            + "{% for message in messages %}{% set role = 'model' if message['role'] == 'assistant' else message['role'] %}"
+            + "<start_of_turn>{{ role }}\n{{ (first if loop.first else '') + message['content'] | trim }}<end_of_turn>\n{% endfor %}"
+            + "{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}",
+        ChatTemplateFamily.Llama3 =>
+            "{{ bos_token }}{% for message in messages %}<|start_header_id|>{{ message['role'] }}<|end_header_id|>\n\n{{ message['content'] | trim }}<|eot_id|>{% endfor %}"
+            + "{% if add_generation_prompt %}<|start_header_id|>assistant<|end_header_id|>\n\n{% endif %}",
+        // Qwen2's: a default system turn when the conversation has none.
+        ChatTemplateFamily.ChatMl =>
+            "{% if messages[0]['role'] != 'system' %}<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n{% endif %}"
+            + "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
+            + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown chat template family"),
-    };
+    }, $"built-in {family.ToString().ToLowerInvariant()} template");
 }

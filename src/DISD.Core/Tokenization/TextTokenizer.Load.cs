@@ -14,6 +14,56 @@ public sealed partial class TextTokenizer
         }
 
         var settings = TokenizerSettings.Read(checkpointDir);
+        var tokenizer = LoadVocabularyFile(checkpointDir, settings);
+        tokenizer.CheckpointChatTemplate = ChatTemplateSource.Find(checkpointDir);
+        tokenizer._specialTokenStrings = SpecialTokenStrings(settings, tokenizer);
+        return tokenizer;
+    }
+
+    /// <summary>
+    /// Tokens the text is split at before SentencePiece encodes it: tokenizer_config.json's added tokens and its named
+    /// special tokens (bos/eos/unk/pad), which transformers never splits. A bare tokenizer.model has neither, and then
+    /// encodes as sentencepiece itself does ("&lt;s&gt;" in the text is three pieces).
+    /// </summary>
+    private static Dictionary<string, int> NeverSplit(TokenizerSettings settings, IReadOnlyList<SentencePieceEntry> pieces)
+    {
+        var tokens = new Dictionary<string, int>(settings.AddedTokens, StringComparer.Ordinal);
+        foreach (string? named in new[] { settings.BosToken, settings.EosToken, settings.UnkToken, settings.PadToken })
+        {
+            int id = named is null ? -1 : IndexOfPiece(pieces, named);
+            if (id >= 0)
+            {
+                tokens.TryAdd(named!, id);
+            }
+        }
+
+        return tokens;
+    }
+
+    private static int IndexOfPiece(IReadOnlyList<SentencePieceEntry> pieces, string text)
+    {
+        for (int id = 0; id < pieces.Count; id++)
+        {
+            if (pieces[id].Text == text)
+            {
+                return id;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The special tokens a chat template sees; bos_token falls back to the BOS id's text.</summary>
+    private static Dictionary<string, string?> SpecialTokenStrings(TokenizerSettings settings, TextTokenizer tokenizer) => new(StringComparer.Ordinal)
+    {
+        ["bos_token"] = settings.BosToken ?? (tokenizer.BosId is { } bos ? tokenizer.TokenText(bos) : null),
+        ["eos_token"] = settings.EosToken ?? (tokenizer.EosIds.Count > 0 ? tokenizer.TokenText(tokenizer.EosIds[0]) : null),
+        ["unk_token"] = settings.UnkToken,
+        ["pad_token"] = settings.PadToken,
+    };
+
+    private static TextTokenizer LoadVocabularyFile(string checkpointDir, TokenizerSettings settings)
+    {
         string sentencePiecePath = Path.Combine(checkpointDir, "tokenizer.model");
         string tokenizerJsonPath = Path.Combine(checkpointDir, "tokenizer.json");
         // AutoTokenizer's default is the fast tokenizer, which reads tokenizer.json whenever the folder has one.
@@ -35,7 +85,7 @@ public sealed partial class TextTokenizer
         byte[] model = File.ReadAllBytes(path);
         var modelProto = SentencePieceModelFile.Read(model, path);
         var pieces = modelProto.Pieces;
-        var encoder = SentencePieceBpe.Create(modelProto, path, settings.AddedTokens);
+        var encoder = SentencePieceBpe.Create(modelProto, path, NeverSplit(settings, pieces));
 
         var specialTokens = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int id = 0; id < pieces.Count; id++)

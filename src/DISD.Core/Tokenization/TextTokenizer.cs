@@ -96,16 +96,37 @@ public sealed partial class TextTokenizer
             ? _tokenTexts[id]
             : throw new ArgumentOutOfRangeException(nameof(id), id, $"token id {id} is outside the vocabulary of {SourcePath} (size {VocabSize}).");
 
-    /// <summary>The prompt for one user message in the model's chat format (without BOS; encode with <see cref="Encode(string)"/>).</summary>
-    public string ApplyChatTemplate(string userText)
-    {
-        ArgumentNullException.ThrowIfNull(userText);
-        if (_chatFamily is not { } family)
-        {
-            throw new DisdException(
-                $"{SourcePath}: no built-in chat template fits this tokenizer (known: Gemma <start_of_turn>, Llama-3 <|start_header_id|>, ChatML <|im_start|>); give the prompt without a chat template.");
-        }
+    /// <summary>The checkpoint's own chat template (chat_template.jinja or tokenizer_config.json), if it has one.</summary>
+    public ChatTemplateText? CheckpointChatTemplate { get; private set; }
 
-        return ChatTemplate.Render(family, userText);
+    /// <summary>bos_token, eos_token, unk_token, pad_token as tokenizer_config.json sets them (the template sees these).</summary>
+    private IReadOnlyDictionary<string, string?> _specialTokenStrings = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// The conversation rendered and encoded as <c>apply_chat_template(messages, add_generation_prompt=True,
+    /// tokenize=True)</c> does: the checkpoint's template (else a built-in one for its family), then the text encoded
+    /// without adding special tokens, since the template writes them. <paramref name="date"/> is what
+    /// <c>strftime_now</c> returns, so a run is reproducible.
+    /// </summary>
+    public ChatPrompt EncodeChat(IReadOnlyList<ChatMessage> messages, DateTime date)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var template = CheckpointChatTemplate
+            ?? (_chatFamily is { } family ? ChatTemplate.BuiltIn(family) : null)
+            ?? throw new DisdException(
+                $"{Path.GetDirectoryName(SourcePath)}: the checkpoint has no chat template (tokenizer_config.json chat_template or chat_template.jinja) "
+                + "and no built-in one fits its special tokens (Gemma <start_of_turn>, Llama-3 <|start_header_id|>, ChatML <|im_start|>); give the prompt without --chat.");
+        string text = ChatTemplateRenderer.Render(template, messages, addGenerationPrompt: true, _specialTokenStrings, date);
+        bool readsDate = template.Text.Contains("strftime_now", StringComparison.Ordinal);
+        return new ChatPrompt(text, Encode(text, addSpecialTokens: false), Path.GetFileName(template.SourcePath), readsDate ? DateOnly.FromDateTime(date) : null);
     }
+
+    /// <summary>One user message as a chat prompt (<see cref="EncodeChat(IReadOnlyList{ChatMessage}, DateTime)"/>).</summary>
+    public ChatPrompt EncodeChat(string userText, DateTime date) => EncodeChat([new ChatMessage("user", userText)], date);
 }
+
+/// <summary>
+/// A rendered chat prompt: its text and ids, the template it came from (a file name, or "built-in … template"), and
+/// the date <c>strftime_now</c> gave when the template reads the date (null otherwise).
+/// </summary>
+public sealed record ChatPrompt(string Text, IReadOnlyList<int> Ids, string TemplateSource, DateOnly? Date);

@@ -16,6 +16,8 @@ internal sealed class TokenizerSettings
     public string? TokenizerClass { get; private init; }
     public string? BosToken { get; private init; }
     public string? EosToken { get; private init; }
+    public string? UnkToken { get; private init; }
+    public string? PadToken { get; private init; }
 
     /// <summary>added_tokens_decoder entries: token text → id.</summary>
     public IReadOnlyDictionary<string, int> AddedTokens { get; private init; } = new Dictionary<string, int>();
@@ -73,6 +75,8 @@ internal sealed class TokenizerSettings
                 : null,
             BosToken = tokenizerConfig is { } t2 && t2.TryGetProperty("bos_token", out var bos) ? TokenString(bos) : null,
             EosToken = tokenizerConfig is { } t3 && t3.TryGetProperty("eos_token", out var eos) ? TokenString(eos) : null,
+            UnkToken = tokenizerConfig is { } t6 && t6.TryGetProperty("unk_token", out var unk) ? TokenString(unk) : null,
+            PadToken = tokenizerConfig is { } t7 && t7.TryGetProperty("pad_token", out var pad) ? TokenString(pad) : null,
             AddedTokens = added,
             SpecialAddedIds = specialIds,
             ConfigBosId = bosIds.Count > 0 ? bosIds[0] : null,

@@ -194,6 +194,7 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
         var expected = tokenizer.Encode($"<start_of_turn>user\n{GenerateRun.Prompt}<end_of_turn>\n<start_of_turn>model\n", addSpecialTokens: true);
         Assert.Equal(expected, run.Manifest().PromptIds);
         Assert.True(run.Manifest().Chat);
+        Assert.Equal(new ChatTemplateUsed("built-in gemma template", null), run.Manifest().ChatTemplate);
     }
 
     [Fact]

@@ -81,7 +81,9 @@ public class ByteLevelBpeTokenizerTests
         Assert.Equal(tokenizer.Encode("a", addSpecialTokens: false), tokenizer.Encode("a", addSpecialTokens: true));
         Assert.Null(tokenizer.ChatFamily);
         Assert.Null(tokenizer.ChatEndOfTurnId);
-        Assert.Throws<DisdException>(() => tokenizer.ApplyChatTemplate("hi"));
+        var error = Assert.Throws<DisdException>(() => tokenizer.EncodeChat("hi", DateTime.UnixEpoch));
+        Assert.Contains("no chat template", error.Message);
+        Assert.Contains("without --chat", error.Message);
     }
 
     [Fact]

@@ -97,17 +97,29 @@ public class SentencePieceTokenizerTests
     }
 
     [Fact]
-    public void Gemma_chat_template_wraps_one_user_turn()
+    public void Without_a_checkpoint_template_the_built_in_gemma_template_wraps_the_turns()
     {
-        var tokenizer = Tokenizer.Value;
+        using var dir = TokenizerFixtures.CopyToTemp(Path.Combine(TokenizerFixtures.Dir("sp-bpe"), "tokenizer.model"));
+        dir.Write("tokenizer_config.json", """{"bos_token": "<bos>", "eos_token": "<eos>"}""");
+        var tokenizer = TextTokenizer.Load(dir.Path);
+        Assert.Null(tokenizer.CheckpointChatTemplate);
         Assert.Equal(ChatTemplateFamily.Gemma, tokenizer.ChatFamily);
         Assert.Equal(5, tokenizer.ChatEndOfTurnId);
-        string prompt = tokenizer.ApplyChatTemplate("hi");
-        Assert.Equal("<start_of_turn>user\nhi<end_of_turn>\n<start_of_turn>model\n", prompt);
-        var ids = tokenizer.Encode(prompt, addSpecialTokens: true);
-        Assert.Equal([2, 4], ids.Take(2));
-        Assert.Equal(2, ids.Count(id => id == 4));
-        Assert.Equal(1, ids.Count(id => id == 5));
+        var prompt = tokenizer.EncodeChat("hi", new DateTime(2024, 7, 26));
+        Assert.Equal("<bos><start_of_turn>user\nhi<end_of_turn>\n<start_of_turn>model\n", prompt.Text);
+        Assert.Equal("built-in gemma template", prompt.TemplateSource);
+        Assert.Null(prompt.Date);
+        Assert.Equal(tokenizer.Encode(prompt.Text, addSpecialTokens: false), prompt.Ids);
+        Assert.Equal([2, 4], prompt.Ids.Take(2));
+        Assert.Equal(2, prompt.Ids.Count(id => id == 4));
+        Assert.Equal(1, prompt.Ids.Count(id => id == 5));
+
+        var turns = tokenizer.EncodeChat(
+            [new ChatMessage("system", "Be brief."), new ChatMessage("user", "hi"), new ChatMessage("assistant", " yes "), new ChatMessage("user", "more")],
+            new DateTime(2024, 7, 26));
+        Assert.Equal(
+            "<bos><start_of_turn>user\nBe brief.\n\nhi<end_of_turn>\n<start_of_turn>model\nyes<end_of_turn>\n<start_of_turn>user\nmore<end_of_turn>\n<start_of_turn>model\n",
+            turns.Text);
     }
 
     [Fact]

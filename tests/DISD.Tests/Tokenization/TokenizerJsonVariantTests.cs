@@ -108,7 +108,7 @@ public class TokenizerJsonVariantTests
         Assert.Equal(ChatTemplateFamily.Llama3, tokenizer.ChatFamily);
         Assert.Equal(12, tokenizer.ChatEndOfTurnId);
         Assert.Equal([12], tokenizer.EosIds);
-        string prompt = tokenizer.ApplyChatTemplate("abc");
+        string prompt = tokenizer.EncodeChat("abc", DateTime.UnixEpoch).Text;
         Assert.Equal("<|start_header_id|>user<|end_header_id|>\n\nabc<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", prompt);
         Assert.Equal([10, 11, 12], tokenizer.Encode("<|start_header_id|><|end_header_id|><|eot_id|>", addSpecialTokens: false));
     }
@@ -122,7 +122,7 @@ public class TokenizerJsonVariantTests
         Assert.Equal(ChatTemplateFamily.ChatMl, tokenizer.ChatFamily);
         Assert.Equal(11, tokenizer.ChatEndOfTurnId);
         Assert.Null(tokenizer.BosId);
-        Assert.Equal("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nabc<|im_end|>\n<|im_start|>assistant\n", tokenizer.ApplyChatTemplate("abc"));
+        Assert.Equal("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nabc<|im_end|>\n<|im_start|>assistant\n", tokenizer.EncodeChat("abc", DateTime.UnixEpoch).Text);
         Assert.Equal([10, 0, 4, 11], tokenizer.Encode("<|im_start|>abc<|im_end|>", addSpecialTokens: false));
         Assert.Equal("abc", tokenizer.Decode([10, 0, 4, 11]));
     }
