@@ -8,7 +8,10 @@ namespace DISD.Tokenization;
 /// which is what AutoTokenizer's fast tokenizers run. Chosen over Microsoft.ML.Tokenizers for this format because it
 /// is exact by construction on every model, normalizer (NFC/NFKC in Rust, no ICU needed under InvariantGlobalization),
 /// pre-tokenizer, added-token flag and post-processor the format has; Microsoft.ML.Tokenizers has no tokenizer.json
-/// reader, so glue code re-implementing those pieces drifted from transformers (NFC, byte fallback, Metaspace).
+/// reader, so glue code re-implementing those pieces drifted from transformers. Measured on the real files of
+/// fixtures/tokenizers-real (94 strings each, transformers.js ids): this library 470 of 470 exact; the former
+/// Microsoft.ML.Tokenizers glue 94/94 on Llama-3 and Llama-3.1, 89/94 on Qwen3 (no NFC under InvariantGlobalization),
+/// and it could not load Gemma-3's or Mistral's SentencePiece-style files (byte fallback, Metaspace) at all.
 /// The binding's API is small: <c>Encode</c> always applies the post-processor and <c>Decode</c> always skips special
 /// tokens, so this class strips the post-processor's tokens (read from the file) and decodes around special tokens.
 /// </summary>
