@@ -75,8 +75,7 @@ public static class DistributionGenerator
     private static Tensor Prefill(ICausalLanguageModel model, IKvCache cache, IReadOnlyList<int> promptIds, int vocab)
     {
         using var scope = NewDisposeScope();
-        var ids = tensor(promptIds.Select(id => (long)id).ToArray(), ScalarType.Int64, model.Device);
-        var logits = model.Prefill(ids, cache);
+        var logits = PromptPrefill.LastLogits(model, promptIds, cache);
         return LastRow(logits, vocab).MoveToOuterDisposeScope();
     }
 

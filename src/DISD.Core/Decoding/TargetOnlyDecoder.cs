@@ -31,13 +31,7 @@ public sealed class TargetOnlyDecoder
         using var cache = _target.NewCache(prompt.Count + _options.MaxNewTokens + 1);
         var tokens = new List<int>();
         var endedWithEos = false;
-        Tensor nextLogits;
-        using (var prefillScope = NewDisposeScope())
-        {
-            using var ids = PromptTensors.ToDevice(prompt, _target.Device);
-            var logits = _target.Prefill(ids, cache);
-            nextLogits = logits.narrow(0, logits.shape[0] - 1, 1).MoveToOuterDisposeScope();
-        }
+        Tensor nextLogits = PromptPrefill.LastLogits(_target, prompt, cache);
         var targetCalls = 1;
         try
         {

@@ -7,7 +7,8 @@ public static class ContextWindow
     public static int? MaxPositions(string checkpointDir)
     {
         var config = ModelLoader.ReadConfig(checkpointDir);
-        return (config.Object("text_config") ?? config).IntOr("max_position_embeddings");
+        var text = config.Object("text_config") ?? config;
+        return text.Has("max_position_embeddings") ? text.IntInRange("max_position_embeddings", 1, Config.ConfigLimits.MaxPositions) : null;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DISD.IO;
 
 namespace DISD.Tokenization;
 
@@ -112,14 +113,7 @@ internal sealed class TokenizerSettings
             return null;
         }
 
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { AllowTrailingCommas = true });
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new DisdException($"{path}: not valid JSON ({e.Message}).", e);
-        }
+        using var doc = StrictJson.ReadFile(path, new StrictJsonRules(AllowTrailingCommas: true));
+        return doc.RootElement.Clone();
     }
 }
