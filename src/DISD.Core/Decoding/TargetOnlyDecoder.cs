@@ -41,7 +41,10 @@ public sealed class TargetOnlyDecoder
                 _sampler.Forget(position);
                 var distributions = new TokenDistributions(nextLogits, _options.Temperature);
                 var drawn = _sampler.Draw(distributions, position);
-                var token = drawn.cpu().item<long>();
+                var host = cat([drawn.reshape(1).to_type(ScalarType.Int64), FiniteCheck.Flag(distributions)], 0).cpu().data<long>().ToArray();
+                if (host[1] == 0)
+                    throw FiniteCheck.Error(_target.Name, position, distributions);
+                var token = host[0];
                 if (token < 0)
                     token = _sampler.Settle(distributions, 0, position);
                 tokens.Add(checked((int)token));
