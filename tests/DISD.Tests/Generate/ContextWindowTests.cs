@@ -21,7 +21,7 @@ public class ContextWindowTests
     [Fact]
     public void GeneratePastTheContextFailsNamingTheModelAndWarnsWhenAllowed()
     {
-        static string[] Args(string root, bool allow)
+        static string[] Args(DISD.Tests.IO.TempFolder root, bool allow)
         {
             var shortContext = DemoCopies.Edited(root, "short-context", c => c["max_position_embeddings"] = 8);
             string[] args = ["--model-large", EmbeddedModels.Large, "--model-small", shortContext, "--input-text", GenerateRun.Prompt, "--num-tokens", "4"];
