@@ -32,13 +32,7 @@ public static class CliApp
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
-                foreach (var error in parsed.Errors)
-                {
-                    CliOutput.Error(NamingTheOption(error));
-                }
-
-                var command = string.Join(' ', parsed.CommandResult.Command == root ? ["disd"] : ["disd", parsed.CommandResult.Command.Name]);
-                Console.Error.WriteLine($"Run '{command} --help' for usage.");
+                CliOutput.Error(ParseErrors.OneLine(parsed, root));
                 return UserError;
             }
 
@@ -57,25 +51,13 @@ public static class CliApp
         }
         catch (Exception e)
         {
-            CliOutput.Error($"unexpected {e.GetType().Name}: {e.Message}");
-            if (!CliOutput.DebugTrace(e))
-            {
-                Console.Error.WriteLine($"Set {CliOutput.DebugVariable}=1 for the stack trace.");
-            }
+            var firstLine = e.Message.Split('\n', 2)[0].Trim();
+            bool traced = Environment.GetEnvironmentVariable(CliOutput.DebugVariable) == "1";
+            CliOutput.Error($"unexpected {e.GetType().Name}: {firstLine}. This is a bug in disd: please report it with the command line"
+                + (traced ? " and the stack trace below" : $" and the stack trace ({CliOutput.DebugVariable}=1 prints it)"));
+            CliOutput.DebugTrace(e);
 
             return UnexpectedError;
         }
     }
-
-    /// <summary>The parser's message, prefixed with the option it concerns when the message does not name it (e.g. a value outside the choices).</summary>
-    private static string NamingTheOption(System.CommandLine.Parsing.ParseError error)
-    {
-        var message = OneLine(error.Message);
-        var option = (error.SymbolResult as System.CommandLine.Parsing.OptionResult)?.Option
-            ?? ((error.SymbolResult as System.CommandLine.Parsing.ArgumentResult)?.Parent as System.CommandLine.Parsing.OptionResult)?.Option;
-        return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
-    }
-
-    private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

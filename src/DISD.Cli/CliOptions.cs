@@ -90,4 +90,30 @@ public static class CliOptions
 
         return path;
     }
+
+    /// <summary>
+    /// <see cref="RequireFolder"/>, and the nearest existing folder at or above <paramref name="path"/> must accept a new
+    /// file (probed with a file deleted on close), so an unwritable place (/proc, a read-only mount) fails before any work.
+    /// </summary>
+    public static string RequireWritableFolder(string path, Option<string> option)
+    {
+        RequireFolder(path, option);
+        var existing = System.IO.Path.GetFullPath(path);
+        while (!Directory.Exists(existing))
+        {
+            existing = System.IO.Path.GetDirectoryName(existing) ?? "/";
+        }
+
+        try
+        {
+            using var probe = new FileStream(System.IO.Path.Combine(existing, $".disd-probe-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
+                FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DisdException($"{option.Name} {path}: cannot create files in {existing} ({e.Message}); give a folder you can write to", e);
+        }
+
+        return path;
+    }
 }

@@ -27,11 +27,15 @@ public sealed class GenerateDistributionCommand
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
     private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens");
+    private readonly Option<bool> AllowBeyondContext = new(ContextWindow.AllowOption)
+    {
+        Description = "Run even when the prompt plus --num-tokens exceeds a model's max_position_embeddings (otherwise an error)",
+    };
     private readonly Option<bool> StopAtEos = new("--stop-at-eos", "--stop_at_eos") { Description = "Stop after the large model's end-of-sequence token (the original always runs --num-tokens steps)" };
     private readonly Option<string> Decoding = CliOptions.Choice("--decoding", "How the large model picks the next token", "sample", "sample", "greedy");
     private readonly Option<double> Temperature = new("--temperature")
     {
-        Description = "Temperature of the sampling and of the recorded distributions",
+        Description = $"Temperature of the sampling and of the recorded distributions (at least {DecodingOptions.MinTemperature}; --decoding greedy for the argmax)",
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> Seed = CliOptions.Seed();
@@ -56,7 +60,7 @@ public sealed class GenerateDistributionCommand
     {
         var command = new Command(Name, "Sample a continuation with the large model and write every model's next-token distributions (the original generate_model_distribution.py)")
         {
-            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
+            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
         };
         DType.HelpName = "auto|bfloat16|float16|float32";
         command.SetAction(Run);
@@ -66,14 +70,12 @@ public sealed class GenerateDistributionCommand
     private int Run(ParseResult parse)
     {
         var clock = Stopwatch.StartNew();
-        var numTokens = CliOptions.RequirePositive(parse.GetValue(NumTokens), NumTokens);
-        var temperature = parse.GetValue(Temperature);
-        if (!(temperature > 0) || double.IsInfinity(temperature))
-            throw new DisdException($"--temperature must be a finite number > 0, got {temperature.ToString(CultureInfo.InvariantCulture)} (use --decoding greedy for the argmax)");
+        var numTokens = RequestLimits.Tokens(parse.GetValue(NumTokens), NumTokens);
+        var temperature = RequestLimits.Temperature(parse.GetValue(Temperature), Temperature, zeroIsGreedy: false);
         var greedy = parse.GetRequiredValue(Decoding) == "greedy";
         var chat = parse.GetValue(Chat);
         var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
-        var dataDir = CliOptions.RequireFolder(parse.GetRequiredValue(DataDir), DataDir);
+        var dataDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(DataDir), DataDir);
         var seed = parse.GetValue(Seed);
         var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile));
         var modelRequests = ModelRequests(parse);
@@ -82,9 +84,15 @@ public sealed class GenerateDistributionCommand
         var paths = LoadedModels.Resolve(modelRequests);
 
         var loadClock = Stopwatch.StartNew();
-        using var models = CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths, parse.GetRequiredValue(Device), dtype, progress));
+        IReadOnlyList<PreparedPrompt> prompts = [];
+        var allowBeyond = parse.GetValue(AllowBeyondContext);
+        using var models = CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths, parse.GetRequiredValue(Device), dtype, progress,
+            (tokenizer, vocab) =>
+            {
+                prompts = GenerateDistributionPrompts.Prepare(requests, tokenizer, vocab, chat, chatDate);
+                CheckRequest(modelRequests, paths, prompts, numTokens, allowBeyond, device, dtype);
+            }));
         var loadSeconds = loadClock.Elapsed.TotalSeconds;
-        var prompts = GenerateDistributionPrompts.Prepare(requests, models.LargeTokenizer, models.Vocab, chat, chatDate);
         CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
             + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count} prompt(s) × {numTokens} tokens, seed {seed}; loaded in {loadSeconds:F2} s");
 
@@ -109,12 +117,6 @@ public sealed class GenerateDistributionCommand
 
     private static SummaryPrompt RunPrompt(RunSettings s, PreparedPrompt prompt, string folder, string label)
     {
-        for (var i = 0; i < s.Models.Paths.Count; i++)
-        {
-            if (ContextWindow.Warning(s.Models.Paths[i], $"{s.Models.Requests[i].Option} {s.Models.Requests[i].Argument}", prompt.Ids.Count + s.Options.MaxNewTokens) is { } warning)
-                CliOutput.Log($"{Name}: {warning}");
-        }
-
         var clock = Stopwatch.StartNew();
         var result = CliProgress.Run($"{label} steps", s.Options.MaxNewTokens,
             progress => DistributionGenerator.Run(s.Models.Models, prompt.Ids, s.Models.Vocab, s.Options, progress, s.Temperature));
@@ -135,6 +137,22 @@ public sealed class GenerateDistributionCommand
             $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
         return new SummaryPrompt(prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables, files.TokensCsv,
             files.Manifest, files.TableBytes, generateSeconds, files.WriteSeconds);
+    }
+
+    /// <summary>Before any weights are read: every prompt fits every model's context (or --allow-beyond-context), and the run fits in memory.</summary>
+    private static void CheckRequest(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, IReadOnlyList<PreparedPrompt> prompts,
+        int numTokens, bool allowBeyond, Device device, ScalarType dtype)
+    {
+        int longest = prompts.Max(p => p.Ids.Count);
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (ContextWindow.Check(paths[i], $"{requests[i].Option} {requests[i].Argument}", longest, numTokens, "--num-tokens", allowBeyond) is { } warning)
+                CliOutput.Log($"{Name}: {warning}");
+        }
+
+        var shapes = paths.Select((path, i) => ModelMemoryShape.Read(requests[i].Option, path, dtype)).ToArray();
+        MemoryBudget.Require(MemoryBudget.For(shapes, (long)longest + numTokens, numTokens, dtype), device,
+            "lower --num-tokens, shorten the prompt or use smaller models");
     }
 
     private static T WriteNamingTheFolder<T>(string folder, Func<T> write)

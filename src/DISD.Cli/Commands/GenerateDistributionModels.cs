@@ -57,8 +57,9 @@ internal sealed class LoadedModels : IDisposable
     /// cover the large model's vocabulary. Models are placed per <paramref name="deviceOption"/>
     /// (<see cref="ModelPlacement"/>: pinned to one device, or spread over the GPUs by free memory).
     /// </summary>
+    /// <param name="beforeWeights">Called with the large model's tokenizer and the vocabulary once they are checked, before any weights are read.</param>
     public static LoadedModels Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption, ScalarType dtype,
-        IProgress<int> progress)
+        IProgress<int> progress, Action<TextTokenizer, int>? beforeWeights = null)
     {
         var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => TextTokenizer.Load(paths[i])) : null).ToArray();
         var large = tokenizers[0]!;
@@ -73,6 +74,7 @@ internal sealed class LoadedModels : IDisposable
                 throw Mismatch(requests[i], rows, vocab);
         }
 
+        beforeWeights?.Invoke(large, vocab);
         var maps = ModelPlacement.PlanDevices(paths, deviceOption, dtype, ModelPlacement.DefaultReserveBytes);
         var models = new List<ICausalLanguageModel>();
         try

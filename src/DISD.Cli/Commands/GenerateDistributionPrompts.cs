@@ -80,6 +80,8 @@ internal static class GenerateDistributionPrompts
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new DisdException("--prompts-file is empty; give the path of a file with one prompt per line");
+        if (Directory.Exists(path))
+            throw new DisdException($"--prompts-file {path} is a folder; give a text file with one prompt per line");
         string[] lines;
         try
         {

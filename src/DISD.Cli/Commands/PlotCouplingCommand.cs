@@ -60,7 +60,7 @@ public sealed class PlotCouplingCommand
         var numRetries = CliOptions.RequirePositive(parse.GetValue(NumRetries), NumRetries);
         var engineName = parse.GetRequiredValue(Engine);
         var dataDir = CliOptions.RequireFolder(parse.GetRequiredValue(DataDir), DataDir);
-        var imgDir = CliOptions.RequireFolder(parse.GetRequiredValue(ImgDir), ImgDir);
+        var imgDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(ImgDir), ImgDir);
         var seed = parse.GetValue(Seed);
         var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
 
@@ -80,7 +80,7 @@ public sealed class PlotCouplingCommand
         var vocabSize = CheckTables(csvLarge, large, csvSmall, small, numTokens);
 
         var figurePath = Path.Combine(imgDir, $"{folderName}.{format.ToString().ToLowerInvariant()}");
-        var resultsPath = Path.Combine(dataDir, folderName, $"coupling_{ModelLabel(modelLarge)}_vs_{ModelLabel(modelSmall)}.csv");
+        var resultsPath = Path.Combine(dataDir, folderName, TextSanitizer.ResultFileName($"coupling_{ModelLabel(modelLarge)}_vs_{ModelLabel(modelSmall)}", ".csv"));
 
         CliOutput.Log($"{Name}: {numTokens} positions × {numRetries} trials, V = {vocabSize}, engine {engineName}, seed {seed}");
         var results = Measure(large, small, numTokens, numRetries, device, seed);

@@ -28,6 +28,10 @@ public sealed class SpeculateCommand
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the text prompt(s) in the target's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
     private readonly Option<int> MaxNewTokens = CliOptions.Int("--max-new-tokens", "Upper bound on generated tokens", 64, "--max_new_tokens");
+    private readonly Option<bool> AllowBeyondContext = new(ContextWindow.AllowOption)
+    {
+        Description = "Run even when the prompt plus --max-new-tokens exceeds a model's max_position_embeddings (otherwise an error)",
+    };
     private readonly Option<string> DraftLengthOption = CliOptions.Text("--draft-length",
         "Drafted tokens per step: a positive integer k, or auto (adapts k to the acceptance)", "4", "-k");
     private readonly Option<string> Coupling = new("--coupling")
@@ -44,7 +48,7 @@ public sealed class SpeculateCommand
     };
     private readonly Option<double> Temperature = new("--temperature")
     {
-        Description = "Sampling temperature; 0 = greedy",
+        Description = $"Sampling temperature; 0 = greedy, otherwise at least {DecodingOptions.MinTemperature}",
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> Seed = CliOptions.Seed();
@@ -74,7 +78,7 @@ public sealed class SpeculateCommand
     {
         var command = new Command(Name, "Generate with speculative decoding (drafter-invariant DISD or standard) and report acceptance, block efficiency and speed")
         {
-            Target, Drafter, InputText, PromptIds, PromptsFile, Chat, ChatDate, MaxNewTokens, DraftLengthOption, Coupling, Method,
+            Target, Drafter, InputText, PromptIds, PromptsFile, Chat, ChatDate, MaxNewTokens, AllowBeyondContext, DraftLengthOption, Coupling, Method,
             Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads, Json,
         };
         command.SetAction(Run);
@@ -99,21 +103,25 @@ public sealed class SpeculateCommand
         }
 
         var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);
-        SetThreads(parse.GetValue(Threads));
-        using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), parse.GetRequiredValue(Device), dtype);
+        SetThreads(RequestLimits.Threads(parse.GetValue(Threads), Threads));
+        var lines = promptSource == PromptsFile ? SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!) : null;
+        IReadOnlyList<IReadOnlyList<int>> prompts = [];
+        using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), parse.GetRequiredValue(Device), dtype,
+            (tokenizer, sharedVocab, dirs) =>
+            {
+                prompts = Prompts(parse, promptSource, lines, tokenizer, sharedVocab);
+                CheckRequest(dirs, prompts, settings, parse.GetValue(AllowBeyondContext), device, dtype);
+            });
         var config = Config(parse, settings, models, device, dtype);
         var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
         CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {models.DrafterDir ?? SpeculateModels.None}, {config.Method}, {config.Coupling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}");
 
-        if (promptSource == PromptsFile)
+        if (lines is not null)
         {
-            return RunBatch(parse, models, runner, config, repeats, verify);
+            return RunBatch(parse, runner, config, lines, prompts, repeats, verify);
         }
 
-        var prompt = promptSource == InputText
-            ? SpeculatePrompt.FromText(parse.GetValue(InputText)!, models.Tokenizer, parse.GetValue(Chat), CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate), InputText.Name)
-            : SpeculatePrompt.FromIds(parse.GetValue(PromptIds)!, models.SharedVocab);
-        WarnBeyondContext(models, prompt.Count + settings.Options.MaxNewTokens);
+        var prompt = prompts[0];
         var outcome = runner.Decode(prompt);
         bool? verified = null;
         if (verify)
@@ -139,12 +147,9 @@ public sealed class SpeculateCommand
         return CliApp.Success;
     }
 
-    private int RunBatch(ParseResult parse, SpeculateModels models, SpeculateRunner runner, SpeculateConfig config, int repeats, bool verify)
+    private int RunBatch(ParseResult parse, SpeculateRunner runner, SpeculateConfig config, IReadOnlyList<string> lines,
+        IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify)
     {
-        var lines = SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!);
-        var chat = parse.GetValue(Chat);
-        var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
-        var ids = lines.Select((line, i) => SpeculatePrompt.FromText(line, models.Tokenizer, chat, chatDate, $"{PromptsFile.Name} line {i + 1}")).ToList();
         var summary = SpeculateBatch.Run(runner, lines, ids, repeats, config);
         SpeculateBatch.Log(summary);
         if (parse.GetValue(Json))
@@ -163,12 +168,8 @@ public sealed class SpeculateCommand
 
     private SpeculateSettings ReadSettings(ParseResult parse)
     {
-        var maxNewTokens = CliOptions.RequirePositive(parse.GetValue(MaxNewTokens), MaxNewTokens);
-        var temperature = parse.GetValue(Temperature);
-        if (!(temperature >= 0) || double.IsInfinity(temperature))
-        {
-            throw new DisdException($"--temperature must be a finite number ≥ 0, got {temperature.ToString(CultureInfo.InvariantCulture)}");
-        }
+        var maxNewTokens = RequestLimits.Tokens(parse.GetValue(MaxNewTokens), MaxNewTokens);
+        var temperature = RequestLimits.Temperature(parse.GetValue(Temperature), Temperature, zeroIsGreedy: true);
 
         var coupling = parse.GetRequiredValue(Coupling).Trim().ToLowerInvariant() switch
         {
@@ -209,13 +210,8 @@ public sealed class SpeculateCommand
         };
     }
 
-    private void SetThreads(int threads)
+    private static void SetThreads(int threads)
     {
-        if (threads < 0)
-        {
-            throw new DisdException($"{Threads.Name} must be ≥ 0 (0 = libtorch's default), got {threads}");
-        }
-
         if (threads > 0)
         {
             TorchSharp.torch.set_num_threads(threads);
@@ -250,13 +246,33 @@ public sealed class SpeculateCommand
             dtype switch { ScalarType.BFloat16 => "bf16", ScalarType.Float16 => "fp16", _ => "float32" });
     }
 
-    private void WarnBeyondContext(SpeculateModels models, int length)
+    /// <summary>The prompt(s) as token ids, encoded with the target's tokenizer before any weights are read.</summary>
+    private IReadOnlyList<IReadOnlyList<int>> Prompts(ParseResult parse, Option source, IReadOnlyList<string>? lines, Tokenization.TextTokenizer tokenizer, int sharedVocab)
     {
-        foreach (var (dir, label) in new[] { (models.TargetDir, $"{Target.Name} {models.TargetDir}"), (models.DrafterDir, $"{Drafter.Name} {models.DrafterDir}") })
+        var chat = parse.GetValue(Chat);
+        var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
+        if (lines is not null)
+            return lines.Select((line, i) => SpeculatePrompt.FromText(line, tokenizer, chat, chatDate, $"{PromptsFile.Name} line {i + 1}")).ToList();
+        return source == InputText
+            ? [SpeculatePrompt.FromText(parse.GetValue(InputText)!, tokenizer, chat, chatDate, InputText.Name)]
+            : [SpeculatePrompt.FromIds(parse.GetValue(PromptIds)!, sharedVocab)];
+    }
+
+    /// <summary>Every prompt fits both models' context (or --allow-beyond-context), and the run fits in memory.</summary>
+    private void CheckRequest(IReadOnlyList<(string Dir, string Label)> models, IReadOnlyList<IReadOnlyList<int>> prompts, SpeculateSettings settings,
+        bool allowBeyond, Device device, ScalarType dtype)
+    {
+        int longest = prompts.Max(p => p.Count);
+        int newTokens = settings.Options.MaxNewTokens;
+        foreach (var (dir, label) in models)
         {
-            if (dir is not null && ContextWindow.Warning(dir, label, length) is { } warning)
+            if (ContextWindow.Check(dir, label, longest, newTokens, MaxNewTokens.Name, allowBeyond) is { } warning)
                 CliOutput.Log($"{Name}: {warning}");
         }
+
+        var shapes = models.Select(m => ModelMemoryShape.Read(m.Label, m.Dir, dtype)).ToArray();
+        long positions = (long)longest + newTokens + DraftLength.MaxAuto + 2;
+        MemoryBudget.Require(MemoryBudget.For(shapes, positions, 0, dtype), device, $"lower {MaxNewTokens.Name}, shorten the prompt or use smaller models");
     }
 
     private static void LogSummary(SpeculateSummary s)

@@ -38,7 +38,9 @@ internal sealed class SpeculateModels : IDisposable
     public string? DrafterDir { get; }
 
     /// <summary>Checks the vocabularies from the tokenizer files before loading any weights. Models are placed per <paramref name="deviceOption"/> (<see cref="ModelPlacement"/>).</summary>
-    public static SpeculateModels Load(string targetArg, string drafterArg, string deviceOption, ScalarType dtype)
+    /// <param name="beforeWeights">Called with the target's tokenizer, the shared vocabulary and each model's folder and label once the vocabularies are checked, before any weights are read.</param>
+    public static SpeculateModels Load(string targetArg, string drafterArg, string deviceOption, ScalarType dtype,
+        Action<TextTokenizer, int, IReadOnlyList<(string Dir, string Label)>>? beforeWeights = null)
     {
         var targetDir = Resolve(targetArg, "--target");
         var tokenizer = TextTokenizer.Load(targetDir);
@@ -58,6 +60,9 @@ internal sealed class SpeculateModels : IDisposable
                 $"--drafter {drafterArg} has {participants[1].EmbeddingRows} logits but --target {targetArg} has {targetRows}; speculative decoding needs models with the same vocabulary and logit width");
         }
 
+        var labelled = new List<(string, string)> { (targetDir, $"--target {targetArg}") };
+        if (drafterDir is not null) labelled.Add((drafterDir, $"--drafter {drafterArg}"));
+        beforeWeights?.Invoke(tokenizer, Math.Min(shared, tokenizer.VocabSize), labelled);
         var dirs = drafterDir is null ? new[] { targetDir } : new[] { targetDir, drafterDir };
         var maps = ModelPlacement.PlanDevices(dirs, deviceOption, dtype, ModelPlacement.DefaultReserveBytes).ToArray();
         if (maps.Length == 2 && (maps[1].IsSplit || !DeviceMap.Same(maps[1].Embedding, maps[0].Embedding)))

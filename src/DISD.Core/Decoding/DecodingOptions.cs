@@ -35,12 +35,18 @@ public sealed record DecodingOptions(
     bool ComputePredictedAcceptance = true,
     int WmhDartsPerTokenPerBatch = 3)
 {
+    /// <summary>
+    /// The smallest positive temperature. logits / T must stay finite in float32 (|logits| ≤ 3.4e38 · T), and below it
+    /// the distribution is the argmax for any realistic logits anyway; temperature 0 is greedy decoding.
+    /// </summary>
+    public const double MinTemperature = 1e-4;
+
     public void Validate()
     {
         if (MaxNewTokens < 1)
             throw new ArgumentException($"--max-new-tokens must be ≥ 1 (got {MaxNewTokens}).");
-        if (!(Temperature >= 0) || double.IsInfinity(Temperature))
-            throw new ArgumentException($"--temperature must be a finite number ≥ 0 (got {Temperature}).");
+        if (!(Temperature == 0 || Temperature >= MinTemperature) || double.IsInfinity(Temperature))
+            throw new ArgumentException($"--temperature must be 0 (greedy) or a finite number ≥ {MinTemperature} (got {Temperature}).");
         if (WmhDartsPerTokenPerBatch < 1)
             throw new ArgumentException($"WMH darts per token per batch must be ≥ 1 (got {WmhDartsPerTokenPerBatch}).");
     }

@@ -75,8 +75,7 @@ public static class DistributionGenerator
     private static Tensor Prefill(ICausalLanguageModel model, IKvCache cache, IReadOnlyList<int> promptIds, int vocab)
     {
         using var scope = NewDisposeScope();
-        var ids = tensor(promptIds.Select(id => (long)id).ToArray(), ScalarType.Int64, model.Device);
-        var logits = model.Prefill(ids, cache);
+        var logits = PromptPrefill.LastLogits(model, promptIds, cache);
         return LastRow(logits, vocab).MoveToOuterDisposeScope();
     }
 
@@ -86,13 +85,24 @@ public static class DistributionGenerator
         ICouplingSampler sampler, int step, double recordTemperature, double temperature)
     {
         using var scope = NewDisposeScope();
+        var recordedRows = new TokenDistributions[models.Count];
+        var large = new TokenDistributions(lastLogits[0], temperature);
+        var parts = new List<Tensor> { sampler.Draw(large, step).reshape(1).to_type(ScalarType.Int64), FiniteCheck.Flag(large) };
         for (int m = 0; m < models.Count; m++)
         {
-            var recorded = new TokenDistributions(lastLogits[m], recordTemperature).Probs;
+            recordedRows[m] = new TokenDistributions(lastLogits[m], recordTemperature);
+            var recorded = recordedRows[m].Probs;
             rows[m][step].copy_(recorded[0]);
+            parts.Add(FiniteCheck.Flag(recorded).to(models[0].Device));
         }
-        var large = new TokenDistributions(lastLogits[0], temperature);
-        long drawn = sampler.Draw(large, step).cpu().item<long>();
+        // The step's one host read: the drawn token and whether every distribution of the step is finite.
+        var host = cat(parts, 0).cpu().data<long>().ToArray();
+        if (host.Skip(1).Any(flag => flag == 0))
+        {
+            int bad = host[1] == 0 ? 0 : Enumerable.Range(0, models.Count).First(m => host[m + 2] == 0);
+            throw FiniteCheck.Error(models[bad].Name, step, host[1] == 0 ? large : recordedRows[bad]);
+        }
+        long drawn = host[0];
         if (drawn < 0) drawn = sampler.Settle(large, 0, step);
         return (int)drawn;
     }

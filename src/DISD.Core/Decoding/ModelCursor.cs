@@ -14,10 +14,7 @@ internal sealed class ModelCursor : IDisposable
     {
         Model = model;
         Cache = model.NewCache(maxLength);
-        using var scope = NewDisposeScope();
-        using var ids = PromptTensors.ToDevice(prompt, model.Device);
-        var logits = model.Prefill(ids, Cache);
-        PendingLogits = logits.narrow(0, logits.shape[0] - 1, 1).MoveToOuterDisposeScope();
+        PendingLogits = PromptPrefill.LastLogits(model, prompt, Cache);
         Calls = 1;
     }
 

@@ -200,7 +200,15 @@ public sealed class SpeculativeDecoder
         var withAgreement = _options.ComputePredictedAcceptance && drafter is not null && !DefersAgreement;
         if (withAgreement)
             parts.Add(PredictedAgreement(target.Slice(0, k), drafter!));
+        parts.Add(FiniteCheck.Flag(target).to_type(ScalarType.Float64));
+        if (drafter is not null)
+            parts.Add(FiniteCheck.Flag(drafter).to_type(ScalarType.Float64));
         var host = cat(parts, 0).cpu().data<double>().ToArray();
+        if (host[^1] == 0 || drafter is not null && host[^2] == 0)
+        {
+            bool targetBad = drafter is null ? host[^1] == 0 : host[^2] == 0;
+            throw targetBad ? FiniteCheck.Error(_target.Name, position, target) : FiniteCheck.Error(_drafter.Name, position, drafter!);
+        }
         var offset = 0;
         long[] Longs(int count)
         {

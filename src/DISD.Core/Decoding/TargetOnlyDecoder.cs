@@ -31,13 +31,7 @@ public sealed class TargetOnlyDecoder
         using var cache = _target.NewCache(prompt.Count + _options.MaxNewTokens + 1);
         var tokens = new List<int>();
         var endedWithEos = false;
-        Tensor nextLogits;
-        using (var prefillScope = NewDisposeScope())
-        {
-            using var ids = PromptTensors.ToDevice(prompt, _target.Device);
-            var logits = _target.Prefill(ids, cache);
-            nextLogits = logits.narrow(0, logits.shape[0] - 1, 1).MoveToOuterDisposeScope();
-        }
+        Tensor nextLogits = PromptPrefill.LastLogits(_target, prompt, cache);
         var targetCalls = 1;
         try
         {
@@ -47,7 +41,10 @@ public sealed class TargetOnlyDecoder
                 _sampler.Forget(position);
                 var distributions = new TokenDistributions(nextLogits, _options.Temperature);
                 var drawn = _sampler.Draw(distributions, position);
-                var token = drawn.cpu().item<long>();
+                var host = cat([drawn.reshape(1).to_type(ScalarType.Int64), FiniteCheck.Flag(distributions)], 0).cpu().data<long>().ToArray();
+                if (host[1] == 0)
+                    throw FiniteCheck.Error(_target.Name, position, distributions);
+                var token = host[0];
                 if (token < 0)
                     token = _sampler.Settle(distributions, 0, position);
                 tokens.Add(checked((int)token));

@@ -32,6 +32,7 @@ public static class DistributionCsv
             throw new DisdException($"{path}: file not found");
         }
 
+        DistributionCsvPrescan.Check(path);
         try
         {
             using var reader = CsvReader.FromFile(path, ReaderOptions);

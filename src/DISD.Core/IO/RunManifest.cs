@@ -79,8 +79,8 @@ public sealed record RunManifest(
         if (!File.Exists(path)) throw new DisdException($"{path}: file not found");
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<RunManifest>(stream, JsonOptions) ?? throw new DisdException($"{path}: empty manifest");
+            using var document = StrictJson.ReadFile(path);
+            return document.Deserialize<RunManifest>(JsonOptions) ?? throw new DisdException($"{path}: empty manifest");
         }
         catch (JsonException e)
         {

@@ -73,6 +73,15 @@ public static class TextSanitizer
         return SafeFileName(LastSegment(modelArg.Trim().TrimEnd('/', '\\')), modelArg);
     }
 
+    /// <summary>
+    /// <paramref name="stem"/> + <paramref name="extension"/> as a file name of at most <see cref="MaxFolderNameBytes"/>
+    /// UTF-8 bytes (the stem shortened with a hash when longer), so that it and its temporary sibling fit the file
+    /// system's 255-byte limit.
+    /// </summary>
+    public static string ResultFileName(string stem, string extension) =>
+        Encoding.UTF8.GetByteCount(stem + extension) <= MaxFolderNameBytes ? stem + extension
+            : ShortenTo(stem, stem, MaxFolderNameBytes - Encoding.UTF8.GetByteCount(extension)) + extension;
+
     private static bool LooksLikePath(string arg) =>
         Directory.Exists(arg)
         || Path.IsPathRooted(arg)
@@ -100,10 +109,12 @@ public static class TextSanitizer
 
     private static bool IsUnsafe(char c) => c is '/' or '\\' or '\0' || char.IsControl(c);
 
-    private static string Shorten(string name, string original)
+    private static string Shorten(string name, string original) => ShortenTo(name, original, MaxFolderNameBytes);
+
+    private static string ShortenTo(string name, string original, int maxBytes)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(original)))[..HashChars];
-        var budget = MaxFolderNameBytes - HashChars - 1;
+        var budget = maxBytes - HashChars - 1;
         var kept = new StringBuilder();
         var bytes = 0;
         foreach (var rune in name.EnumerateRunes())

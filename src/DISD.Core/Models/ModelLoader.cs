@@ -58,7 +58,7 @@ public static class ModelLoader
         {
             throw new FileNotFoundException($"{checkpointDir}: no config.json (is this a Hugging Face checkpoint folder?)", path);
         }
-        return ConfigJson.Parse(File.ReadAllText(path), path);
+        return ConfigJson.ReadFile(path);
     }
 
     private static Func<ModelWeights, CausalLanguageModel> Build<TConfig>(
@@ -72,7 +72,7 @@ public static class ModelLoader
     private static IReadOnlyList<int> ReadGenerationEos(string checkpointDir)
     {
         string path = Path.Combine(checkpointDir, "generation_config.json");
-        return File.Exists(path) ? ConfigJson.Parse(File.ReadAllText(path), path).IntOrIntList("eos_token_id") : [];
+        return File.Exists(path) ? ConfigJson.ReadFile(path).IntOrIntList("eos_token_id") : [];
     }
 
     /// <summary>A multimodal config declares the dtype at the top level, its text_config usually not at all.</summary>

@@ -68,15 +68,6 @@ public static class ChatTemplateSource
         throw new DisdException($"{configPath}: chat_template lists templates ({string.Join(", ", names)}) but none named \"default\"");
     }
 
-    private static JsonDocument ParseJson(string path)
-    {
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new DisdException($"{path}: not valid JSON ({e.Message})", e);
-        }
-    }
+    // tokenizer_config.json is read by the same rules as TokenizerSettings reads it.
+    private static JsonDocument ParseJson(string path) => IO.StrictJson.ReadFile(path, TokenizerSettings.ConfigRules);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DISD.IO;
 
 namespace DISD.Tokenization;
 
@@ -24,15 +25,10 @@ internal sealed class TokenizerJsonContents
     public static TokenizerJsonContents Read(string path)
     {
         JsonElement root;
-        try
+        // Duplicate keys are left to the tokenizer's own reader, which decides what they mean.
+        using (var doc = StrictJson.ReadFile(path, new StrictJsonRules(RejectDuplicateKeys: false)))
         {
-            using var stream = File.OpenRead(path);
-            using var doc = JsonDocument.Parse(stream);
             root = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new DisdException($"{path}: not valid JSON ({e.Message}).", e);
         }
 
         try

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DISD.IO;
 
 namespace DISD.Tokenization;
 
@@ -29,6 +30,9 @@ internal sealed class TokenizerSettings
 
     /// <summary>eos_token_id of config.json then generation_config.json (each an int or a list), in order, no repeats.</summary>
     public IReadOnlyList<int> ConfigEosIds { get; private init; } = [];
+
+    /// <summary>How the checkpoint's small JSON files are read (transformers' reader tolerates trailing commas).</summary>
+    public static StrictJsonRules ConfigRules { get; } = new(AllowTrailingCommas: true);
 
     public static TokenizerSettings Read(string checkpointDir)
     {
@@ -116,14 +120,7 @@ internal sealed class TokenizerSettings
             return null;
         }
 
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { AllowTrailingCommas = true });
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new DisdException($"{path}: not valid JSON ({e.Message}).", e);
-        }
+        using var doc = StrictJson.ReadFile(path, ConfigRules);
+        return doc.RootElement.Clone();
     }
 }

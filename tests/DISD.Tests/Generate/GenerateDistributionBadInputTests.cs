@@ -148,7 +148,7 @@ public sealed class GenerateDistributionBadInputTests
     public void AFolderGivenAsPromptsFileIsNamed()
     {
         using var run = new GenerateRun(root => ["--prompts-file", root.Path]);
-        AssertRejected(run, "--prompts-file", "cannot read it");
+        AssertRejected(run, "--prompts-file", "is a folder; give a text file");
     }
 
     [Fact]

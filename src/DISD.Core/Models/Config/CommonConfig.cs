@@ -42,9 +42,6 @@ internal static class CommonConfig
         };
     }
 
-    public static int HeadDim(ConfigJson config) =>
-        config.IntOr("head_dim") ?? config.Int("hidden_size") / config.Int("num_attention_heads");
-
     public static Activation ReadActivation(ConfigJson config, string fallback)
     {
         string name = config.StringOr("hidden_activation") ?? config.StringOr("hidden_act") ?? fallback;

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using DISD.IO;
 
 namespace DISD.Models.Config;
 
@@ -11,19 +13,15 @@ public sealed class ConfigJson(JsonElement element, string source)
 
     public static ConfigJson Parse(string json, string source)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new DisdException($"{source}: expected a JSON object");
-            }
-            return new ConfigJson(document.RootElement.Clone(), source);
-        }
-        catch (JsonException e)
-        {
-            throw new DisdException($"{source}: not valid JSON: {e.Message}", e);
-        }
+        using var document = StrictJson.Parse(json, source);
+        return new ConfigJson(document.RootElement.Clone(), source);
+    }
+
+    /// <summary>Reads <paramref name="path"/> through <see cref="StrictJson"/> (a JSON object, unique keys, every string decodable).</summary>
+    public static ConfigJson ReadFile(string path)
+    {
+        using var document = StrictJson.ReadFile(path);
+        return new ConfigJson(document.RootElement.Clone(), path);
     }
 
     /// <summary>The value of <paramref name="key"/>, absent when missing or JSON null.</summary>
@@ -46,8 +44,26 @@ public sealed class ConfigJson(JsonElement element, string source)
 
     public double? DoubleOr(string key) =>
         !TryGet(key, out var value) ? null
-        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
-        : throw Bad(key, "a number", value);
+        : value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double result) && double.IsFinite(result) ? result
+        : throw Bad(key, "a finite number", value);
+
+    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>], or <paramref name="fallback"/> when absent.</summary>
+    public int IntInRange(string key, int min, int max, int? fallback = null)
+    {
+        int value = IntOr(key) ?? fallback ?? throw Missing(key);
+        return value >= min && value <= max ? value : throw OutOfRange(key, value.ToString(CultureInfo.InvariantCulture), $"{min}…{max}");
+    }
+
+    /// <summary>A finite number &gt; 0 (at most <paramref name="max"/>), or <paramref name="fallback"/> when absent.</summary>
+    public double? PositiveOr(string key, double? fallback = null, double max = double.MaxValue)
+    {
+        double? value = DoubleOr(key) ?? fallback;
+        return value is null || value > 0 && value <= max ? value
+            : throw OutOfRange(key, value.Value.ToString(CultureInfo.InvariantCulture), max == double.MaxValue ? "a number > 0" : $"a number in (0, {max.ToString(CultureInfo.InvariantCulture)}]");
+    }
+
+    public DisdException OutOfRange(string key, string value, string limit) =>
+        new($"{Source}: \"{key}\" is {value}, expected {limit}; fix the file");
 
     public bool? BoolOr(string key) =>
         !TryGet(key, out var value) ? null

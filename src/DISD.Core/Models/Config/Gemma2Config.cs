@@ -25,20 +25,21 @@ public sealed record Gemma2Config(
 {
     public static Gemma2Config FromJson(ConfigJson json)
     {
-        int layers = json.Int("num_hidden_layers");
+        var shape = CoreShape.Read(json);
+        int layers = shape.Layers;
         return new Gemma2Config(
-            VocabSize: json.Int("vocab_size"),
-            HiddenSize: json.Int("hidden_size"),
-            IntermediateSize: json.Int("intermediate_size"),
+            VocabSize: shape.Vocab,
+            HiddenSize: shape.Hidden,
+            IntermediateSize: shape.Intermediate,
             NumLayers: layers,
-            NumHeads: json.Int("num_attention_heads"),
-            NumKvHeads: json.IntOr("num_key_value_heads") ?? json.Int("num_attention_heads"),
-            HeadDim: CommonConfig.HeadDim(json),
-            QueryPreAttnScalar: json.DoubleOr("query_pre_attn_scalar") ?? CommonConfig.HeadDim(json),
-            RmsNormEps: json.DoubleOr("rms_norm_eps") ?? 1e-6,
-            SlidingWindow: json.IntOr("sliding_window") ?? 4096,
-            AttnLogitSoftcapping: json.DoubleOr("attn_logit_softcapping"),
-            FinalLogitSoftcapping: json.DoubleOr("final_logit_softcapping"),
+            NumHeads: shape.Heads,
+            NumKvHeads: shape.KvHeads,
+            HeadDim: shape.HeadDim,
+            QueryPreAttnScalar: json.PositiveOr("query_pre_attn_scalar", shape.HeadDim)!.Value,
+            RmsNormEps: json.PositiveOr("rms_norm_eps", 1e-6, max: 1)!.Value,
+            SlidingWindow: json.IntInRange("sliding_window", 1, ConfigLimits.MaxPositions, fallback: 4096),
+            AttnLogitSoftcapping: json.PositiveOr("attn_logit_softcapping"),
+            FinalLogitSoftcapping: json.PositiveOr("final_logit_softcapping"),
             // transformers 4: even layers (0, 2, ...) slide.
             SlidingLayers: CommonConfig.SlidingLayers(json, layers, i => (i + 1) % 2 != 0),
             Rope: RopeSettings.ReadModelRope(json, defaultTheta: 10000.0),

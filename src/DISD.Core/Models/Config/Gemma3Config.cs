@@ -29,23 +29,24 @@ public sealed record Gemma3Config(
 {
     public static Gemma3Config FromJson(ConfigJson json, IReadOnlyList<int>? outerEosTokenIds = null)
     {
-        int layers = json.Int("num_hidden_layers");
-        int pattern = json.IntOr("sliding_window_pattern") ?? json.IntOr("_sliding_window_pattern") ?? 6;
+        var shape = CoreShape.Read(json);
+        int layers = shape.Layers;
+        int pattern = json.IntInRange(json.Has("sliding_window_pattern") ? "sliding_window_pattern" : "_sliding_window_pattern", 1, ConfigLimits.MaxLayers + 1, fallback: 6);
         var (globalRope, localRope) = ReadRopes(json);
         var eos = json.IntOrIntList("eos_token_id");
         return new Gemma3Config(
-            VocabSize: json.Int("vocab_size"),
-            HiddenSize: json.Int("hidden_size"),
-            IntermediateSize: json.Int("intermediate_size"),
+            VocabSize: shape.Vocab,
+            HiddenSize: shape.Hidden,
+            IntermediateSize: shape.Intermediate,
             NumLayers: layers,
-            NumHeads: json.Int("num_attention_heads"),
-            NumKvHeads: json.IntOr("num_key_value_heads") ?? json.Int("num_attention_heads"),
-            HeadDim: CommonConfig.HeadDim(json),
-            QueryPreAttnScalar: json.DoubleOr("query_pre_attn_scalar") ?? CommonConfig.HeadDim(json),
-            RmsNormEps: json.DoubleOr("rms_norm_eps") ?? 1e-6,
-            SlidingWindow: json.IntOr("sliding_window") ?? 4096,
-            AttnLogitSoftcapping: json.DoubleOr("attn_logit_softcapping"),
-            FinalLogitSoftcapping: json.DoubleOr("final_logit_softcapping"),
+            NumHeads: shape.Heads,
+            NumKvHeads: shape.KvHeads,
+            HeadDim: shape.HeadDim,
+            QueryPreAttnScalar: json.PositiveOr("query_pre_attn_scalar", shape.HeadDim)!.Value,
+            RmsNormEps: json.PositiveOr("rms_norm_eps", 1e-6, max: 1)!.Value,
+            SlidingWindow: json.IntInRange("sliding_window", 1, ConfigLimits.MaxPositions, fallback: 4096),
+            AttnLogitSoftcapping: json.PositiveOr("attn_logit_softcapping"),
+            FinalLogitSoftcapping: json.PositiveOr("final_logit_softcapping"),
             // transformers 4: every pattern-th layer is global, the others slide.
             SlidingLayers: CommonConfig.SlidingLayers(json, layers, i => (i + 1) % pattern != 0),
             GlobalRope: globalRope,
@@ -62,8 +63,8 @@ public sealed record Gemma3Config(
     /// </summary>
     private static (RopeSettings Global, RopeSettings Local) ReadRopes(ConfigJson json)
     {
-        double legacyGlobalTheta = json.DoubleOr("rope_theta") ?? 1_000_000.0;
-        double legacyLocalTheta = json.DoubleOr("rope_local_base_freq") ?? 10_000.0;
+        double legacyGlobalTheta = json.PositiveOr("rope_theta", 1_000_000.0)!.Value;
+        double legacyLocalTheta = json.PositiveOr("rope_local_base_freq", 10_000.0)!.Value;
         var parameters = json.Object("rope_parameters");
         if (parameters is not null && (parameters.Has(CommonConfig.FullAttention) || parameters.Has(CommonConfig.SlidingAttention)))
         {

@@ -20,15 +20,17 @@ public sealed record LlamaConfig(
     IReadOnlyList<int> EosTokenIds,
     ScalarType CheckpointDType)
 {
-    public static LlamaConfig FromJson(ConfigJson json) => new(
-        VocabSize: json.Int("vocab_size"),
-        HiddenSize: json.Int("hidden_size"),
-        IntermediateSize: json.Int("intermediate_size"),
-        NumLayers: json.Int("num_hidden_layers"),
-        NumHeads: json.Int("num_attention_heads"),
-        NumKvHeads: json.IntOr("num_key_value_heads") ?? json.Int("num_attention_heads"),
-        HeadDim: CommonConfig.HeadDim(json),
-        RmsNormEps: json.DoubleOr("rms_norm_eps") ?? 1e-6,
+    public static LlamaConfig FromJson(ConfigJson json) => FromJson(json, CoreShape.Read(json));
+
+    private static LlamaConfig FromJson(ConfigJson json, CoreShape shape) => new(
+        VocabSize: shape.Vocab,
+        HiddenSize: shape.Hidden,
+        IntermediateSize: shape.Intermediate,
+        NumLayers: shape.Layers,
+        NumHeads: shape.Heads,
+        NumKvHeads: shape.KvHeads,
+        HeadDim: shape.HeadDim,
+        RmsNormEps: json.PositiveOr("rms_norm_eps", 1e-6, max: 1)!.Value,
         Rope: RopeSettings.ReadModelRope(json, defaultTheta: 10000.0),
         Activation: CommonConfig.ReadActivation(json, "silu"),
         AttentionBias: json.BoolOr("attention_bias") ?? false,

@@ -25,20 +25,21 @@ public sealed record Qwen2Config(
 {
     public static Qwen2Config FromJson(ConfigJson json)
     {
-        int layers = json.Int("num_hidden_layers");
-        int? window = json.BoolOr("use_sliding_window") == true ? json.IntOr("sliding_window") : null;
-        int maxWindowLayers = json.IntOr("max_window_layers") ?? layers;
+        var shape = CoreShape.Read(json);
+        int layers = shape.Layers;
+        int? window = json.BoolOr("use_sliding_window") == true ? json.IntInRange("sliding_window", 1, ConfigLimits.MaxPositions) : null;
+        int maxWindowLayers = json.IntInRange("max_window_layers", 0, ConfigLimits.MaxLayers, fallback: layers);
         var sliding = CommonConfig.SlidingLayers(json, layers, i => window is not null && i >= maxWindowLayers);
         return new Qwen2Config(
-            VocabSize: json.Int("vocab_size"),
-            HiddenSize: json.Int("hidden_size"),
-            IntermediateSize: json.Int("intermediate_size"),
+            VocabSize: shape.Vocab,
+            HiddenSize: shape.Hidden,
+            IntermediateSize: shape.Intermediate,
             NumLayers: layers,
-            NumHeads: json.Int("num_attention_heads"),
-            NumKvHeads: json.IntOr("num_key_value_heads") ?? json.Int("num_attention_heads"),
-            HeadDim: CommonConfig.HeadDim(json),
-            RmsNormEps: json.DoubleOr("rms_norm_eps") ?? 1e-6,
-            SlidingWindow: sliding.Any(s => s) ? window ?? json.Int("sliding_window") : null,
+            NumHeads: shape.Heads,
+            NumKvHeads: shape.KvHeads,
+            HeadDim: shape.HeadDim,
+            RmsNormEps: json.PositiveOr("rms_norm_eps", 1e-6, max: 1)!.Value,
+            SlidingWindow: sliding.Any(s => s) ? window ?? json.IntInRange("sliding_window", 1, ConfigLimits.MaxPositions) : null,
             SlidingLayers: sliding,
             Rope: RopeSettings.ReadModelRope(json, defaultTheta: 10000.0),
             Activation: CommonConfig.ReadActivation(json, "silu"),

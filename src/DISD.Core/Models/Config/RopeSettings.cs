@@ -29,19 +29,28 @@ public sealed record RopeSettings(
             throw new DisdException(
                 $"{parameters.Source}: rope type '{type}' is not supported (supported: {string.Join(", ", SupportedTypes)})");
         }
-        var settings = new RopeSettings(parameters.DoubleOr("rope_theta") ?? legacyTheta, type);
+        var settings = new RopeSettings(parameters.PositiveOr("rope_theta", legacyTheta)!.Value, type);
         return type switch
         {
-            "linear" => settings with { Factor = parameters.Double("factor") },
-            "llama3" => settings with
-            {
-                Factor = parameters.Double("factor"),
-                LowFreqFactor = parameters.Double("low_freq_factor"),
-                HighFreqFactor = parameters.Double("high_freq_factor"),
-                OriginalMaxPositions = parameters.Int("original_max_position_embeddings"),
-            },
+            "linear" => settings with { Factor = Required(parameters, "factor") },
+            "llama3" => Llama3(parameters, settings),
             _ => settings,
         };
+    }
+
+    private static double Required(ConfigJson parameters, string key) => parameters.PositiveOr(key) ?? throw parameters.Missing(key);
+
+    private static RopeSettings Llama3(ConfigJson parameters, RopeSettings settings)
+    {
+        var llama3 = settings with
+        {
+            Factor = Required(parameters, "factor"),
+            LowFreqFactor = Required(parameters, "low_freq_factor"),
+            HighFreqFactor = Required(parameters, "high_freq_factor"),
+            OriginalMaxPositions = parameters.IntInRange("original_max_position_embeddings", 1, ConfigLimits.MaxPositions),
+        };
+        return llama3.HighFreqFactor > llama3.LowFreqFactor ? llama3
+            : throw new DisdException($"{parameters.Source}: high_freq_factor {llama3.HighFreqFactor} must exceed low_freq_factor {llama3.LowFreqFactor}; fix config.json");
     }
 
     /// <summary>
@@ -50,7 +59,7 @@ public sealed record RopeSettings(
     /// </summary>
     public static RopeSettings ReadModelRope(ConfigJson config, double defaultTheta)
     {
-        double theta = config.DoubleOr("rope_theta") ?? defaultTheta;
+        double theta = config.PositiveOr("rope_theta", defaultTheta)!.Value;
         return Read(config.Object("rope_parameters") ?? config.Object("rope_scaling"), theta);
     }
 }

@@ -72,6 +72,11 @@ public sealed class ModelWeights : IDisposable
     /// <summary>Concatenates parameters along dim 0 (fused QKV or gate/up projections) without a second full copy.</summary>
     public Tensor LoadConcatenated(IReadOnlyList<(string Name, long[] Shape)> parts)
     {
+        // Check every part against the checkpoint first: the fused buffer's size comes from the config.
+        foreach (var (name, shape) in parts)
+        {
+            RequireShape(_decoderPrefix + name, shape);
+        }
         long rows = parts.Sum(p => p.Shape[0]);
         var fused = torch.empty([rows, .. parts[0].Shape[1..]], DType, DeviceFor(parts[0].Name));
         long offset = 0;
@@ -106,6 +111,12 @@ public sealed class ModelWeights : IDisposable
 
     private Tensor LoadFull(string fullName, long[] shape, ScalarType dtype, Device device)
     {
+        RequireShape(fullName, shape);
+        return _checkpoint.Read(fullName, dtype, device);
+    }
+
+    private void RequireShape(string fullName, long[] shape)
+    {
         if (!_checkpoint.Contains(fullName))
         {
             throw new DisdException($"{_checkpoint.Directory}: missing tensor '{fullName}' (expected shape [{string.Join(", ", shape)}])");
@@ -114,9 +125,8 @@ public sealed class ModelWeights : IDisposable
         if (!entry.Shape.SequenceEqual(shape))
         {
             throw new DisdException(
-                $"{_checkpoint.Directory}: tensor '{fullName}' has shape {entry.ShapeText}, expected [{string.Join(", ", shape)}]");
+                $"{_checkpoint.Directory}: tensor '{fullName}' has shape {entry.ShapeText}, expected [{string.Join(", ", shape)}] from config.json; the config does not match the weights");
         }
-        return _checkpoint.Read(fullName, dtype, device);
     }
 
     public void Dispose() => _checkpoint.Dispose();

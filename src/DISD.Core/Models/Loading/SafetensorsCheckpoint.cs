@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DISD.IO;
 using static TorchSharp.torch;
 
 namespace DISD.Models.Loading;
@@ -82,29 +83,22 @@ public sealed class SafetensorsCheckpoint : IDisposable
 
     private static List<(string Tensor, string Shard)> ReadWeightMap(string indexPath)
     {
-        try
+        using var document = StrictJson.ReadFile(indexPath);
+        if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(indexPath));
-            if (!document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
-            {
-                throw new DisdException($"{indexPath}: missing the \"weight_map\" object");
-            }
-            var result = new List<(string, string)>();
-            foreach (var item in map.EnumerateObject())
-            {
-                string? shard = item.Value.ValueKind == JsonValueKind.String ? item.Value.GetString() : null;
-                if (string.IsNullOrEmpty(shard) || Path.GetFileName(shard) != shard)
-                {
-                    throw new DisdException($"{indexPath}: weight_map entry '{item.Name}' must name a file in the same folder, found {item.Value.GetRawText()}");
-                }
-                result.Add((item.Name, shard));
-            }
-            return result;
+            throw new DisdException($"{indexPath}: missing the \"weight_map\" object (tensor name → shard file); is this a model.safetensors.index.json?");
         }
-        catch (JsonException e)
+        var result = new List<(string, string)>();
+        foreach (var item in map.EnumerateObject())
         {
-            throw new DisdException($"{indexPath}: not valid JSON: {e.Message}", e);
+            string? shard = item.Value.ValueKind == JsonValueKind.String ? item.Value.GetString() : null;
+            if (string.IsNullOrEmpty(shard) || Path.GetFileName(shard) != shard || shard is "." or "..")
+            {
+                throw new DisdException($"{indexPath}: weight_map entry '{item.Name}' must name a file in the same folder, found {item.Value.GetRawText()}");
+            }
+            result.Add((item.Name, shard));
         }
+        return result;
     }
 
     public void Dispose() => _files.ForEach(f => f.Dispose());

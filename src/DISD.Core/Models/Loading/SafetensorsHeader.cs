@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using DISD.IO;
 
 namespace DISD.Models.Loading;
 
@@ -10,20 +10,11 @@ internal static class SafetensorsHeader
 
     public static (Dictionary<string, SafetensorsEntry>, Dictionary<string, string>) Parse(string path, byte[] header, long dataStart, long dataLength)
     {
-        JsonDocument document;
-        try
+        if (header.Length == 0 || header[0] != (byte)'{')
         {
-            var text = new UTF8Encoding(false, true).GetString(header);
-            if (!text.StartsWith('{'))
-            {
-                throw new DisdException($"{path}: header does not start with '{{' (not a safetensors file?)");
-            }
-            document = JsonDocument.Parse(text);
+            throw new DisdException($"{path}: header does not start with '{{' (not a safetensors file?)");
         }
-        catch (Exception e) when (e is JsonException or DecoderFallbackException)
-        {
-            throw new DisdException($"{path}: header is not valid UTF-8 JSON: {e.Message}", e);
-        }
+        var document = StrictJson.Parse(header, $"{path}: header");
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)

@@ -1,0 +1,31 @@
+using System.Globalization;
+using static TorchSharp.torch;
+
+namespace DISD.Decoding;
+
+/// <summary>
+/// Guards against writing or sampling from NaN/Inf: each step reduces its distributions to one on-device flag, read
+/// back with the step's tokens; only when the flag is down is the cause worked out (a second read, on the way to an error).
+/// </summary>
+internal static class FiniteCheck
+{
+    /// <summary>An int64 [1] tensor: 1 when every value <paramref name="distributions"/> samples from is finite.</summary>
+    public static Tensor Flag(TokenDistributions distributions) =>
+        (distributions.IsGreedy ? distributions.Logits : distributions.LogProbs).isfinite().all().reshape(1).to_type(ScalarType.Int64);
+
+    public static Tensor Flag(Tensor values) => values.isfinite().all().reshape(1).to_type(ScalarType.Int64);
+
+    /// <summary>The error naming the model, the output position and the cause.</summary>
+    public static DisdException Error(string model, long position, TokenDistributions distributions)
+    {
+        string cause;
+        if (distributions.Logits.isnan().any().item<bool>())
+            cause = "its logits are NaN (NaN weights in the checkpoint, or a numeric overflow in float16); check the weights or try --dtype float32";
+        else if (!distributions.Logits.isfinite().all().item<bool>())
+            cause = "its logits are infinite (overflowing weights or activations); check the weights or try --dtype float32";
+        else
+            cause = string.Create(CultureInfo.InvariantCulture,
+                $"softmax(logits / {distributions.Temperature}) is not finite (the temperature is too small for these logits); raise --temperature or decode greedily");
+        return new DisdException($"model {model}: non-finite next-token distribution at generated position {position}: {cause}");
+    }
+}
