@@ -34,9 +34,13 @@ public sealed class AtomicFile : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
         var folder = System.IO.Path.GetDirectoryName(fullPath) ?? throw new DisdException($"'{path}' has no parent folder");
-        Directory.CreateDirectory(folder);
         var tempPath = StaleOutputs.WorkPath(folder, System.IO.Path.GetFileName(fullPath), StaleOutputs.TempSuffix);
-        var stream = UnfinishedOutputs.Begin(tempPath, () => new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
+        // The folder too is created under the gate: after a signal removed a staging folder, it must not come back.
+        var stream = UnfinishedOutputs.Begin(tempPath, () =>
+        {
+            Directory.CreateDirectory(folder);
+            return new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        });
         return new AtomicFile(fullPath, tempPath, stream);
     }
 

@@ -31,7 +31,8 @@ internal static class FolderSwap
         return RenameAsideThenIn(staged, target);
     }
 
-    private static string? RenameAsideThenIn(string staged, string target)
+    /// <summary>The fallback of <see cref="Replace"/>; returns where the old folder now is, or null.</summary>
+    internal static string? RenameAsideThenIn(string staged, string target)
     {
         string? aside = null;
         if (Directory.Exists(target) || File.Exists(target))

@@ -21,6 +21,7 @@ public sealed class StagedFolder : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(target);
         Target = Path.GetFullPath(target);
         var parent = Path.GetDirectoryName(Target) ?? throw new DisdException($"'{target}' has no parent folder");
+        if (File.Exists(Target)) throw new IOException($"{Target} is a file; expected a result folder (move the file away)");
         _lock = ResultLock.Exclusive(parent, waiting);
         try
         {

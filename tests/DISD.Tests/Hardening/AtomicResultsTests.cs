@@ -57,7 +57,29 @@ public sealed class AtomicResultsTests : IDisposable
     }
 
     [Fact]
-    public void AnUncommittedFolderAndAFailedFlushLeaveNothing()
+    public void WithoutExchangeTheOldFolderIsRenamedAsideThenTheNewOneIn()
+    {
+        var data = _root.File("data");
+        var target = Path.Combine(data, "prompt");
+        _root.WriteText(Path.Combine("data", "prompt", "old.csv"), "old");
+        var staged = StaleOutputs.WorkPath(data, "prompt", StaleOutputs.StagingSuffix);
+        _root.WriteText(Path.Combine("data", Path.GetFileName(staged), "new.csv"), "new");
+
+        var aside = FolderSwap.RenameAsideThenIn(staged, target);
+
+        Assert.NotNull(aside);
+        Assert.Matches(@"^\.prompt\.[0-9a-f]{32}\.old$", Path.GetFileName(aside));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(aside, "old.csv")));
+        Assert.Equal(["new.csv"], Directory.EnumerateFiles(target).Select(Path.GetFileName));
+        Assert.True(UnfinishedOutputs.Delete(aside));
+        var first = StaleOutputs.WorkPath(data, "first", StaleOutputs.StagingSuffix);
+        Directory.CreateDirectory(first);
+        Assert.Null(FolderSwap.RenameAsideThenIn(first, Path.Combine(data, "first")));
+        Assert.Empty(ResultFolderChecks.Debris(_root.Path));
+    }
+
+    [Fact]
+    public void AnUncommittedFolderLeavesNothingAndKeepsTheOldOne()
     {
         var target = _root.File("data", "prompt");
         Stage(target, "old", "a.csv");

@@ -65,7 +65,7 @@ public sealed class SignalTests : IDisposable
             var (code, _, stderr) = child.Wait();
 
             Assert.True(code == 128 + signal || code == 0, $"exit {code}: {stderr}");
-            Assert.Empty(ResultFolderChecks.Debris(_root.Path));
+            Assert.True(ResultFolderChecks.Debris(_root.Path).Count == 0, $"left {string.Join(", ", ResultFolderChecks.Debris(_root.Path))}; {stderr}");
             var manifest = ResultFolderChecks.AssertWhole(ResultFolder);
             // One line, or none when the signal came before the handlers were installed (nothing written yet).
             Assert.True(stderr.Split('\n').Count(line => line.StartsWith("disd: ", StringComparison.Ordinal)) <= 1, stderr);
@@ -91,7 +91,7 @@ public sealed class SignalTests : IDisposable
         }
 
         Assert.NotEmpty(leftovers);
-        Assert.All(leftovers, path => Assert.True(Directory.Exists(path), $"{path} was removed by nobody"));
+        Assert.Contains(leftovers, path => path.EndsWith(".staging", StringComparison.Ordinal) && Directory.Exists(path));
         Assert.Equal(1UL, ResultFolderChecks.AssertWhole(ResultFolder).Seed);
 
         var (code, _, stderr) = DisdChild.Run(Args(seed: 3, tokens: 2));
