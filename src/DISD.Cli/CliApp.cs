@@ -43,6 +43,11 @@ public static class CliApp
                 Error = Console.Error,
             });
         }
+        catch (Exception) when (IO.UnfinishedOutputs.Aborted)
+        {
+            // A signal stopped the run and removed its outputs under it; CliSignals reports it and sets the exit code.
+            return UnexpectedError;
+        }
         catch (Exception e) when (e is DisdException or IOException or UnauthorizedAccessException)
         {
             CliOutput.Error(e.Message);

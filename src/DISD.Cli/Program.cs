@@ -1,2 +1,3 @@
 DISD.Cli.OpenMpWaitPolicy.DefaultToPassive();
-return DISD.Cli.CliApp.Run(args);
+using var signals = DISD.Cli.CliSignals.Install();
+return DISD.Cli.CliSignals.ExitCode(DISD.Cli.CliApp.Run(args));

@@ -75,8 +75,7 @@ public sealed class PlotCouplingCommand
 
         var csvLarge = DistributionLocator.Resolve(modelLarge, dataDir, inputText);
         var csvSmall = DistributionLocator.Resolve(modelSmall, dataDir, inputText);
-        var large = ReadTable(csvLarge);
-        var small = ReadTable(csvSmall);
+        var (large, small, runId, manifestPath) = ReadOneRun(csvLarge, csvSmall);
         var vocabSize = CheckTables(csvLarge, large, csvSmall, small, numTokens);
 
         var figurePath = Path.Combine(imgDir, $"{folderName}.{format.ToString().ToLowerInvariant()}");
@@ -85,7 +84,7 @@ public sealed class PlotCouplingCommand
         CliOutput.Log($"{Name}: {numTokens} positions × {numRetries} trials, V = {vocabSize}, engine {engineName}, seed {seed}");
         var results = Measure(large, small, numTokens, numRetries, device, seed);
 
-        WriteOutputs(figurePath, resultsPath, inputText, results, format);
+        WriteOutputs(new Outputs(figurePath, resultsPath, inputText, format, runId, manifestPath), results);
         var summary = Summarize(parse, results, csvLarge, csvSmall, vocabSize, engineName, figurePath, resultsPath, clock.Elapsed.TotalSeconds);
         LogSummary(summary);
         if (parse.GetValue(Json))
@@ -96,10 +95,33 @@ public sealed class PlotCouplingCommand
         return CliApp.Success;
     }
 
-    private static double[][] ReadTable(string path)
+    /// <summary>
+    /// Reads both tables and checks that they come from one generate-distribution run (<see cref="RunProvenance"/>),
+    /// holding the shared <see cref="ResultLock"/> of the folders their result folders live in, so that a run that
+    /// replaces a result folder meanwhile cannot hand over a manifest of one run and a table of another.
+    /// </summary>
+    private static (double[][] Large, double[][] Small, string RunId, string? ManifestPath) ReadOneRun(string csvLarge, string csvSmall)
+    {
+        using var shared = ResultLock.Shared([ResultsParent(csvLarge), ResultsParent(csvSmall)],
+            folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}"));
+        var provenance = new[] { RunProvenance.Of(csvLarge), RunProvenance.Of(csvSmall) };
+        var runId = RunProvenance.RequireOneRun(provenance[0], provenance[1]);
+        if (provenance[0].Manifest is null)
+            CliOutput.Log($"{Name}: no {RunManifest.FileName} beside the tables: cannot check that they come from one run");
+        var large = ReadTable(provenance[0]);
+        var small = ReadTable(provenance[1]);
+        return (large, small, runId, provenance[0].ManifestPath);
+    }
+
+    private static string ResultsParent(string table) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(table))!) ?? "/";
+
+    private static double[][] ReadTable(TableProvenance provenance)
     {
         var clock = Stopwatch.StartNew();
+        var path = provenance.Table;
         var rows = DistributionCsv.Read(path);
+        if (provenance.Manifest is { } manifest && rows.Length != manifest.TokenIds.Count)
+            throw new DisdException($"{path} has {rows.Length} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: the table was changed after its run; rerun generate-distribution");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {path} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
         return rows;
     }
@@ -139,16 +161,51 @@ public sealed class PlotCouplingCommand
         return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, race, seed, progress));
     }
 
-    /// <summary>Both outputs appear together or not at all: each is staged in a temporary file and both are renamed at the end.</summary>
-    private static void WriteOutputs(string figurePath, string resultsPath, string title, IReadOnlyList<PositionCoupling> results, FigureFormat format)
+    /// <summary>Where the figure and the results table go, and the run they come from (<see cref="RunManifest.RunId"/>, "" when unknown).</summary>
+    private sealed record Outputs(string Figure, string Results, string Title, FigureFormat Format, string RunId, string? ManifestPath);
+
+    /// <summary>
+    /// Both outputs appear together or not at all: each is staged in a temporary file and both are renamed in one step
+    /// (<see cref="AtomicFile.CommitAll"/>), under the exclusive <see cref="ResultLock"/> of the data and image folders,
+    /// after checking that the tables' run is still the one in place. A full disk or a signal leaves neither.
+    /// </summary>
+    private static void WriteOutputs(Outputs outputs, IReadOnlyList<PositionCoupling> results)
     {
-        var figure = CouplingFigure.Render(title, results, format);
-        using var figureFile = AtomicFile.Create(figurePath);
-        using var resultsFile = AtomicFile.Create(resultsPath);
-        figureFile.Stream.Write(figure);
-        CouplingResultsCsv.Write(resultsFile.Stream, results);
-        resultsFile.Commit();
-        figureFile.Commit();
+        var figure = CouplingFigure.Render(outputs.Title, results, outputs.Format);
+        figure = FigureMetadata.Add(figure, outputs.Format,
+        [
+            new("disd:run_id", outputs.RunId),
+            new("disd:results", Path.GetFileName(outputs.Results)),
+            new("Software", "disd plot-coupling"),
+        ]);
+        var resultsFolder = Path.GetDirectoryName(Path.GetFullPath(outputs.Results))!;
+        var imageFolder = Path.GetDirectoryName(Path.GetFullPath(outputs.Figure))!;
+        try
+        {
+            using var exclusive = ResultLock.Exclusive([Path.GetDirectoryName(resultsFolder) ?? resultsFolder, imageFolder],
+                folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}"));
+            RequireSameRun(outputs);
+            StaleOutputs.Remove(resultsFolder);
+            StaleOutputs.Remove(imageFolder);
+            using var figureFile = AtomicFile.Create(outputs.Figure);
+            using var resultsFile = AtomicFile.Create(outputs.Results);
+            figureFile.Stream.Write(figure);
+            CouplingResultsCsv.Write(resultsFile.Stream, results, outputs.RunId);
+            AtomicFile.CommitAll([resultsFile, figureFile]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DisdException($"cannot write the results {outputs.Results} and the figure {outputs.Figure} ({e.Message}); nothing was written", e);
+        }
+    }
+
+    /// <summary>The tables' result folder may have been replaced while the couplings were measured.</summary>
+    private static void RequireSameRun(Outputs outputs)
+    {
+        if (outputs.ManifestPath is null) return;
+        var now = File.Exists(outputs.ManifestPath) ? RunManifest.Read(outputs.ManifestPath).RunId ?? "" : "(none)";
+        if (now != outputs.RunId)
+            throw new DisdException($"{outputs.ManifestPath}: the tables were replaced by another run (run {now}) while plot-coupling measured run {outputs.RunId}; run plot-coupling again");
     }
 
     /// <summary>The model's name in the results file name: the table's name for a .csv argument, else <see cref="TextSanitizer.ModelFileId"/>.</summary>

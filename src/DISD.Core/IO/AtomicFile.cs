@@ -3,7 +3,9 @@ namespace DISD.IO;
 /// <summary>
 /// An output file written to a temporary file in the same folder and renamed over the target on <see cref="Commit"/>,
 /// so that readers never see a half-written file and a failed run leaves nothing behind. Disposing an uncommitted
-/// instance deletes the temporary file.
+/// instance deletes the temporary file, even when flushing it fails (a full disk); a signal deletes it too
+/// (<see cref="UnfinishedOutputs"/>). The temporary name follows <see cref="StaleOutputs"/>, so a run that holds the
+/// folder's <see cref="ResultLock"/> removes those of killed runs.
 /// </summary>
 public sealed class AtomicFile : IDisposable
 {
@@ -32,31 +34,64 @@ public sealed class AtomicFile : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
         var folder = System.IO.Path.GetDirectoryName(fullPath) ?? throw new DisdException($"'{path}' has no parent folder");
-        Directory.CreateDirectory(folder);
-        var tempPath = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        var tempPath = StaleOutputs.WorkPath(folder, System.IO.Path.GetFileName(fullPath), StaleOutputs.TempSuffix);
+        // The folder too is created under the gate: after a signal removed a staging folder, it must not come back.
+        var stream = UnfinishedOutputs.Begin(tempPath, () =>
+        {
+            Directory.CreateDirectory(folder);
+            return new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        });
         return new AtomicFile(fullPath, tempPath, stream);
     }
 
     /// <summary>Flushes the content and renames the temporary file over <see cref="Path"/>.</summary>
-    public void Commit()
+    public void Commit() => CommitAll([this]);
+
+    /// <summary>
+    /// Flushes every file, then renames them all in one step that a signal cannot split (a crash of the machine can:
+    /// the renames are not one transaction). Nothing is renamed when any flush fails.
+    /// </summary>
+    public static void CommitAll(IReadOnlyList<AtomicFile> files)
+    {
+        foreach (var file in files)
+        {
+            file.Close();
+        }
+
+        UnfinishedOutputs.Commit(() =>
+        {
+            foreach (var file in files)
+            {
+                File.Move(file.TempPath, file.Path, overwrite: true);
+                file._committed = true;
+                UnfinishedOutputs.Forget(file.TempPath);
+            }
+        });
+    }
+
+    private void Close()
     {
         var stream = _stream ?? throw new ObjectDisposedException(nameof(AtomicFile));
         // No fsync: the rename protects readers and failed runs; surviving a power cut is not worth its cost on 100 MB tables.
         stream.Flush();
         stream.Dispose();
         _stream = null;
-        File.Move(TempPath, Path, overwrite: true);
-        _committed = true;
     }
 
     public void Dispose()
     {
-        _stream?.Dispose();
-        _stream = null;
-        if (!_committed)
+        try
         {
-            TryDelete(TempPath);
+            _stream?.Dispose();
+        }
+        catch (IOException) when (!_committed)
+        {
+            // The content is discarded anyway; the write error already reached the caller from Commit or the writer.
+        }
+        finally
+        {
+            _stream = null;
+            if (!_committed) UnfinishedOutputs.Delete(TempPath);
         }
     }
 
@@ -77,19 +112,4 @@ public sealed class AtomicFile : IDisposable
 
     public static void WriteAllText(string path, string text) =>
         WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temporary file has a unique hidden name and never replaces the target.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

@@ -4,21 +4,25 @@ using DISD.Couplings;
 
 namespace DISD.IO;
 
-/// <summary>The per-position results of the coupling experiment as CSV: the original script's columns, then the Monte-Carlo details.</summary>
+/// <summary>
+/// The per-position results of the coupling experiment as CSV: the original script's columns, then the Monte-Carlo
+/// details, then the id of the generate-distribution run the tables came from (manifest.json's run_id; empty for
+/// tables without a manifest).
+/// </summary>
 public static class CouplingResultsCsv
 {
     public static IReadOnlyList<string> Columns { get; } =
     [
         "Token", "DTV", "Gumbel", "WMH", "GumbelExact", "WMHExact", "Tight Lower Bound", "Upper Bound", "Lower Bound",
-        "GumbelStdErr", "WMHStdErr", "Retries",
+        "GumbelStdErr", "WMHStdErr", "Retries", "RunId",
     ];
 
     /// <summary>Writes <paramref name="results"/> to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, IReadOnlyList<PositionCoupling> results) =>
-        AtomicFile.Write(path, stream => Write(stream, results));
+    public static void Write(string path, IReadOnlyList<PositionCoupling> results, string runId = "") =>
+        AtomicFile.Write(path, stream => Write(stream, results, runId));
 
     /// <summary>Writes <paramref name="results"/> to <paramref name="stream"/>, which stays open.</summary>
-    public static void Write(Stream stream, IReadOnlyList<PositionCoupling> results)
+    public static void Write(Stream stream, IReadOnlyList<PositionCoupling> results, string runId = "")
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(results);
@@ -38,6 +42,7 @@ public static class CouplingResultsCsv
             writer.WriteField(row.Gumbel.StandardError, default);
             writer.WriteField(row.Wmh.StandardError, default);
             writer.WriteField(row.Gumbel.Retries, default);
+            writer.WriteField(runId);
             writer.EndRecord();
         }
     }

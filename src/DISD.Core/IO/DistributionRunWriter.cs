@@ -11,7 +11,7 @@ public sealed record DistributionRunFiles(string Folder, IReadOnlyList<string> P
 
 /// <summary>
 /// Writes the result folder of one prompt of generate-distribution: <c>&lt;model id&gt;_probs.csv</c> per model (the
-/// original layout), tokens.csv and manifest.json, all or nothing (<see cref="StagedFolder"/>).
+/// original layout), tokens.csv and manifest.json, replacing the whole folder or nothing (<see cref="StagedFolder"/>).
 /// </summary>
 public static class DistributionRunWriter
 {
@@ -19,15 +19,16 @@ public static class DistributionRunWriter
     /// <param name="modelIds">File ids of the models, in the order of <paramref name="result"/>'s distributions.</param>
     /// <param name="tokenTexts">Vocabulary text of each generated token.</param>
     /// <param name="manifest">The manifest, given the seconds spent writing the tables.</param>
+    /// <param name="waiting">Told the data folder's name when another run is writing there (see <see cref="StagedFolder"/>).</param>
     public static DistributionRunFiles Write(string folder, IReadOnlyList<string> modelIds, GeneratedDistributions result,
-        IReadOnlyList<string> tokenTexts, Func<double, RunManifest> manifest)
+        IReadOnlyList<string> tokenTexts, Func<double, RunManifest> manifest, Action<string>? waiting = null)
     {
         if (modelIds.Count != result.Distributions.Count)
             throw new ArgumentException($"{modelIds.Count} model ids but {result.Distributions.Count} tables");
         if (modelIds.Distinct(StringComparer.Ordinal).Count() != modelIds.Count)
             throw new ArgumentException($"model ids repeat: {string.Join(", ", modelIds)}");
         var clock = Stopwatch.StartNew();
-        using var staged = new StagedFolder(folder);
+        using var staged = new StagedFolder(folder, waiting);
         var tables = new List<string>();
         for (var m = 0; m < modelIds.Count; m++)
         {

@@ -41,7 +41,10 @@ public sealed record ChatTemplateUsed(string Source, string? Date)
 }
 
 /// <summary>manifest.json of a generate-distribution result folder: everything needed to reproduce its tables.</summary>
+/// <param name="RunId">Unique per prompt and run (<see cref="NewRunId"/>); plot-coupling pairs only tables of one run
+/// and copies it into its results. Empty in manifests of versions before it existed.</param>
 public sealed record RunManifest(
+    string RunId,
     string InputText,
     bool Chat,
     ChatTemplateUsed? ChatTemplate,
@@ -61,6 +64,9 @@ public sealed record RunManifest(
     RunTimings Timings)
 {
     public const string FileName = "manifest.json";
+
+    /// <summary>A new run id: 32 hex digits, time-ordered (UUID version 7).</summary>
+    public static string NewRunId() => Guid.CreateVersion7().ToString("N");
 
     /// <summary>snake_case keys, as the Python tools write them.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()

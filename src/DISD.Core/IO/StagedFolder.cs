@@ -1,22 +1,39 @@
 namespace DISD.IO;
 
 /// <summary>
-/// Output files of one result folder that appear together or not at all: they are written into a hidden staging
-/// folder next to the target and moved into the target on <see cref="Commit"/>. Disposing without committing removes
-/// the staging folder, so a failed run leaves nothing behind (and the target folder is created only on commit).
+/// A result folder that is replaced as a whole or not at all. The constructor takes the exclusive
+/// <see cref="ResultLock"/> of the parent folder (waiting for another run writing there), removes the work files of
+/// killed runs (<see cref="StaleOutputs"/>) and creates a hidden staging folder beside the target; the files are
+/// written there, and <see cref="Commit"/> swaps the staging folder with the target (<see cref="FolderSwap"/>) and
+/// deletes the old one, so that no file of an earlier run is left beside this run's files. Disposing without
+/// committing removes the staging folder; a signal removes it too (<see cref="UnfinishedOutputs"/>). The lock is held
+/// until the commit or the disposal.
 /// </summary>
 public sealed class StagedFolder : IDisposable
 {
     private readonly List<string> _names = [];
+    private readonly ResultLock _lock;
     private bool _committed;
 
-    public StagedFolder(string target)
+    /// <param name="waiting">Told the folder's name when another run holds the lock.</param>
+    public StagedFolder(string target, Action<string>? waiting = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         Target = Path.GetFullPath(target);
         var parent = Path.GetDirectoryName(Target) ?? throw new DisdException($"'{target}' has no parent folder");
-        StagingPath = Path.Combine(parent, $".{Path.GetFileName(Target)}.{Guid.NewGuid():N}.staging");
-        Directory.CreateDirectory(StagingPath);
+        if (File.Exists(Target)) throw new IOException($"{Target} is a file; expected a result folder (move the file away)");
+        _lock = ResultLock.Exclusive(parent, waiting);
+        try
+        {
+            StaleOutputs.Remove(parent);
+            StagingPath = StaleOutputs.WorkPath(parent, Path.GetFileName(Target), StaleOutputs.StagingSuffix);
+            UnfinishedOutputs.Begin(StagingPath, () => Directory.CreateDirectory(StagingPath));
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The folder the files end up in.</summary>
@@ -36,7 +53,7 @@ public sealed class StagedFolder : IDisposable
 
     public string FinalPath(string fileName) => Path.Combine(Target, fileName);
 
-    /// <summary>Moves every staged file into <see cref="Target"/> (replacing older files of the same name).</summary>
+    /// <summary>Replaces <see cref="Target"/> with the staged files, all of them at once, and releases the lock.</summary>
     public void Commit()
     {
         ObjectDisposedException.ThrowIf(_committed, this);
@@ -46,29 +63,20 @@ public sealed class StagedFolder : IDisposable
             if (!File.Exists(staged)) throw new InvalidOperationException($"{name} was staged but not written");
         }
 
-        Directory.CreateDirectory(Target);
-        foreach (var name in _names)
+        string? old = null;
+        UnfinishedOutputs.Commit(() =>
         {
-            File.Move(Path.Combine(StagingPath, name), FinalPath(name), overwrite: true);
-        }
-
-        _committed = true;
-        Directory.Delete(StagingPath, recursive: true);
+            old = FolderSwap.Replace(StagingPath, Target);
+            _committed = true;
+            if (old != StagingPath) UnfinishedOutputs.Forget(StagingPath);
+        });
+        if (old is not null) UnfinishedOutputs.Delete(old);
+        _lock.Dispose();
     }
 
     public void Dispose()
     {
-        if (_committed || !Directory.Exists(StagingPath)) return;
-        try
-        {
-            Directory.Delete(StagingPath, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the staging folder is hidden and never replaces the target.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        if (!_committed) UnfinishedOutputs.Delete(StagingPath);
+        _lock.Dispose();
     }
 }
