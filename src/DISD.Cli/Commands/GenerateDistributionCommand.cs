@@ -125,12 +125,12 @@ public sealed class GenerateDistributionCommand
         var generatedText = tokenizer.Decode(result.TokenIds);
         var fileIds = s.Models.Requests.Select(r => r.FileId).ToArray();
         var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(), writeSeconds => new RunManifest(
-            RunManifest.NewRunId(), prompt.Text, s.Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
+            "", prompt.Text, s.Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
             s.Models.Requests.Select((r, i) => new ManifestModel(r.Role, r.Argument, s.Models.Paths[i],
                 s.Models.ConfigDigests[i], r.FileId,
                 Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
             s.Models.Vocab, s.DTypeName, s.Device, s.Options.Seed, s.DecodingName, s.Temperature, s.Options.MaxNewTokens, s.Options.StopAtEos,
-            result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)),
+            result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)).WithContentRunId(),
             dataDir => CliOutput.Log($"{Name}: waiting for another run writing into {dataDir}")));
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");
         CliOutput.Log($"{Name}: generated: {generatedText}");

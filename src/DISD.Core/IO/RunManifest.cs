@@ -41,8 +41,8 @@ public sealed record ChatTemplateUsed(string Source, string? Date)
 }
 
 /// <summary>manifest.json of a generate-distribution result folder: everything needed to reproduce its tables.</summary>
-/// <param name="RunId">Unique per prompt and run (<see cref="NewRunId"/>); plot-coupling pairs only tables of one run
-/// and copies it into its results. Empty in manifests of versions before it existed.</param>
+/// <param name="RunId">A digest of what determines the tables (<see cref="WithContentRunId"/>); plot-coupling pairs only
+/// tables of one run and copies it into its results. Empty in manifests of versions before it existed.</param>
 public sealed record RunManifest(
     string RunId,
     string InputText,
@@ -65,8 +65,25 @@ public sealed record RunManifest(
 {
     public const string FileName = "manifest.json";
 
-    /// <summary>A new run id: 32 hex digits, time-ordered (UUID version 7).</summary>
-    public static string NewRunId() => Guid.CreateVersion7().ToString("N");
+    /// <summary>
+    /// This manifest with its run id set to 32 hex digits of the SHA-256 of everything that determines the tables (the
+    /// manifest without paths, display text, software versions and timings). Two runs share an id exactly when their
+    /// tables must be equal, so pairing by id is safe, and rerunning with the same seed reproduces the results and
+    /// figures byte for byte.
+    /// </summary>
+    public RunManifest WithContentRunId()
+    {
+        var basis = this with
+        {
+            RunId = "",
+            Models = Models.Select(m => m with { Path = "", Csv = "" }).ToList(),
+            GeneratedText = "",
+            Software = new SoftwareVersions("", "", "", "", ""),
+            Timings = new RunTimings(0, 0, 0),
+        };
+        var digest = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(basis, JsonOptions));
+        return this with { RunId = Convert.ToHexStringLower(digest)[..32] };
+    }
 
     /// <summary>snake_case keys, as the Python tools write them.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
