@@ -27,6 +27,9 @@ internal static unsafe class OpCounter
     private static bool _counting;
     private static int _depth;
 
+    /// <summary>Every operator of the last <see cref="Count"/> in call order, indented by nesting depth.</summary>
+    public static List<string> Trace { get; } = [];
+
     /// <summary>Operators called directly (not from inside another operator) during the last <see cref="Count"/>.</summary>
     public static long TopLevel { get; private set; }
 
@@ -61,6 +64,7 @@ internal static unsafe class OpCounter
     {
         Counts.Clear();
         TopLevel = 0;
+        Trace.Clear();
         _depth = 0;
         _counting = true;
         try
@@ -81,12 +85,13 @@ internal static unsafe class OpCounter
         *result = 0;
         if (_counting)
         {
+            // Names of non-dispatcher ranges live in the RecordFunction itself, so each is copied at once.
+            string name = Marshal.PtrToStringUTF8(_name(recordFunction)) ?? "?";
+            Trace.Add(new string(' ', 2 * _depth) + name);
             if (_depth++ == 0)
             {
                 TopLevel++;
             }
-            // Names of non-dispatcher ranges live in the RecordFunction itself, so each is copied at once.
-            string name = Marshal.PtrToStringUTF8(_name(recordFunction)) ?? "?";
             Counts[name] = Counts.GetValueOrDefault(name) + 1;
         }
         return result;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 // Decode-step latency of one model at block sizes 1 and k+1, positions 16 and 512, and aten operators per step.
 // Usage: DISD.Bench.Models (--model DIR | --shape demo-large|gemma2-150m) [--threads N] [--dtype float32|bfloat16]
-//        [--block K1] [--repeats N] [--json] [--ops-detail]
+//        [--block K1] [--repeats N] [--json] [--ops-detail (operators by name)] [--ops-trace (one step's operators in order)]
 var options = BenchArguments.Parse(args);
 torch.set_num_threads(options.Threads);
 string checkpoint = options.ModelDir ?? options.Shape switch
@@ -73,6 +73,10 @@ foreach (int block in new[] { 1, options.Block })
     return (all, OpCounter.TopLevel);
 }
 var ops = OpsOf(1);
+if (options.OpsTrace)
+{
+    OpCounter.Trace.ForEach(Log);
+}
 var blockOps = OpsOf(options.Block);
 var handles = TensorHandles(() => Step(RandomIds(1)));
 long? opsTotal = ops?.All.Values.Sum();
