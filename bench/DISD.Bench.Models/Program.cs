@@ -1,68 +1,128 @@
-using System.Diagnostics;
+using System.Text.Json;
 using DISD.Bench.Models;
 using DISD.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Usage: dotnet run -c Release --project bench/DISD.Bench.Models -- [checkpointDir] [float32|bfloat16|float16] [cpu|cuda] [torchThreads]
-// One torch thread by default: on a shared, oversubscribed CPU, multi-threaded kernels mostly measure the neighbours.
-string checkpoint = args.Length > 0 && args[0] != "-" ? args[0] : RepoPaths.DemoModel("large");
-var dtype = args.Length > 1 ? BenchOptions.ParseDType(args[1]) : ScalarType.Float32;
-var device = torch.device(args.Length > 2 ? args[2] : "cpu");
-torch.set_num_threads(args.Length > 3 ? int.Parse(args[3]) : 1);
-const int repeats = 30;
+// Decode-step latency of one model at block sizes 1 and k+1, positions 16 and 512, and aten operators per step.
+// Usage: DISD.Bench.Models (--model DIR | --shape demo-large|gemma2-150m) [--threads N] [--dtype float32|bfloat16]
+//        [--block K1] [--repeats N] [--json] [--ops-detail (operators by name)] [--ops-trace (one step's operators in order)]
+var options = BenchArguments.Parse(args);
+torch.set_num_threads(options.Threads);
+string checkpoint = options.ModelDir ?? options.Shape switch
+{
+    "demo-large" => RepoPaths.DemoModel("large"),
+    "gemma2-150m" => BenchShape.Gemma2_150M.WriteCheckpoint(Path.Combine(Path.GetTempPath(), "disd-bench-models", "gemma2-150m")),
+    var other => throw new ArgumentException($"--shape '{other}' is not one of demo-large, gemma2-150m"),
+};
+string shapeName = options.ModelDir is null ? options.Shape : Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpoint));
+Log($"model {checkpoint}, dtype {options.DType}, {torch.get_num_threads()} torch threads");
 
-Console.WriteLine($"model {checkpoint}, dtype {dtype}, device {device}, {torch.get_num_threads()} torch threads");
 long rssBefore = ProcessMemory.CurrentRssKiB();
-var load = Stopwatch.StartNew();
-using var model = ModelLoader.Load(checkpoint, device, dtype);
-load.Stop();
-long peakDuringLoad = ProcessMemory.PeakRssKiB();
-long rssAfter = ProcessMemory.CurrentRssKiB();
-long checkpointBytes = Directory.GetFiles(checkpoint, "*.safetensors").Sum(f => new FileInfo(f).Length);
-Console.WriteLine($"load: {load.Elapsed.TotalMilliseconds:F1} ms; RSS before {rssBefore / 1024.0:F1} MiB, after {rssAfter / 1024.0:F1} MiB, " +
-                  $"peak (VmHWM) {peakDuringLoad / 1024.0:F1} MiB; checkpoint files {checkpointBytes / 1048576.0:F1} MiB");
-
-using var noGrad = torch.no_grad();
+var load = System.Diagnostics.Stopwatch.StartNew();
+using var model = ModelLoader.Load(checkpoint, CPU, options.DType);
+Log($"load: {load.Elapsed.TotalMilliseconds:F1} ms; RSS before {rssBefore / 1024.0:F1} MiB, after {ProcessMemory.CurrentRssKiB() / 1024.0:F1} MiB, peak (VmHWM) {ProcessMemory.PeakRssKiB() / 1024.0:F1} MiB");
 var random = new Random(1234);
 long[] RandomIds(int count) => Enumerable.Range(0, count).Select(_ => (long)random.Next(3, model.VocabSize)).ToArray();
-
 using var cache = model.NewCache(1024);
-var prompt16 = RandomIds(16);
-var prefill = Timing.Measure(repeats, () =>
-{
-    cache.Truncate(0);
-    using var ids = torch.tensor(prompt16, device: device);
-    using var logits = model.Prefill(ids, cache);
-    using var next = logits[-1].argmax();
-    return next.item<long>();
-});
-Console.WriteLine($"prefill 16 tokens: {prefill} (ms over {repeats} runs)");
 
-Timing.Result DecodeAt(int position, int tokens)
+// One step as the decoders run it: new ids in, logits out, the last row's argmax read back to the host.
+long Step(long[] ids)
 {
-    cache.Truncate(0);
-    using (var ids = torch.tensor(RandomIds(position), device: device))
-    using (var logits = model.Prefill(ids, cache))
-    {
-    }
-    var step = RandomIds(tokens);
-    return Timing.Measure(repeats, () =>
-    {
-        cache.Truncate(position);
-        using var ids = torch.tensor(step, device: device);
-        using var logits = model.Decode(ids, cache);
-        using var next = logits[-1].argmax();
-        return next.item<long>();
-    });
+    using var input = torch.tensor(ids);
+    using var logits = model.Decode(input, cache);
+    using var last = logits[-1];
+    using var next = last.argmax();
+    return next.item<long>();
 }
 
-var at16 = DecodeAt(16, 1);
-var at512 = DecodeAt(512, 1);
-var verify4At512 = DecodeAt(512, 4);
-double ratio = at512.Min / at16.Min;
-Console.WriteLine($"decode 1 token at position 16: {at16}");
-Console.WriteLine($"decode 1 token at position 512: {at512}");
-Console.WriteLine($"decode 4 tokens at position 512 (speculative verify): {verify4At512}");
-Console.WriteLine($"decode cost ratio position 512 / 16 (min times): {ratio:F2}x (must be <= 3x)");
-return ratio <= 3.0 ? 0 : 1;
+void FillCache(int position)
+{
+    cache.Truncate(0);
+    using var ids = torch.tensor(RandomIds(position));
+    using var logits = model.Prefill(ids, cache);
+}
+
+var steps = new List<Dictionary<string, object>>();
+foreach (int block in new[] { 1, options.Block })
+{
+    foreach (int position in new[] { 16, 512 })
+    {
+        FillCache(position);
+        var ids = RandomIds(block);
+        var time = Timing.Measure(options.Repeats, () =>
+        {
+            cache.Truncate(position);
+            return Step(ids);
+        });
+        Log($"block {block} at position {position}: {time}");
+        steps.Add(new() { ["block"] = block, ["position"] = position, ["min_ms"] = Math.Round(time.Min, 3), ["median_ms"] = Math.Round(time.Median, 3) });
+    }
+}
+
+// Operators per step, counted after the timings so the callback costs them nothing.
+(Dictionary<string, long> All, long TopLevel)? OpsOf(int block)
+{
+    if (!OpCounter.Install())
+    {
+        return null;
+    }
+    FillCache(16);
+    var ids = RandomIds(block);
+    var all = OpCounter.Count(() => Step(ids));
+    return (all, OpCounter.TopLevel);
+}
+var ops = OpsOf(1);
+if (options.OpsTrace)
+{
+    OpCounter.Trace.ForEach(Log);
+}
+var blockOps = OpsOf(options.Block);
+var handles = TensorHandles(() => Step(RandomIds(1)));
+long? opsTotal = ops?.All.Values.Sum();
+Log(ops is not { } o ? "ops per step: not available (libtorch lacks the RecordFunction exports)"
+    : $"ops per step: {opsTotal} dispatched, {o.TopLevel} called directly (block of {options.Block}: {blockOps!.Value.All.Values.Sum()} / {blockOps!.Value.TopLevel}); tensor handles per step: {handles}");
+if (options.OpsDetail && ops is not null)
+{
+    foreach (var (name, count) in ops.Value.All.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
+    {
+        Log($"  {count,5} {name}");
+    }
+}
+
+if (options.Json)
+{
+    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["shape"] = shapeName,
+        ["runtime"] = "disd",
+        ["dtype"] = options.DType.ToString().ToLowerInvariant(),
+        ["threads"] = torch.get_num_threads(),
+        ["steps"] = steps,
+        ["ops_per_step"] = opsTotal,
+        ["top_level_ops_per_step"] = ops?.TopLevel,
+        ["ops_per_block"] = blockOps?.All.Values.Sum(),
+        ["tensor_handles_per_step"] = handles,
+    }));
+}
+else
+{
+    Console.WriteLine($"{shapeName}, {options.DType}, {torch.get_num_threads()} threads: ops per step {opsTotal?.ToString() ?? "n/a"}");
+    Console.WriteLine("| block | position | min ms | median ms |");
+    Console.WriteLine("|---|---|---|---|");
+    foreach (var step in steps)
+    {
+        Console.WriteLine($"| {step["block"]} | {step["position"]} | {step["min_ms"]} | {step["median_ms"]} |");
+    }
+}
+return 0;
+
+static long TensorHandles(Action run)
+{
+    var statistics = DisposeScopeManager.Statistics;
+    long before = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
+    run();
+    return statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount - before;
+}
+
+static void Log(string line) => Console.Error.WriteLine(line);

@@ -47,7 +47,12 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     /// <summary>The activation (compute) dtype.</summary>
     public ScalarType DType { get; }
 
-    public IKvCache NewCache(int maxLength) => new KvCache(this, Devices.Layers, _kvHeads, _headDim, maxLength, DType);
+    /// <summary>A cache made under inference mode, as the forward passes that write it in place run.</summary>
+    public IKvCache NewCache(int maxLength)
+    {
+        using var inference = torch.inference_mode();
+        return new KvCache(this, Devices.Layers, _kvHeads, _headDim, maxLength, DType);
+    }
 
     public Tensor Prefill(Tensor ids, IKvCache cache)
     {
@@ -107,11 +112,12 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         {
             throw new InvalidOperationException($"{Name}: {count} more tokens after {cache.Length} exceed the cache capacity {cache.Capacity}");
         }
-        using var noGrad = torch.no_grad();
+        // Inference mode rather than no_grad: views and outputs then carry no autograd metadata or version counters.
+        using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        var logits = Forward(ids.to(Device), cache);
+        var logits = Forward(IsOn(ids, Device) ? ids : ids.to(Device), cache);
         cache.Advance(count);
-        logits = logits.to(ScalarType.Float32);
+        logits = RmsNorm.CastTo(logits, ScalarType.Float32);
         return (IsOn(logits, Device) ? logits : logits.to(Device)).MoveToOuterDisposeScope();
     }
 

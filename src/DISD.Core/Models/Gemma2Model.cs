@@ -92,9 +92,8 @@ public sealed class Gemma2Model : CausalLanguageModel
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
     {
-        var (q, k, v) = Attention.SplitHeads(F.linear(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
-        q = RotaryEmbedding.Apply(q, cos, sin);
-        k = RotaryEmbedding.Apply(k, cos, sin);
+        var (qk, v) = Attention.SplitQueryKeyValue(F.linear(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        var (q, k) = Attention.SplitQueryKey(RotaryEmbedding.Apply(qk, cos, sin), _config.NumHeads, _config.NumKvHeads);
         var (keys, values) = cache.Write(index, k, v, window.FirstKey);
         double scale = Math.Pow(_config.QueryPreAttnScalar, -0.5);
         var attended = Attention.Attend(q, keys, values, window.Mask, scale, _config.AttnLogitSoftcapping);

@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace DISD.Models;
 
 /// <summary>
-/// A decoder-only language model with a KV cache, batch size 1. Every method must be called under
-/// <c>torch.no_grad()</c>; returned tensors live on <see cref="Device"/> and are owned by the caller.
+/// A decoder-only language model with a KV cache, batch size 1. Forward passes run under <c>torch.inference_mode()</c>;
+/// returned logits live on <see cref="Device"/>, are owned by the caller and are inference tensors (read them, or
+/// compute new tensors from them; in-place changes need inference mode too).
 /// </summary>
 public interface ICausalLanguageModel : IDisposable
 {

@@ -81,9 +81,8 @@ public sealed class Qwen2Model : CausalLanguageModel
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
     {
-        var (q, k, v) = Attention.SplitHeads(F.linear(x, layer.Qkv, layer.QkvBias), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
-        q = RotaryEmbedding.Apply(q, cos, sin);
-        k = RotaryEmbedding.Apply(k, cos, sin);
+        var (qk, v) = Attention.SplitQueryKeyValue(F.linear(x, layer.Qkv, layer.QkvBias), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        var (q, k) = Attention.SplitQueryKey(RotaryEmbedding.Apply(qk, cos, sin), _config.NumHeads, _config.NumKvHeads);
         var (keys, values) = cache.Write(index, k, v, window.FirstKey);
         var attended = Attention.Attend(q, keys, values, window.Mask, Math.Pow(_config.HeadDim, -0.5), softcap: null);
         return F.linear(attended, layer.Output);

@@ -36,6 +36,22 @@ public sealed record AttentionWindow(long FirstKey, Tensor? Mask)
 public static class Attention
 {
     /// <summary>
+    /// The query and key heads of a fused QKV projection [T, (H + 2·KV)·D] as one [H + KV, T, D] view, so that rotary
+    /// embeddings rotate both in one pass; <see cref="SplitQueryKey"/> separates them afterwards.
+    /// </summary>
+    public static (Tensor QueryKey, Tensor V) SplitQueryKeyValue(Tensor qkv, int heads, int kvHeads, int headDim)
+    {
+        long tokens = qkv.shape[0];
+        var qk = qkv.narrow(1, 0, (heads + kvHeads) * headDim).view(tokens, heads + kvHeads, headDim).transpose(0, 1);
+        var v = qkv.narrow(1, (heads + kvHeads) * headDim, kvHeads * headDim).view(tokens, kvHeads, headDim).transpose(0, 1);
+        return (qk, v);
+    }
+
+    /// <summary>q [H, T, D] and k [KV, T, D] of a rotated [H + KV, T, D] tensor.</summary>
+    public static (Tensor Q, Tensor K) SplitQueryKey(Tensor queryKey, int heads, int kvHeads) =>
+        (queryKey.narrow(0, 0, heads), queryKey.narrow(0, heads, kvHeads));
+
+    /// <summary>
     /// Splits a fused QKV projection [T, (H + 2·KV)·D] into q [H, T, D], k [KV, T, D] and v [KV, T, D].
     /// </summary>
     public static (Tensor Q, Tensor K, Tensor V) SplitHeads(Tensor qkv, int heads, int kvHeads, int headDim)
@@ -56,21 +72,22 @@ public static class Attention
         long heads = q.shape[0], tokens = q.shape[1], headDim = q.shape[2];
         long kvHeads = keys.shape[0], keyCount = keys.shape[1];
         long group = heads / kvHeads;
-        var scores = q.reshape(kvHeads, group * tokens, headDim).matmul(keys.transpose(1, 2)).mul_(scale);
+        var scores = q.reshape(kvHeads, group * tokens, headDim).matmul(keys.transpose(1, 2));
+        scores = Scalars.MulInPlace(scores, scale);
         if (softcap is double cap)
         {
-            scores = scores.div_(cap).tanh_().mul_(cap);
+            scores = SoftCap(scores, cap);
         }
         scores = scores.view(kvHeads, group, tokens, keyCount);
         if (mask is not null)
         {
             scores = scores.add_(mask);
         }
-        var probabilities = scores.softmax(-1, ScalarType.Float32).to(q.dtype);
+        var probabilities = RmsNorm.CastTo(scores.softmax(-1, ScalarType.Float32), q.dtype);
         var output = probabilities.view(kvHeads, group * tokens, keyCount).matmul(values);
         return output.view(heads, tokens, headDim).transpose(0, 1).reshape(tokens, heads * headDim);
     }
 
-    /// <summary><c>cap · tanh(x / cap)</c>.</summary>
-    public static Tensor SoftCap(Tensor x, double cap) => x.div(cap).tanh_().mul_(cap);
+    /// <summary><c>cap · tanh(x / cap)</c>, overwriting <paramref name="x"/>.</summary>
+    public static Tensor SoftCap(Tensor x, double cap) => Scalars.MulInPlace(Scalars.DivInPlace(x, cap).tanh_(), cap);
 }

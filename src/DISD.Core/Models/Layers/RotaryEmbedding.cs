@@ -30,21 +30,29 @@ public sealed class RotaryEmbedding : IDisposable
     /// <summary>The float32 inverse frequencies, [headDim / 2].</summary>
     internal Tensor InverseFrequencies => _inverseFrequencies;
 
-    /// <summary>cos and sin, each [count, headDim] in <paramref name="dtype"/>, for positions start … start+count−1.</summary>
+    /// <summary>
+    /// cos and sin, each [count, headDim] in <paramref name="dtype"/>, for positions start … start+count−1. The sin table
+    /// comes with its first half negated (<see cref="Apply"/> folds rotate_half's sign into it).
+    /// </summary>
     public (Tensor Cos, Tensor Sin) Table(long start, long count, ScalarType dtype)
     {
         var positions = torch.arange(start, start + count, ScalarType.Float32, _inverseFrequencies.device);
         var angles = positions.unsqueeze(1).mul(_inverseFrequencies.unsqueeze(0));
         var doubled = torch.cat([angles, angles], -1);
-        return (doubled.cos().to(dtype), doubled.sin().to(dtype));
+        var signedSin = doubled.sin();
+        signedSin.narrow(-1, 0, angles.shape[^1]).neg_();
+        return (RmsNorm.CastTo(doubled.cos(), dtype), RmsNorm.CastTo(signedSin, dtype));
     }
 
-    /// <summary><c>x·cos + rotate_half(x)·sin</c> for <paramref name="x"/> [heads, T, headDim].</summary>
-    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    /// <summary>
+    /// <c>x·cos + rotate_half(x)·sin</c> for <paramref name="x"/> [heads, T, headDim], with <paramref name="signedSin"/> from
+    /// <see cref="Table"/>: rotate_half(x)·sin = [−x₂, x₁]·sin = roll(x, half)·[−sin₁, sin₂], equal bit for bit since
+    /// negation is exact.
+    /// </summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor signedSin)
     {
         long half = x.shape[^1] / 2;
-        var rotated = torch.cat([x.narrow(-1, half, half).neg(), x.narrow(-1, 0, half)], -1);
-        return x.mul(cos).add_(rotated.mul_(sin));
+        return x.roll(half, -1).mul_(signedSin).add_(x.mul(cos));
     }
 
     private static Tensor Llama3Scaling(Tensor inverse, RopeSettings s)
