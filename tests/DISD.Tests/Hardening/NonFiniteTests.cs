@@ -28,11 +28,14 @@ public sealed class NonFiniteTests
 
         public Tensor Decode(Tensor ids, IKvCache cache) => Poison(inner.Decode(ids, cache));
 
+        // The models return inference tensors (read-only outside inference mode), so the poisoned logits are a copy.
         private Tensor Poison(Tensor logits)
         {
-            if (_calls++ >= fromCall)
-                logits.narrow(1, 7, 3).fill_(value);
-            return logits;
+            if (_calls++ < fromCall)
+                return logits;
+            var poisoned = logits.clone();
+            poisoned.narrow(1, 7, 3).fill_(value);
+            return poisoned;
         }
 
         public void Dispose() => inner.Dispose();
