@@ -227,7 +227,7 @@ public sealed class SpeculateCommand
         var answers = parse.GetValue(Answers);
         var baselineAnswers = parse.GetValue(BaselineAnswers);
         var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
-        var modelId = $"disd-{config.Method}-{config.Coupling}-{config.Target}-{config.Drafter}";
+        var modelId = $"{config.Method}-{config.Coupling}-{config.Target}-{config.Drafter}";
         var (summary, answerLines, baselineLines, firstRuns) = new SpeculateQuestions(runner, models.Tokenizer, models.Target.EosTokenIds, chatDate)
             .Measure(questions, repeats, config, modelId, answers, baselineAnswers);
         if (answers is not null)
