@@ -33,6 +33,7 @@ public sealed class GenerateDistributionCommand
     };
     private readonly Option<bool> StopAtEos = new("--stop-at-eos", "--stop_at_eos") { Description = "Stop after the large model's end-of-sequence token (the original always runs --num-tokens steps)" };
     private readonly Option<string> Decoding = CliOptions.Choice("--decoding", "How the large model picks the next token", "sample", "sample", "greedy");
+    private readonly CliSampling Sampling = new();
     private readonly Option<double> Temperature = new("--temperature")
     {
         Description = $"Temperature of the sampling and of the recorded distributions (at least {DecodingOptions.MinTemperature}; --decoding greedy for the argmax)",
@@ -63,6 +64,8 @@ public sealed class GenerateDistributionCommand
             ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
         };
         DType.HelpName = "auto|bfloat16|float16|float32";
+        foreach (var option in Sampling.All)
+            command.Options.Add(option);
         command.SetAction(Run);
         return command;
     }
@@ -96,7 +99,9 @@ public sealed class GenerateDistributionCommand
         CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
             + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count} prompt(s) × {numTokens} tokens, seed {seed}; loaded in {loadSeconds:F2} s");
 
-        var options = new DecodingOptions(numTokens, greedy ? 0 : temperature, seed, StopAtEos: parse.GetValue(StopAtEos), ComputePredictedAcceptance: false);
+        var (topK, topP, minP) = Sampling.Read(parse);
+        var options = new DecodingOptions(numTokens, greedy ? 0 : temperature, seed, StopAtEos: parse.GetValue(StopAtEos), ComputePredictedAcceptance: false,
+            TopK: topK, TopP: topP, MinP: minP);
         var settings = new RunSettings(models, dtypeName, device.ToString(), options, greedy ? "greedy" : "sample", temperature, chat, loadSeconds);
         var results = prompts.Select((prompt, i) => RunPrompt(settings, prompt, Path.Combine(dataDir, prompt.FolderName), $"prompt {i + 1}/{prompts.Count}")).ToList();
 
@@ -129,7 +134,8 @@ public sealed class GenerateDistributionCommand
             s.Models.Requests.Select((r, i) => new ManifestModel(r.Role, r.Argument, s.Models.Paths[i],
                 s.Models.ConfigDigests[i], r.FileId,
                 Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
-            s.Models.Vocab, s.DTypeName, s.Device, s.Options.Seed, s.DecodingName, s.Temperature, s.Options.MaxNewTokens, s.Options.StopAtEos,
+            s.Models.Vocab, s.DTypeName, s.Device, s.Options.Seed, s.DecodingName, s.Temperature,
+            new SamplingUsed(s.Options.TopK, s.Options.TopP, s.Options.MinP, s.Options.Transform.Describe()), s.Options.MaxNewTokens, s.Options.StopAtEos,
             result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)).WithContentRunId(),
             dataDir => CliOutput.Log($"{Name}: waiting for another run writing into {dataDir}")));
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");

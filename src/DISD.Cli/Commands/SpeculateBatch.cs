@@ -12,8 +12,9 @@ internal static class SpeculateBatch
     private sealed record Measurement(string Prompt, int PromptTokens, DecodingResult Result, double Seconds,
         double TargetOnlySeconds, double TargetSeconds, double DrafterSeconds, double OtherSeconds, bool Identical);
 
-    public static SpeculateBatchSummary Run(SpeculateRunner runner, IReadOnlyList<string> prompts,
-        IReadOnlyList<IReadOnlyList<int>> promptIds, int repeats, SpeculateConfig config)
+    /// <returns>The summary, and each prompt's first speculative run (its rounds go to --trace).</returns>
+    public static (SpeculateBatchSummary Summary, IReadOnlyList<DecodingResult> FirstRuns) Run(SpeculateRunner runner,
+        IReadOnlyList<string> prompts, IReadOnlyList<IReadOnlyList<int>> promptIds, int repeats, SpeculateConfig config)
     {
         runner.Decode(promptIds[0]);
         runner.TargetOnly(promptIds[0]);
@@ -29,7 +30,8 @@ internal static class SpeculateBatch
             return list;
         });
         var stats = measurements.Select((m, i) => PromptStats(i, m)).ToList();
-        return new SpeculateBatchSummary(config, repeats, stats, Aggregate(measurements, stats));
+        return (new SpeculateBatchSummary(config, repeats, stats, Aggregate(measurements, stats)),
+            measurements.Select(m => m.Result).ToList());
     }
 
     private static Measurement Measure(SpeculateRunner runner, string prompt, IReadOnlyList<int> ids, int repeats)
@@ -56,7 +58,7 @@ internal static class SpeculateBatch
     {
         var r = m.Result;
         return new SpeculatePromptStats(index, m.Prompt, m.PromptTokens, r.Tokens.Count, r.AcceptanceRate, r.PredictedAcceptance,
-            r.BlockEfficiency, r.TargetCalls, r.DrafterCalls, m.Seconds, m.TargetOnlySeconds, r.Tokens.Count / m.Seconds,
+            r.BlockEfficiency, r.MeanAcceptedLength, r.AcceptedHistogram, r.TargetCalls, r.DrafterCalls, m.Seconds, m.TargetOnlySeconds, r.Tokens.Count / m.Seconds,
             r.Tokens.Count / m.TargetOnlySeconds, m.TargetOnlySeconds / m.Seconds, m.TargetSeconds, m.DrafterSeconds,
             m.OtherSeconds, m.Identical);
     }
@@ -79,6 +81,8 @@ internal static class SpeculateBatch
             results.Sum(r => r.ComparedDrafts) is > 0 and var all ? (double)results.Sum(r => r.AcceptedDrafts) / all : null,
             predicted,
             (double)tokens / results.Sum(r => r.TargetCalls),
+            results.Sum(r => r.Rounds.Count) is > 0 and var rounds ? (double)results.Sum(r => r.Rounds.Sum(x => x.Emitted)) / rounds : null,
+            SumHistograms(results.Select(r => r.AcceptedHistogram)),
             tokens / seconds,
             tokens / targetOnlySeconds,
             targetOnlySeconds / seconds,
@@ -99,7 +103,20 @@ internal static class SpeculateBatch
 
         var a = summary.Aggregate;
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{SpeculateCommand.Name}: {a.Prompts} prompts, {a.Tokens} tokens; acceptance {Format(a.AcceptanceRate)}; per compared position {Format(a.ObservedAcceptance)} (predicted {Format(a.PredictedAcceptance)}); block efficiency {a.BlockEfficiency:F2}; {a.TokensPerSecond:F1} tok/s vs {a.TargetOnlyTokensPerSecond:F1} target-only; speed-up {a.Speedup:F2} (median per prompt {a.MedianSpeedup:F2}); time in target {a.TargetSeconds:F2} s, drafter {a.DrafterSeconds:F2} s, other {a.OtherSeconds:F2} s"));
+            $"{SpeculateCommand.Name}: {a.Prompts} prompts, {a.Tokens} tokens; acceptance {Format(a.AcceptanceRate)}; per compared position {Format(a.ObservedAcceptance)} (predicted {Format(a.PredictedAcceptance)}); block efficiency {a.BlockEfficiency:F2}; τ {Format(a.MeanAcceptedLength)}; {a.TokensPerSecond:F1} tok/s vs {a.TargetOnlyTokensPerSecond:F1} target-only; speed-up {a.Speedup:F2} (median per prompt {a.MedianSpeedup:F2}); time in target {a.TargetSeconds:F2} s, drafter {a.DrafterSeconds:F2} s, other {a.OtherSeconds:F2} s"));
+    }
+
+    internal static IReadOnlyList<int> SumHistograms(IEnumerable<IReadOnlyList<int>> histograms)
+    {
+        var all = histograms.ToList();
+        var sum = new int[all.Count == 0 ? 0 : all.Max(h => h.Count)];
+        foreach (var histogram in all)
+        {
+            for (var i = 0; i < histogram.Count; i++)
+                sum[i] += histogram[i];
+        }
+
+        return sum;
     }
 
     internal static string Format(double? value) =>

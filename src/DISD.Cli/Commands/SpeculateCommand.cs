@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DISD.Decoding;
+using DISD.IO;
 using DISD.Models;
 using DISD.Runtime;
 using static TorchSharp.torch;
@@ -18,12 +19,31 @@ public sealed class SpeculateCommand
     private readonly Option<string> Target = CliOptions.Text("--target",
         "Target model: a checkpoint folder, a Hugging Face repo id, or a demo model (gemma2-wordnet-large|medium|small)", SpeculateModels.DefaultTarget);
     private readonly Option<string> Drafter = CliOptions.Text("--drafter",
-        "Drafter model (same forms as --target), or none for target-only decoding", SpeculateModels.DefaultDrafter);
+        "Drafter model (same forms as --target), ngram for prompt-lookup drafting (no model), or none for target-only decoding", SpeculateModels.DefaultDrafter);
+    private readonly Option<int> NgramMin = CliOptions.Int("--ngram-min", "With --drafter ngram: shortest suffix n-gram to look up", 1, "--ngram_min");
+    private readonly Option<int> NgramMax = CliOptions.Int("--ngram-max", "With --drafter ngram: longest suffix n-gram to look up (tried first)", 3, "--ngram_max");
     private readonly Option<string?> InputText = new("--input-text", "--input_text") { Description = "The prompt as text" };
     private readonly Option<string?> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids, comma-separated" };
     private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
     {
         Description = "Batch mode: one prompt (text) per line; reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
+    };
+    private readonly Option<string?> Questions = new("--questions")
+    {
+        Description = "Spec-Bench mode: a question.jsonl (question_id, category, turns); every turn through the chat template, with a per-category table of τ, tok/s and speed-up over target-only decoding",
+    };
+    private readonly Option<string?> Answers = new("--answers")
+    {
+        Description = "With --questions: write the answers in Spec-Bench's format (choices[0]: turns, new_tokens, wall_time, accept_lengths)",
+    };
+    private readonly Option<string?> BaselineAnswers = new("--baseline-answers")
+    {
+        Description = "With --questions: also write the target-only answers (Spec-Bench's speed.py --base-path)",
+    };
+    private readonly Option<string?> Trace = new("--trace")
+    {
+        Description = "Write one JSON line per draft-and-verify round: drafts, the target's samples, accepted count, agreement, time split",
+        HelpName = "FILE.jsonl",
     };
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the text prompt(s) in the target's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
@@ -51,6 +71,7 @@ public sealed class SpeculateCommand
         Description = $"Sampling temperature; 0 = greedy, otherwise at least {DecodingOptions.MinTemperature}",
         DefaultValueFactory = _ => 1.0,
     };
+    private readonly CliSampling Sampling = new();
     private readonly Option<ulong> Seed = CliOptions.Seed();
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DType = new("--dtype")
@@ -67,7 +88,7 @@ public sealed class SpeculateCommand
     {
         Description = "Skip the exact predicted acceptance (a sort of the vocabulary per drafted position); it is then null",
     };
-    private readonly Option<int> Repeats = CliOptions.Int("--repeats", "With --prompts-file: timed runs per prompt (medians are reported)", 1);
+    private readonly Option<int> Repeats = CliOptions.Int("--repeats", "With --prompts-file: timed runs per prompt (medians are reported); with --questions: runs of the whole set (mean and std)", 1);
     private readonly Option<int> Threads = CliOptions.Int("--threads",
         "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
     private readonly Option<bool> Json = CliOptions.Json();
@@ -78,9 +99,15 @@ public sealed class SpeculateCommand
     {
         var command = new Command(Name, "Generate with speculative decoding (drafter-invariant DISD or standard) and report acceptance, block efficiency and speed")
         {
-            Target, Drafter, InputText, PromptIds, PromptsFile, Chat, ChatDate, MaxNewTokens, AllowBeyondContext, DraftLengthOption, Coupling, Method,
-            Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads, Json,
+            Target, Drafter, NgramMin, NgramMax, InputText, PromptIds, PromptsFile, Questions, Answers, BaselineAnswers, Chat, ChatDate,
+            MaxNewTokens, AllowBeyondContext, DraftLengthOption, Coupling, Method, Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads,
+            Trace, Json,
         };
+        foreach (var option in Sampling.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(Run);
         return command;
     }
@@ -102,11 +129,18 @@ public sealed class SpeculateCommand
             throw new DisdException($"{Chat.Name} applies to a text prompt; {PromptIds.Name} are used as given");
         }
 
+        if (promptSource != Questions && (parse.GetResult(Answers) is not null || parse.GetResult(BaselineAnswers) is not null))
+        {
+            throw new DisdException($"{Answers.Name} and {BaselineAnswers.Name} go with {Questions.Name}");
+        }
+
         var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);
+        var trace = SpeculateTrace.RequirePath(parse.GetValue(Trace), Trace.Name);
         SetThreads(RequestLimits.Threads(parse.GetValue(Threads), Threads));
         var lines = promptSource == PromptsFile ? SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!) : null;
         IReadOnlyList<IReadOnlyList<int>> prompts = [];
-        using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), parse.GetRequiredValue(Device), dtype,
+        var drafterArg = settings.Ngram is null ? parse.GetRequiredValue(Drafter) : SpeculateModels.None;
+        using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), drafterArg, parse.GetRequiredValue(Device), dtype,
             (tokenizer, sharedVocab, dirs) =>
             {
                 prompts = Prompts(parse, promptSource, lines, tokenizer, sharedVocab);
@@ -114,33 +148,49 @@ public sealed class SpeculateCommand
             });
         var config = Config(parse, settings, models, device, dtype);
         var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
-        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {models.DrafterDir ?? SpeculateModels.None}, {config.Method}, {config.Coupling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}");
+        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}");
 
         if (lines is not null)
         {
-            return RunBatch(parse, runner, config, lines, prompts, repeats, verify);
+            return RunBatch(parse, runner, config, lines, prompts, repeats, verify, trace);
+        }
+
+        if (promptSource == Questions)
+        {
+            return RunQuestions(parse, models, runner, config, repeats, verify, trace);
         }
 
         var prompt = prompts[0];
         var outcome = runner.Decode(prompt);
         bool? verified = null;
+        SpeculateDivergence? divergence = null;
         if (verify)
         {
             var reference = runner.TargetOnly(prompt).Result.Tokens;
             verified = reference.SequenceEqual(outcome.Result.Tokens);
+            if (verified == false)
+                divergence = SpeculateDivergence.From(Divergence.Find(models.Target, prompt, outcome.Result.Tokens, reference));
+        }
+
+        if (trace is not null)
+        {
+            var traceLines = new SpeculateTrace();
+            traceLines.Add(outcome.Result);
+            traceLines.Write(trace);
         }
 
         var text = models.Tokenizer.Decode(outcome.Result.Tokens);
-        var summary = SpeculateSummary.From(config, prompt.Count, outcome, text, verified);
+        var summary = SpeculateSummary.From(config, prompt.Count, outcome, text, verified, divergence);
         LogSummary(summary);
         if (parse.GetValue(Json))
         {
             CliOutput.Json(summary);
         }
 
-        if (verified == false)
+        if (divergence is { } d)
         {
-            CliOutput.Error("--verify: the speculative output differs from target-only decoding with the same seed");
+            CliOutput.Error(string.Create(CultureInfo.InvariantCulture,
+                $"--verify: the speculative output differs from target-only decoding with the same seed, first at output position {d.Position}: speculative token {d.SpeculativeToken}, target-only token {d.TargetOnlyToken}; the target's top-1/top-2 logit margin there is {d.TopLogitMargin:G4} ({(d.TopLogitMargin < 1e-3 ? "a near tie: numeric drift is plausible" : "not a near tie: look for an algorithmic bug")})"));
             return CliApp.UnexpectedError;
         }
 
@@ -148,9 +198,17 @@ public sealed class SpeculateCommand
     }
 
     private int RunBatch(ParseResult parse, SpeculateRunner runner, SpeculateConfig config, IReadOnlyList<string> lines,
-        IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify)
+        IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify, string? trace)
     {
-        var summary = SpeculateBatch.Run(runner, lines, ids, repeats, config);
+        var (summary, firstRuns) = SpeculateBatch.Run(runner, lines, ids, repeats, config);
+        if (trace is not null)
+        {
+            var traceLines = new SpeculateTrace();
+            for (var i = 0; i < firstRuns.Count; i++)
+                traceLines.Add(firstRuns[i], prompt: i);
+            traceLines.Write(trace);
+        }
+
         SpeculateBatch.Log(summary);
         if (parse.GetValue(Json))
         {
@@ -160,6 +218,47 @@ public sealed class SpeculateCommand
         if (verify && !summary.Aggregate.AllIdenticalToTargetOnly)
         {
             CliOutput.Error("--verify: the speculative output differs from target-only decoding for at least one prompt");
+            return CliApp.UnexpectedError;
+        }
+
+        return CliApp.Success;
+    }
+
+    private int RunQuestions(ParseResult parse, SpeculateModels models, SpeculateRunner runner, SpeculateConfig config, int repeats,
+        bool verify, string? trace)
+    {
+        var questions = SpecBenchFiles.ReadQuestions(parse.GetValue(Questions)!, Questions.Name);
+        var answers = parse.GetValue(Answers);
+        var baselineAnswers = parse.GetValue(BaselineAnswers);
+        var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
+        var modelId = $"{config.Method}-{config.Coupling}-{config.Target}-{config.Drafter}";
+        var (summary, answerLines, baselineLines, firstRuns) = new SpeculateQuestions(runner, models.Tokenizer, models.Target.EosTokenIds, chatDate)
+            .Measure(questions, repeats, config, modelId, answers, baselineAnswers);
+        if (answers is not null)
+            SpecBenchFiles.WriteAnswers(answers, answerLines);
+        if (baselineAnswers is not null)
+            SpecBenchFiles.WriteAnswers(baselineAnswers, baselineLines);
+        if (trace is not null)
+        {
+            var traceLines = new SpeculateTrace();
+            foreach (var (question, turns) in firstRuns)
+            {
+                for (var t = 0; t < turns.Count; t++)
+                    traceLines.Add(turns[t], questionId: question.IdText, turn: t);
+            }
+
+            traceLines.Write(trace);
+        }
+
+        SpeculateQuestions.Log(summary);
+        if (parse.GetValue(Json))
+        {
+            CliOutput.Json(summary);
+        }
+
+        if (verify && summary.Categories.Any(c => !c.IdenticalToTargetOnly))
+        {
+            CliOutput.Error("--verify: the speculative answers differ from target-only decoding for at least one question");
             return CliApp.UnexpectedError;
         }
 
@@ -193,19 +292,36 @@ public sealed class SpeculateCommand
             throw new DisdException(e.Message.TrimEnd('.'), e);
         }
 
+        var (topK, topP, minP) = Sampling.Read(parse);
         var options = new DecodingOptions(maxNewTokens, temperature, parse.GetValue(Seed), coupling,
-            ComputePredictedAcceptance: !parse.GetValue(NoPrediction));
-        return new SpeculateSettings(options, method, draftLength);
+            ComputePredictedAcceptance: !parse.GetValue(NoPrediction), TopK: topK, TopP: topP, MinP: minP);
+        return new SpeculateSettings(options, method, draftLength, ReadNgram(parse));
+    }
+
+    /// <summary>The n-gram drafter when --drafter is ngram (its range checked either way).</summary>
+    private NgramDrafter? ReadNgram(ParseResult parse)
+    {
+        NgramDrafter ngram;
+        try
+        {
+            ngram = new NgramDrafter(parse.GetValue(NgramMin), parse.GetValue(NgramMax));
+        }
+        catch (ArgumentException e)
+        {
+            throw new DisdException(e.Message.TrimEnd('.'), e);
+        }
+
+        return string.Equals(parse.GetRequiredValue(Drafter).Trim(), NgramDrafter.Name, StringComparison.OrdinalIgnoreCase) ? ngram : null;
     }
 
     /// <summary>Exactly one of --input-text, --prompt-ids and --prompts-file.</summary>
     private Option RequireOnePromptSource(ParseResult parse)
     {
-        var given = new Option[] { InputText, PromptIds, PromptsFile }.Where(o => parse.GetResult(o) is not null).ToList();
+        var given = new Option[] { InputText, PromptIds, PromptsFile, Questions }.Where(o => parse.GetResult(o) is not null).ToList();
         return given.Count switch
         {
             1 => given[0],
-            0 => throw new DisdException($"no prompt: give {InputText.Name}, {PromptIds.Name} or {PromptsFile.Name}"),
+            0 => throw new DisdException($"no prompt: give {InputText.Name}, {PromptIds.Name}, {PromptsFile.Name} or {Questions.Name}"),
             _ => throw new DisdException($"give only one of {string.Join(", ", given.Select(o => o.Name))}"),
         };
     }
@@ -229,7 +345,7 @@ public sealed class SpeculateCommand
 
     private SpeculateConfig Config(ParseResult parse, SpeculateSettings settings, SpeculateModels models, Device device, ScalarType dtype)
     {
-        var hasDrafter = models.Drafter is not null;
+        var hasDrafter = models.Drafter is not null || settings.Ngram is not null;
         var options = settings.Options;
         var coupling = options.Temperature == 0 ? "greedy" : options.Coupling == CouplingKind.Gumbel ? "gumbel" : "wmh";
         return new SpeculateConfig(
@@ -239,9 +355,15 @@ public sealed class SpeculateCommand
             hasDrafter ? settings.DraftLength.ToString() : "0",
             options.Seed,
             options.Temperature,
+            options.TopK,
+            options.TopP,
+            options.MinP,
+            options.Transform.Describe(),
             options.MaxNewTokens,
             parse.GetRequiredValue(Target),
-            hasDrafter ? parse.GetRequiredValue(Drafter) : SpeculateModels.None,
+            settings.Ngram is not null ? NgramDrafter.Name : hasDrafter ? parse.GetRequiredValue(Drafter) : SpeculateModels.None,
+            settings.Ngram?.MinN,
+            settings.Ngram?.MaxN,
             device.ToString(),
             dtype switch { ScalarType.BFloat16 => "bf16", ScalarType.Float16 => "fp16", _ => "float32" });
     }
@@ -253,6 +375,9 @@ public sealed class SpeculateCommand
         var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
         if (lines is not null)
             return lines.Select((line, i) => SpeculatePrompt.FromText(line, tokenizer, chat, chatDate, $"{PromptsFile.Name} line {i + 1}")).ToList();
+        // --questions: each turn's prompt follows the model's earlier answers, so it is encoded as the run goes.
+        if (source == Questions)
+            return [];
         return source == InputText
             ? [SpeculatePrompt.FromText(parse.GetValue(InputText)!, tokenizer, chat, chatDate, InputText.Name)]
             : [SpeculatePrompt.FromIds(parse.GetValue(PromptIds)!, sharedVocab)];
@@ -262,6 +387,8 @@ public sealed class SpeculateCommand
     private void CheckRequest(IReadOnlyList<(string Dir, string Label)> models, IReadOnlyList<IReadOnlyList<int>> prompts, SpeculateSettings settings,
         bool allowBeyond, Device device, ScalarType dtype)
     {
+        if (prompts.Count == 0)
+            return;
         int longest = prompts.Max(p => p.Count);
         int newTokens = settings.Options.MaxNewTokens;
         foreach (var (dir, label) in models)
@@ -279,6 +406,6 @@ public sealed class SpeculateCommand
     {
         CliOutput.Log(s.Text);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2} ({s.TargetCalls} target, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
+            $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2}, τ {SpeculateBatch.Format(s.MeanAcceptedLength)} ({s.TargetCalls} target, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
     }
 }

@@ -4,7 +4,9 @@ using DISD.Models;
 namespace DISD.Cli.Commands;
 
 /// <summary>What one <c>disd speculate</c> decoding does: options and the models it runs on.</summary>
-internal sealed record SpeculateSettings(DecodingOptions Options, SpeculativeMethod Method, DraftLength DraftLength);
+/// <param name="Ngram">The model-free drafter (<c>--drafter ngram</c>), or null for a drafter model or none.</param>
+internal sealed record SpeculateSettings(DecodingOptions Options, SpeculativeMethod Method, DraftLength DraftLength,
+    NgramDrafter? Ngram = null);
 
 /// <summary>A decoding result and where its time went.</summary>
 /// <param name="TargetSeconds">Time inside the target's forward calls.</param>
@@ -21,22 +23,27 @@ internal sealed class SpeculateRunner(ICausalLanguageModel target, ICausalLangua
     private readonly TimedModel _target = new(target);
     private readonly TimedModel? _drafter = drafter is null ? null : new TimedModel(drafter);
 
-    public bool HasDrafter => _drafter is not null;
+    public bool HasDrafter => _drafter is not null || settings.Ngram is not null;
 
     /// <summary>With the drafter (target-only when there is none).</summary>
     public SpeculateOutcome Decode(IReadOnlyList<int> prompt)
     {
+        var speculative = new SpeculativeOptions(settings.Method, settings.DraftLength);
+        _target.Reset();
+        if (settings.Ngram is { } ngram)
+        {
+            var result = new SpeculativeDecoder(_target, ngram, settings.Options, speculative).Generate(prompt);
+            return new SpeculateOutcome(result, _target.Seconds, result.Rounds.Sum(r => r.DrafterSeconds));
+        }
+
         if (_drafter is null)
         {
             return TargetOnly(prompt);
         }
 
-        _target.Reset();
         _drafter.Reset();
-        var decoder = new SpeculativeDecoder(_target, _drafter, settings.Options,
-            new SpeculativeOptions(settings.Method, settings.DraftLength));
-        var result = decoder.Generate(prompt);
-        return new SpeculateOutcome(result, _target.Seconds, _drafter.Seconds);
+        var decoded = new SpeculativeDecoder(_target, _drafter, settings.Options, speculative).Generate(prompt);
+        return new SpeculateOutcome(decoded, _target.Seconds, _drafter.Seconds);
     }
 
     /// <summary>The target alone with the same sampler and seed (the output DISD must reproduce).</summary>

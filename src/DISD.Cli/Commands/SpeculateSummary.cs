@@ -8,9 +8,15 @@ internal sealed record SpeculateConfig(
     string DraftLength,
     ulong Seed,
     double Temperature,
+    int? TopK,
+    double? TopP,
+    double? MinP,
+    string Sampling,
     int MaxNewTokens,
     string Target,
     string Drafter,
+    int? NgramMin,
+    int? NgramMax,
     string Device,
     string Dtype);
 
@@ -30,6 +36,8 @@ internal sealed record SpeculateSummary(
     double? ObservedAcceptance,
     double? PredictedAcceptance,
     double BlockEfficiency,
+    double? MeanAcceptedLength,
+    IReadOnlyList<int> AcceptedHistogram,
     int TargetCalls,
     int DrafterCalls,
     int AcceptedDrafts,
@@ -40,15 +48,17 @@ internal sealed record SpeculateSummary(
     double DrafterSeconds,
     double OtherSeconds,
     bool EndedWithEos,
-    bool? Verified)
+    bool? Verified,
+    SpeculateDivergence? Divergence)
 {
-    public static SpeculateSummary From(SpeculateConfig config, int promptTokens, SpeculateOutcome outcome, string text, bool? verified)
+    public static SpeculateSummary From(SpeculateConfig config, int promptTokens, SpeculateOutcome outcome, string text, bool? verified,
+        SpeculateDivergence? divergence)
     {
         var r = outcome.Result;
         return new SpeculateSummary(config, config.Method, config.Coupling, config.K, config.Seed, config.Target, config.Drafter,
             promptTokens, r.Tokens, text, r.AcceptanceRate, r.ComparedAcceptance, r.PredictedAcceptance, r.BlockEfficiency,
-            r.TargetCalls, r.DrafterCalls, r.AcceptedDrafts, r.ProposedDrafts, r.TokensPerSecond, r.Seconds,
-            outcome.TargetSeconds, outcome.DrafterSeconds, outcome.OtherSeconds, r.EndedWithEos, verified);
+            r.MeanAcceptedLength, r.AcceptedHistogram, r.TargetCalls, r.DrafterCalls, r.AcceptedDrafts, r.ProposedDrafts, r.TokensPerSecond, r.Seconds,
+            outcome.TargetSeconds, outcome.DrafterSeconds, outcome.OtherSeconds, r.EndedWithEos, verified, divergence);
     }
 }
 
@@ -61,6 +71,8 @@ internal sealed record SpeculatePromptStats(
     double? AcceptanceRate,
     double? PredictedAcceptance,
     double BlockEfficiency,
+    double? MeanAcceptedLength,
+    IReadOnlyList<int> AcceptedHistogram,
     int TargetCalls,
     int DrafterCalls,
     double Seconds,
@@ -81,6 +93,8 @@ internal sealed record SpeculateAggregate(
     double? ObservedAcceptance,
     double? PredictedAcceptance,
     double BlockEfficiency,
+    double? MeanAcceptedLength,
+    IReadOnlyList<int> AcceptedHistogram,
     double TokensPerSecond,
     double TargetOnlyTokensPerSecond,
     double Speedup,
@@ -96,3 +110,13 @@ internal sealed record SpeculateBatchSummary(
     int Repeats,
     IReadOnlyList<SpeculatePromptStats> Prompts,
     SpeculateAggregate Aggregate);
+
+/// <summary>
+/// Where a --verify run first differs from target-only decoding: the output position, both tokens, and the target's
+/// top-1 minus top-2 raw logit there (a margin near 0 points to numeric drift, a wide one to an algorithmic bug).
+/// </summary>
+internal sealed record SpeculateDivergence(int Position, int SpeculativeToken, int TargetOnlyToken, double TopLogitMargin)
+{
+    public static SpeculateDivergence? From(Decoding.Divergence? d) =>
+        d is null ? null : new(d.Position, d.First, d.Second, d.TopLogitMargin);
+}

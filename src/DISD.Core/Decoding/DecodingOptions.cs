@@ -26,6 +26,9 @@ public enum SpeculativeMethod
 /// Weighted-MinHash dart batch size as a multiple of the vocabulary. The first hit needs V darts on average, so a batch
 /// of 3V misses with probability ≈ e^−3 ≈ 5% (settled by further batches); larger batches mostly hash darts never used.
 /// </param>
+/// <param name="TopK">Top-k truncation of every party's distribution (null = off); see <see cref="SamplingTransform"/>.</param>
+/// <param name="TopP">Top-p (nucleus) truncation (null or 1 = off).</param>
+/// <param name="MinP">Min-p truncation (null or 0 = off).</param>
 public sealed record DecodingOptions(
     int MaxNewTokens,
     double Temperature = 1.0,
@@ -33,7 +36,10 @@ public sealed record DecodingOptions(
     CouplingKind Coupling = CouplingKind.Gumbel,
     bool StopAtEos = true,
     bool ComputePredictedAcceptance = true,
-    int WmhDartsPerTokenPerBatch = 3)
+    int WmhDartsPerTokenPerBatch = 3,
+    int? TopK = null,
+    double? TopP = null,
+    double? MinP = null)
 {
     /// <summary>
     /// The smallest positive temperature. logits / T must stay finite in float32 (|logits| ≤ 3.4e38 · T), and below it
@@ -41,12 +47,16 @@ public sealed record DecodingOptions(
     /// </summary>
     public const double MinTemperature = 1e-4;
 
+    /// <summary>The transform every party applies to its logits before sampling (target, drafter, target-only).</summary>
+    public SamplingTransform Transform => new(Temperature, TopK, TopP, MinP);
+
     public void Validate()
     {
         if (MaxNewTokens < 1)
             throw new ArgumentException($"--max-new-tokens must be ≥ 1 (got {MaxNewTokens}).");
         if (!(Temperature == 0 || Temperature >= MinTemperature) || double.IsInfinity(Temperature))
             throw new ArgumentException($"--temperature must be 0 (greedy) or a finite number ≥ {MinTemperature} (got {Temperature}).");
+        Transform.Validate();
         if (WmhDartsPerTokenPerBatch < 1)
             throw new ArgumentException($"WMH darts per token per batch must be ≥ 1 (got {WmhDartsPerTokenPerBatch}).");
     }

@@ -13,6 +13,7 @@ namespace DISD.Decoding;
 /// </param>
 /// <param name="Seconds">Wall-clock time of the run.</param>
 /// <param name="EndedWithEos">Whether generation stopped at an end-of-sequence token.</param>
+/// <param name="Rounds">Every draft-and-verify round (target-only decoding: one per token).</param>
 public sealed record DecodingResult(
     IReadOnlyList<int> Tokens,
     int AcceptedDrafts,
@@ -22,8 +23,27 @@ public sealed record DecodingResult(
     int DrafterCalls,
     double? PredictedAcceptance,
     double Seconds,
-    bool EndedWithEos)
+    bool EndedWithEos,
+    IReadOnlyList<DecodingRound> Rounds)
 {
+    /// <summary>
+    /// τ: mean tokens emitted per verification round (accepted drafts plus the target's own token), Spec-Bench's
+    /// "mean accepted tokens"; null without rounds.
+    /// </summary>
+    public double? MeanAcceptedLength => Rounds.Count > 0 ? Rounds.Average(r => (double)r.Emitted) : null;
+
+    /// <summary>Rounds by accepted drafts: entry a = rounds in which exactly a drafts were accepted.</summary>
+    public IReadOnlyList<int> AcceptedHistogram
+    {
+        get
+        {
+            var histogram = new int[Rounds.Count == 0 ? 0 : Rounds.Max(r => r.Accepted) + 1];
+            foreach (var round in Rounds)
+                histogram[round.Accepted]++;
+            return histogram;
+        }
+    }
+
     /// <summary>Accepted / proposed drafts; null without a drafter.</summary>
     public double? AcceptanceRate => ProposedDrafts > 0 ? (double)AcceptedDrafts / ProposedDrafts : null;
 

@@ -20,8 +20,10 @@ public static class DistributionGenerator
 {
     /// <param name="models">The large model first (it picks the tokens), then the others; all share the vocabulary.</param>
     /// <param name="vocab">Columns recorded: the shared tokenizer vocabulary (embedding rows beyond it are dropped).</param>
-    /// <param name="options">MaxNewTokens steps; Temperature 0 = greedy; StopAtEos ends after the large model's EOS.</param>
-    /// <param name="recordTemperature">Temperature of the recorded distributions; by default options.Temperature, or 1 when greedy.</param>
+    /// <param name="options">MaxNewTokens steps; the large model samples from options.Transform (temperature 0 = greedy;
+    /// top-k/top-p/min-p truncate); StopAtEos ends after the large model's EOS.</param>
+    /// <param name="recordTemperature">Temperature of the recorded distributions (full-vocabulary softmax, never truncated, as the
+    /// original's tables); by default options.Temperature, or 1 when greedy.</param>
     /// <param name="progress">Told the number of finished steps.</param>
     public static GeneratedDistributions Run(IReadOnlyList<ICausalLanguageModel> models, IReadOnlyList<int> promptIds,
         int vocab, DecodingOptions options, IProgress<int>? progress = null, double? recordTemperature = null)
@@ -53,7 +55,7 @@ public static class DistributionGenerator
             for (int step = 0; step < options.MaxNewTokens; step++)
             {
                 sampler.Forget(step);
-                int token = RecordAndDraw(models, rows, lastLogits, sampler, step, recorded, options.Temperature);
+                int token = RecordAndDraw(models, rows, lastLogits, sampler, step, recorded, options.Transform);
                 tokens.Add(token);
                 bool last = step + 1 == options.MaxNewTokens || options.StopAtEos && models[0].EosTokenIds.Contains(token);
                 if (!last) Feed(models, caches, lastLogits, token, vocab);
@@ -82,11 +84,11 @@ public static class DistributionGenerator
     /// <summary>Records every model's distribution for this step and samples the large model's token (the one host
     /// read of the step).</summary>
     private static int RecordAndDraw(IReadOnlyList<ICausalLanguageModel> models, List<Tensor> rows, List<Tensor> lastLogits,
-        ICouplingSampler sampler, int step, double recordTemperature, double temperature)
+        ICouplingSampler sampler, int step, double recordTemperature, SamplingTransform transform)
     {
         using var scope = NewDisposeScope();
         var recordedRows = new TokenDistributions[models.Count];
-        var large = new TokenDistributions(lastLogits[0], temperature);
+        var large = new TokenDistributions(lastLogits[0], transform);
         var parts = new List<Tensor> { sampler.Draw(large, step).reshape(1).to_type(ScalarType.Int64), FiniteCheck.Flag(large) };
         for (int m = 0; m < models.Count; m++)
         {

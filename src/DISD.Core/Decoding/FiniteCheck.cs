@@ -9,9 +9,17 @@ namespace DISD.Decoding;
 /// </summary>
 internal static class FiniteCheck
 {
-    /// <summary>An int64 [1] tensor: 1 when every value <paramref name="distributions"/> samples from is finite.</summary>
-    public static Tensor Flag(TokenDistributions distributions) =>
-        (distributions.IsGreedy ? distributions.Logits : distributions.LogProbs).isfinite().all().reshape(1).to_type(ScalarType.Int64);
+    /// <summary>
+    /// An int64 [1] tensor: 1 when the raw logits are finite and, when sampling, so is every probability (truncated
+    /// tokens have log-probability −∞ but probability exactly 0, so the probabilities are what is checked).
+    /// </summary>
+    public static Tensor Flag(TokenDistributions distributions)
+    {
+        var finite = distributions.Logits.isfinite().all();
+        if (!distributions.IsGreedy)
+            finite = finite.logical_and(distributions.Probs.isfinite().all());
+        return finite.reshape(1).to_type(ScalarType.Int64);
+    }
 
     public static Tensor Flag(Tensor values) => values.isfinite().all().reshape(1).to_type(ScalarType.Int64);
 

@@ -13,29 +13,45 @@ namespace DISD.Decoding;
 /// own sample (at the first disagreement, or the bonus position). The output equals <see cref="TargetOnlyDecoder"/>'s
 /// for the same seed and coupling, whatever the drafter and k. <see cref="SpeculativeMethod.Standard"/>: Leviathan et
 /// al. (2023) accept/resample with public uniforms; correct in distribution, output depends on the drafter.
+/// Every party samples from its own distribution under the same <see cref="SamplingTransform"/>. The drafter is a model
+/// or the model-free <see cref="NgramDrafter"/>, whose proposals are point masses.
 /// </summary>
 public sealed class SpeculativeDecoder
 {
     private readonly ICausalLanguageModel _target;
-    private readonly ICausalLanguageModel _drafter;
+    private readonly ICausalLanguageModel? _drafter;
+    private readonly NgramDrafter? _ngram;
     private readonly DecodingOptions _options;
+    private readonly SamplingTransform _transform;
     private readonly SpeculativeOptions _speculative;
     private readonly ICouplingSampler _sampler;
     private readonly bool _standard;
 
     public SpeculativeDecoder(ICausalLanguageModel target, ICausalLanguageModel drafter, DecodingOptions options,
-        SpeculativeOptions speculative)
+        SpeculativeOptions speculative) : this(target, options, speculative)
     {
-        options.Validate();
         if (target.VocabSize != drafter.VocabSize)
             throw new ArgumentException(
                 $"Speculative decoding: drafter '{drafter.Name}' has {drafter.VocabSize} logits but target '{target.Name}' has {target.VocabSize}; they must share the vocabulary.");
         if (target.Device.type != drafter.Device.type || target.Device.index != drafter.Device.index)
             throw new ArgumentException(
                 $"Speculative decoding: drafter on {drafter.Device} but target on {target.Device}; put both on one device.");
-        _target = target;
         _drafter = drafter;
+    }
+
+    /// <summary>Speculative decoding with the model-free n-gram (prompt-lookup) drafter.</summary>
+    public SpeculativeDecoder(ICausalLanguageModel target, NgramDrafter drafter, DecodingOptions options,
+        SpeculativeOptions speculative) : this(target, options, speculative)
+    {
+        _ngram = drafter;
+    }
+
+    private SpeculativeDecoder(ICausalLanguageModel target, DecodingOptions options, SpeculativeOptions speculative)
+    {
+        options.Validate();
+        _target = target;
         _options = options;
+        _transform = options.Transform;
         _speculative = speculative;
         _sampler = CouplingSamplers.For(options);
         _standard = speculative.Method == SpeculativeMethod.Standard && options.Temperature > 0;
@@ -48,14 +64,15 @@ public sealed class SpeculativeDecoder
         using var noGrad = no_grad();
         var capacity = prompt.Count + _options.MaxNewTokens + DraftLength.MaxAuto + 2;
         using var target = new ModelCursor(_target, prompt, capacity);
-        using var drafter = new ModelCursor(_drafter, prompt, capacity);
+        using var drafter = StartDrafter(prompt, capacity);
         var tokens = new List<int>();
+        var rounds = new List<DecodingRound>();
         var stats = new StepStatistics();
         var endedWithEos = false;
         _sampler.Forget(long.MaxValue);
         try
         {
-            Decode(target, drafter, tokens, stats, ref endedWithEos);
+            Decode(target, drafter, tokens, rounds, stats, ref endedWithEos);
         }
         finally
         {
@@ -63,42 +80,53 @@ public sealed class SpeculativeDecoder
         }
         clock.Stop();
         return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, target.Calls,
-            drafter.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos);
+            drafter.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos, rounds);
     }
 
-    private void Decode(ModelCursor target, ModelCursor drafter, List<int> tokens, StepStatistics stats,
-        ref bool endedWithEos)
+    private IDraftSession StartDrafter(IReadOnlyList<int> prompt, int capacity)
+    {
+        if (_ngram is not null)
+            return new NgramDraftSession(_ngram, prompt, _target.VocabSize, _target.Device);
+        return new ModelDraftSession(new ModelCursor(_drafter!, prompt, capacity), _transform, DrawDraft);
+    }
+
+    private void Decode(ModelCursor target, IDraftSession drafter, List<int> tokens, List<DecodingRound> rounds,
+        StepStatistics stats, ref bool endedWithEos)
     {
         var k = _speculative.DraftLength.Initial;
         while (tokens.Count < _options.MaxNewTokens && !endedWithEos)
         {
             var position = tokens.Count;
             _sampler.Forget(position);
-            var drafts = Math.Min(k, _options.MaxNewTokens - position - 1);
-            var (emitted, accepted) = Step(target, drafter, position, drafts, stats);
-            foreach (var token in emitted)
+            var round = Step(target, drafter, position, Math.Min(k, _options.MaxNewTokens - position - 1), stats);
+            var emitted = 0;
+            foreach (var token in round.DraftedIds.Take(round.Accepted).Append(round.TargetSamples[round.Accepted]))
             {
                 tokens.Add(checked((int)token));
+                emitted++;
                 if (_options.StopAtEos && _target.EosTokenIds.Contains((int)token))
                 {
                     endedWithEos = true;
                     break;
                 }
             }
-            k = _speculative.DraftLength.Next(k, accepted, drafts);
+            rounds.Add(round with { Emitted = emitted });
+            k = _speculative.DraftLength.Next(k, round.Accepted, round.Drafted);
         }
     }
 
-    /// <summary>One draft-and-verify step at output position <paramref name="position"/> with k drafts (k may be 0).</summary>
-    private (List<long> Emitted, int Accepted) Step(ModelCursor target, ModelCursor drafter, int position, int k,
-        StepStatistics stats)
+    /// <summary>One draft-and-verify round at output position <paramref name="position"/> with up to k drafts.</summary>
+    private DecodingRound Step(ModelCursor target, IDraftSession drafter, int position, int k, StepStatistics stats)
     {
         using var scope = NewDisposeScope();
-        var drafterCached = drafter.Cache.Length + drafter.Pending.Count;
+        var start = Stopwatch.GetTimestamp();
         var targetCached = target.Cache.Length + target.Pending.Count;
-        var (drafts, drafterDistributions) = Draft(drafter, position, k);
+        var (drafts, drafterDistributions) = drafter.Propose(position, k);
+        k = drafts is null ? 0 : (int)drafts.shape[0];
+        var drafted = Stopwatch.GetTimestamp();
         var targetLogits = target.Advance(drafts);
-        var targetDistributions = new TokenDistributions(targetLogits, _options.Temperature);
+        var verified = Stopwatch.GetTimestamp();
+        var targetDistributions = new TokenDistributions(targetLogits, _transform);
         var verification = Verify(targetDistributions, drafts, drafterDistributions, position, k);
 
         var accepted = 0;
@@ -120,22 +148,19 @@ public sealed class SpeculativeDecoder
             accepted++;
         }
 
-        var emitted = verification.Drafts.Take(accepted).Append(final).ToList();
-        stats.Record(k, accepted, verification.Agreement
-            ?? DeferredAgreement(targetDistributions, drafterDistributions, Math.Min(k, accepted + 1)));
+        var agreement = verification.Agreement
+            ?? DeferredAgreement(targetDistributions, drafterDistributions, Math.Min(k, accepted + 1));
+        stats.Record(k, accepted, agreement);
         target.Rollback(targetCached + accepted, [final]);
-        if (k > 0)
-        {
-            var draftsInCache = Math.Min(accepted, k - 1);
-            drafter.Rollback(drafterCached + draftsInCache,
-                verification.Drafts.Skip(draftsInCache).Take(accepted - draftsInCache).Append(final));
-        }
-        else
-        {
-            drafter.Rollback(drafter.Cache.Length, drafter.Pending.Append(final).ToList());
-        }
-        return (emitted, accepted);
+        drafter.Commit(verification.Drafts, accepted, final);
+        var end = Stopwatch.GetTimestamp();
+        var compared = Math.Min(k, accepted + 1);
+        return new DecodingRound(position, verification.Drafts, verification.TargetTokens, accepted, accepted + 1,
+            agreement?.Take(compared).ToArray(), Seconds(drafted - start), Seconds(verified - drafted),
+            Seconds(end - verified));
     }
+
+    private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
     private long SettledTargetToken(StepVerification verification, TokenDistributions targetDistributions, int row,
         int position)
@@ -149,27 +174,6 @@ public sealed class SpeculativeDecoder
         return token;
     }
 
-    /// <summary>Drafts k tokens autoregressively on the device: int64 [k] and the drafter's distributions [k, V].</summary>
-    private (Tensor? Drafts, TokenDistributions? Distributions) Draft(ModelCursor drafter, int position, int k)
-    {
-        if (k == 0)
-            return (null, null);
-        var drafts = new List<Tensor>(k);
-        var rows = new List<Tensor>(k);
-        Tensor? previous = null;
-        for (var j = 0; j < k; j++)
-        {
-            var logits = drafter.Advance(previous);
-            var row = logits.narrow(0, logits.shape[0] - 1, 1);
-            var distributions = new TokenDistributions(row, _options.Temperature);
-            var draft = DrawDraft(distributions, position + j);
-            drafts.Add(draft);
-            rows.Add(row);
-            previous = draft;
-        }
-        return (cat(drafts, 0), new TokenDistributions(cat(rows, 0), _options.Temperature));
-    }
-
     private Tensor DrawDraft(TokenDistributions distributions, long position)
     {
         if (_standard)
@@ -178,7 +182,8 @@ public sealed class SpeculativeDecoder
         if (_sampler.DrawAlwaysSettles)
             return draft;
         // Unsettled rows (a rare miss of the first dart batch) get the drafter's argmax: any valid token keeps the
-        // output exact, because emitted tokens are always the target's own samples.
+        // output exact, because emitted tokens are always the target's own samples. The argmax survives every
+        // truncation, so it is a token the drafter could have drawn.
         return where(draft.lt(0), distributions.Logits.argmax(1), draft);
     }
 
@@ -201,13 +206,15 @@ public sealed class SpeculativeDecoder
         if (withAgreement)
             parts.Add(PredictedAgreement(target.Slice(0, k), drafter!));
         parts.Add(FiniteCheck.Flag(target).to_type(ScalarType.Float64));
-        if (drafter is not null)
-            parts.Add(FiniteCheck.Flag(drafter).to_type(ScalarType.Float64));
+        // A model drafter's logits are checked too; the n-gram drafter's point masses are −∞ off the drafted token by design.
+        bool checkDrafter = drafter is not null && _drafter is not null;
+        if (checkDrafter)
+            parts.Add(FiniteCheck.Flag(drafter!).to_type(ScalarType.Float64));
         var host = cat(parts, 0).cpu().data<double>().ToArray();
-        if (host[^1] == 0 || drafter is not null && host[^2] == 0)
+        if (host[^1] == 0 || checkDrafter && host[^2] == 0)
         {
-            bool targetBad = drafter is null ? host[^1] == 0 : host[^2] == 0;
-            throw targetBad ? FiniteCheck.Error(_target.Name, position, target) : FiniteCheck.Error(_drafter.Name, position, drafter!);
+            bool targetBad = !checkDrafter ? host[^1] == 0 : host[^2] == 0;
+            throw targetBad ? FiniteCheck.Error(_target.Name, position, target) : FiniteCheck.Error(_drafter!.Name, position, drafter!);
         }
         var offset = 0;
         long[] Longs(int count)

@@ -30,16 +30,19 @@ public sealed class TargetOnlyDecoder
         using var noGrad = no_grad();
         using var cache = _target.NewCache(prompt.Count + _options.MaxNewTokens + 1);
         var tokens = new List<int>();
+        var rounds = new List<DecodingRound>();
         var endedWithEos = false;
         Tensor nextLogits = PromptPrefill.LastLogits(_target, prompt, cache);
         var targetCalls = 1;
+        var targetSeconds = clock.Elapsed.TotalSeconds;
         try
         {
             for (var position = 0; position < _options.MaxNewTokens; position++)
             {
                 using var scope = NewDisposeScope();
+                var start = Stopwatch.GetTimestamp();
                 _sampler.Forget(position);
-                var distributions = new TokenDistributions(nextLogits, _options.Temperature);
+                var distributions = new TokenDistributions(nextLogits, _options.Transform);
                 var drawn = _sampler.Draw(distributions, position);
                 var host = cat([drawn.reshape(1).to_type(ScalarType.Int64), FiniteCheck.Flag(distributions)], 0).cpu().data<long>().ToArray();
                 if (host[1] == 0)
@@ -48,6 +51,9 @@ public sealed class TargetOnlyDecoder
                 if (token < 0)
                     token = _sampler.Settle(distributions, 0, position);
                 tokens.Add(checked((int)token));
+                var sampled = Stopwatch.GetTimestamp();
+                rounds.Add(new DecodingRound(position, [], [token], 0, 1, null, 0, targetSeconds,
+                    (double)(sampled - start) / Stopwatch.Frequency));
                 if (_options.StopAtEos && _target.EosTokenIds.Contains((int)token))
                 {
                     endedWithEos = true;
@@ -55,7 +61,9 @@ public sealed class TargetOnlyDecoder
                 }
                 if (position + 1 == _options.MaxNewTokens)
                     break;
+                var decodeStart = Stopwatch.GetTimestamp();
                 var logits = _target.Decode(tensor(new[] { token }, ScalarType.Int64, _target.Device), cache);
+                targetSeconds = (double)(Stopwatch.GetTimestamp() - decodeStart) / Stopwatch.Frequency;
                 targetCalls++;
                 nextLogits.Dispose();
                 nextLogits = logits.MoveToOuterDisposeScope();
@@ -67,6 +75,6 @@ public sealed class TargetOnlyDecoder
             nextLogits.Dispose();
         }
         clock.Stop();
-        return new DecodingResult(tokens, 0, 0, 0, targetCalls, 0, null, clock.Elapsed.TotalSeconds, endedWithEos);
+        return new DecodingResult(tokens, 0, 0, 0, targetCalls, 0, null, clock.Elapsed.TotalSeconds, endedWithEos, rounds);
     }
 }

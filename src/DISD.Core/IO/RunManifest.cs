@@ -40,6 +40,12 @@ public sealed record ChatTemplateUsed(string Source, string? Date)
         prompt is null ? null : new(prompt.TemplateSource, prompt.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 }
 
+/// <summary>
+/// How the large model's tokens were sampled: the truncations after the temperature (null = off) and a description.
+/// The recorded tables are the untransformed full-vocabulary softmax at the temperature, whatever these are.
+/// </summary>
+public sealed record SamplingUsed(int? TopK, double? TopP, double? MinP, string Description);
+
 /// <summary>manifest.json of a generate-distribution result folder: everything needed to reproduce its tables.</summary>
 /// <param name="RunId">A digest of what determines the tables (<see cref="WithContentRunId"/>); plot-coupling pairs only
 /// tables of one run and copies it into its results. Empty in manifests of versions before it existed.</param>
@@ -56,6 +62,7 @@ public sealed record RunManifest(
     ulong Seed,
     string Decoding,
     double Temperature,
+    SamplingUsed? Sampling,
     int NumTokens,
     bool StopAtEos,
     IReadOnlyList<int> TokenIds,

@@ -8,7 +8,7 @@ public class RunIdTests
     private static RunManifest Manifest(ulong seed = 0, double generateSeconds = 1.5, string path = "/data/a") => new RunManifest(
         "", "What is a lion?", false, null, [2, 5, 7],
         [new ManifestModel("large", "gemma2-wordnet-large", path, "abc", "gemma2-wordnet-large", path + "/gemma2-wordnet-large_probs.csv")],
-        4096, "float32", "cpu", seed, "sample", 1.0, 3, false, [9, 10, 11], "a lion",
+        4096, "float32", "cpu", seed, "sample", 1.0, null, 3, false, [9, 10, 11], "a lion",
         SoftwareVersions.Current(), new RunTimings(0.2, generateSeconds, 0.1)).WithContentRunId();
 
     [Fact]

@@ -30,6 +30,21 @@ public sealed class SpeculateBadInputCliTests
         { ["--input-text", "Hi", "--target", ""], "--target is empty" },
         { ["--prompts-file", AppContext.BaseDirectory], "is a folder; expected a file" },
         { ["--input-text", "Hi", "--drafter", " "], "--drafter is empty" },
+        { ["--input-text", "Hi", "--top-p", "0"], "--top-p must lie in (0, 1], got 0" },
+        { ["--input-text", "Hi", "--top-p", "1.5"], "--top-p must lie in (0, 1], got 1.5" },
+        { ["--input-text", "Hi", "--top-k", "0"], "--top-k must be ≥ 1, got 0" },
+        { ["--input-text", "Hi", "--min-p", "1"], "--min-p must lie in [0, 1), got 1" },
+        { ["--input-text", "Hi", "--min-p", "-0.2"], "--min-p must lie in [0, 1), got -0.2" },
+        { ["--input-text", "Hi", "--drafter", "ngram", "--ngram-min", "3", "--ngram-max", "2"], "--ngram-min (3) must not exceed --ngram-max (2)" },
+        { ["--input-text", "Hi", "--answers", "/tmp/a.jsonl"], "--answers and --baseline-answers go with --questions" },
+        { ["--input-text", "Hi", "--trace", AppContext.BaseDirectory], "--trace" },
+        { ["--questions", "/no/such/question.jsonl"], "--questions /no/such/question.jsonl: no such file" },
+        { ["--questions", Questions("{\"question_id\": 1, \"category\": \"qa\", \"turns\": [\"Hi\"]}\n{not json")], "line 2: not JSON" },
+        { ["--questions", Questions("\n{\"question_id\": 1, \"turns\": [\"Hi\"]}")], "line 2: category is missing" },
+        { ["--questions", Questions("{\"question_id\": 1, \"category\": \"qa\", \"turns\": []}")], "line 1: turns is missing or not a non-empty list" },
+        { ["--questions", Questions("{\"question_id\": 1, \"category\": \"qa\", \"turns\": [\"Hi\", 3]}")], "line 1: turn 2 is not a non-empty string" },
+        { ["--questions", Questions("{\"category\": \"qa\", \"turns\": [\"Hi\"]}")], "line 1: question_id is missing" },
+        { ["--questions", Questions("[1, 2]")], "line 1: expected a JSON object" },
     };
 
     [Theory]
@@ -42,6 +57,14 @@ public sealed class SpeculateBadInputCliTests
         var errors = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("disd: error:", StringComparison.Ordinal)).ToList();
         Assert.Single(errors);
         Assert.Contains(expected, errors[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>A question file with <paramref name="content"/> (its name is unique per content; left in the temp folder).</summary>
+    private static string Questions(string content)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"disd-questions-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))[..16]}.jsonl");
+        File.WriteAllText(path, content);
+        return path;
     }
 
     private static string GoldenLlama() => Path.Combine(AppContext.BaseDirectory, "fixtures", "golden", "llama");

@@ -37,6 +37,30 @@ public sealed class SpeculateInvarianceCliTests(DemoTrioFixture trio) : IClassFi
     }
 
     [Theory]
+    [InlineData(CouplingKind.Gumbel, 20, null, null)]
+    [InlineData(CouplingKind.WeightedMinHash, 20, null, null)]
+    [InlineData(CouplingKind.Gumbel, null, 0.9, null)]
+    [InlineData(CouplingKind.WeightedMinHash, null, 0.9, null)]
+    [InlineData(CouplingKind.Gumbel, null, null, 0.05)]
+    public void TokensAreIdenticalAcrossDraftersUnderTruncation(CouplingKind coupling, int? topK, double? topP, double? minP)
+    {
+        var options = new DecodingOptions(MaxNewTokens: 16, Seed: 11, Coupling: coupling, StopAtEos: false,
+            TopK: topK, TopP: topP, MinP: minP);
+        var expected = new TargetOnlyDecoder(trio.Large, options).Generate(PromptIds).Tokens;
+        foreach (var k in new[] { 2, 5 })
+        {
+            var speculative = new SpeculativeOptions(SpeculativeMethod.Disd, DraftLength.Fixed(k));
+            foreach (var drafter in new[] { trio.Small, trio.Medium, trio.RandomSmall })
+            {
+                var result = new SpeculativeDecoder(trio.Large, drafter, options, speculative).Generate(PromptIds);
+                Assert.True(expected.SequenceEqual(result.Tokens), $"drafter {drafter.Name}, k {k}");
+            }
+            var ngram = new SpeculativeDecoder(trio.Large, new NgramDrafter(1, 3), options, speculative).Generate(PromptIds);
+            Assert.True(expected.SequenceEqual(ngram.Tokens), $"ngram, k {k}");
+        }
+    }
+
+    [Theory]
     [InlineData("gumbel")]
     [InlineData("wmh")]
     public void CliOutputIsTheSameWithoutDrafterAndWithARandomOne(string coupling)
@@ -46,6 +70,7 @@ public sealed class SpeculateInvarianceCliTests(DemoTrioFixture trio) : IClassFi
         var expected = DemoModels.TokenIds(DemoModels.SpeculateJson(Args("none")));
         Assert.Equal(expected, DemoModels.TokenIds(DemoModels.SpeculateJson(Args(DemoModels.Small))));
         Assert.Equal(expected, DemoModels.TokenIds(DemoModels.SpeculateJson(Args(trio.RandomDrafterFolder))));
+        Assert.Equal(expected, DemoModels.TokenIds(DemoModels.SpeculateJson(Args("ngram"))));
     }
 
     [Theory]
