@@ -11,7 +11,7 @@ public sealed class GenerateDistributionBadInputTests
 {
     private static readonly string[] Prompt = ["--input-text", GenerateRun.Prompt, "--num-tokens", "2"];
 
-    private static void AssertRejected(GenerateRun run, params string[] fragments)
+    internal static void AssertRejected(GenerateRun run, params string[] fragments)
     {
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("", run.Stdout);

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using DISD.Models;
 using DISD.Tests.Cli;
-using DISD.Tests.IO;
 
 namespace DISD.Tests.Generate;
 
@@ -12,18 +11,7 @@ public sealed class TokenizerBadInputCliTests
     private static string[] Run(string large, params string[] extra) =>
         ["--input-text", GenerateRun.Prompt, "--num-tokens", "2", "--model-large", large, "--model-small", EmbeddedModels.Small, .. extra];
 
-    private static void AssertRejected(GenerateRun run, params string[] fragments)
-    {
-        Assert.Equal(2, run.ExitCode);
-        var errors = run.Stderr.Split('\n').Where(line => line.StartsWith("disd: error: ", StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 1, run.Stderr);
-        foreach (var fragment in fragments)
-        {
-            Assert.Contains(fragment, errors[0]);
-        }
-
-        Assert.Empty(run.DataFiles());
-    }
+    private static void AssertRejected(GenerateRun run, params string[] fragments) => GenerateDistributionBadInputTests.AssertRejected(run, fragments);
 
     [Fact]
     public void A_template_construct_the_interpreter_lacks_is_named_with_the_file()

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using DISD.Tokenization;
-using SharpCompress.Compressors.Xz;
 
 namespace DISD.Tests.Tokenization;
 
@@ -67,16 +66,7 @@ internal static class SentencePieceReferences
     }
 
     /// <summary>The Llama-2 model is stored xz-compressed; it is unpacked once into the test output folder.</summary>
-    private static string ExtractLlama2()
-    {
-        string dir = Path.Combine(AppContext.BaseDirectory, "extracted", Llama2);
-        Directory.CreateDirectory(dir);
-        using var input = System.IO.File.OpenRead(Path.Combine(Llama2FixtureDir, "tokenizer.model.xz"));
-        using var xz = new XZStream(input);
-        using var output = System.IO.File.Create(Path.Combine(dir, "tokenizer.model"));
-        xz.CopyTo(output);
-        return dir;
-    }
+    private static string ExtractLlama2() => XzFixtures.Unpack(Llama2FixtureDir, Path.Combine(AppContext.BaseDirectory, "extracted", Llama2));
 }
 
 internal sealed record ReferenceFile(string Reference, string ModelSha256, IReadOnlyList<TokenizerCase> Cases);

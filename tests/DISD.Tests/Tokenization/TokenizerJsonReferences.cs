@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DISD.Tokenization;
-using SharpCompress.Compressors.Xz;
 
 namespace DISD.Tests.Tokenization;
 
@@ -66,25 +65,5 @@ internal static class TokenizerJsonReferences
     }
 
     /// <summary>The fixture folder with every <c>*.xz</c> unpacked, in the test output folder.</summary>
-    private static string Unpack(string name)
-    {
-        string dir = Path.Combine(AppContext.BaseDirectory, "extracted", name);
-        Directory.CreateDirectory(dir);
-        foreach (string file in Directory.GetFiles(FixtureDir(name)))
-        {
-            if (file.EndsWith(".xz", StringComparison.Ordinal))
-            {
-                using var input = File.OpenRead(file);
-                using var xz = new XZStream(input);
-                using var output = File.Create(Path.Combine(dir, Path.GetFileNameWithoutExtension(file)));
-                xz.CopyTo(output);
-            }
-            else if (!file.EndsWith("cases.json", StringComparison.Ordinal))
-            {
-                File.Copy(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
-            }
-        }
-
-        return dir;
-    }
+    private static string Unpack(string name) => XzFixtures.Unpack(FixtureDir(name), Path.Combine(AppContext.BaseDirectory, "extracted", name));
 }
