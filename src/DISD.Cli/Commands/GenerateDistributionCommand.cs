@@ -43,6 +43,8 @@ public sealed class GenerateDistributionCommand
     private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU", "auto", "auto", "bfloat16", "float16", "float32", "bf16", "fp16");
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
+    private readonly Option<string?> Shard = BatchOptions.Shard();
+    private readonly Option<bool> SkipExisting = BatchOptions.SkipExisting();
     private readonly Option<bool> Json = CliOptions.Json();
 
     private GenerateDistributionCommand()
@@ -60,7 +62,8 @@ public sealed class GenerateDistributionCommand
     {
         var command = new Command(Name, "Sample a continuation with the large model and write every model's next-token distributions (the original generate_model_distribution.py)")
         {
-            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
+            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir,
+            Shard, SkipExisting, Json,
         };
         DType.HelpName = "auto|bfloat16|float16|float32";
         command.SetAction(Run);
@@ -77,67 +80,128 @@ public sealed class GenerateDistributionCommand
         var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
         var dataDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(DataDir), DataDir);
         var seed = parse.GetValue(Seed);
-        var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile));
+        var shard = BatchOptions.ReadShard(parse, Shard);
+        var skipExisting = parse.GetValue(SkipExisting);
+        var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile), shard);
+        var batch = parse.GetValue(PromptsFile) is not null;
         var modelRequests = ModelRequests(parse);
         var device = DeviceSelector.Resolve(parse.GetRequiredValue(Device));
         var (dtype, dtypeName) = ResolveDType(parse.GetRequiredValue(DType), device);
         var paths = LoadedModels.Resolve(modelRequests);
+        var options = new DecodingOptions(numTokens, greedy ? 0 : temperature, seed, StopAtEos: parse.GetValue(StopAtEos), ComputePredictedAcceptance: false);
+        var request = new RunRequest(modelRequests, paths, LoadedModels.ConfigDigestsOf(paths), dtypeName, device.ToString(), options,
+            greedy ? "greedy" : "sample", temperature, chat);
 
         var loadClock = Stopwatch.StartNew();
         IReadOnlyList<PreparedPrompt> prompts = [];
+        var existing = new Dictionary<int, RunManifest>();
         var allowBeyond = parse.GetValue(AllowBeyondContext);
-        using var models = CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths, parse.GetRequiredValue(Device), dtype, progress,
+        if (requests.Count == 0)
+            CliOutput.Log($"{Name}: shard {shard} holds no prompt of {parse.GetValue(PromptsFile)}; nothing to do");
+        using var models = requests.Count == 0 ? null : CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths,
+            parse.GetRequiredValue(Device), dtype, progress,
             (tokenizer, vocab) =>
             {
                 prompts = GenerateDistributionPrompts.Prepare(requests, tokenizer, vocab, chat, chatDate);
-                CheckRequest(modelRequests, paths, prompts, numTokens, allowBeyond, device, dtype);
+                if (skipExisting)
+                    FindExisting(request, prompts, vocab, dataDir, existing);
+                var left = prompts.Where(p => !existing.ContainsKey(p.Index)).ToList();
+                if (left.Count > 0)
+                    CheckRequest(modelRequests, paths, left, numTokens, allowBeyond, device, dtype);
+                return left.Count > 0;
             }));
         var loadSeconds = loadClock.Elapsed.TotalSeconds;
-        CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
-            + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count} prompt(s) × {numTokens} tokens, seed {seed}; loaded in {loadSeconds:F2} s");
+        if (models is not null)
+        {
+            CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
+                + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count - existing.Count} prompt(s) × {numTokens} tokens, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s");
+        }
 
-        var options = new DecodingOptions(numTokens, greedy ? 0 : temperature, seed, StopAtEos: parse.GetValue(StopAtEos), ComputePredictedAcceptance: false);
-        var settings = new RunSettings(models, dtypeName, device.ToString(), options, greedy ? "greedy" : "sample", temperature, chat, loadSeconds);
-        var results = prompts.Select((prompt, i) => RunPrompt(settings, prompt, Path.Combine(dataDir, prompt.FolderName), $"prompt {i + 1}/{prompts.Count}")).ToList();
+        var results = new List<SummaryPrompt>();
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            var prompt = prompts[i];
+            var folder = Path.Combine(dataDir, prompt.FolderName);
+            var label = $"prompt {i + 1}/{prompts.Count}";
+            if (existing.TryGetValue(prompt.Index, out var manifest))
+            {
+                CliOutput.Log($"{Name}: {label}: skipped, {folder} holds run {manifest.RunId} of the same request: {prompt.Text}");
+                results.Add(SummaryPrompt.Skipped(prompt, folder, manifest));
+                continue;
+            }
+
+            try
+            {
+                results.Add(RunPrompt(new RunSettings(request, models!, loadSeconds), prompt, folder, label));
+            }
+            catch (Exception e) when (batch && BatchOptions.FailsOnePrompt(e))
+            {
+                CliOutput.Log($"{Name}: {label}: failed: {e.Message}");
+                results.Add(SummaryPrompt.Failed(prompt, folder, e.Message));
+            }
+        }
 
         var summary = new GenerateDistributionSummary(
             modelRequests.Select((r, i) => new SummaryModel(r.Role, r.Argument, paths[i], r.FileId)).ToArray(),
-            models.Vocab, device.ToString(), dtypeName, seed, settings.DecodingName, temperature, numTokens, loadSeconds, clock.Elapsed.TotalSeconds, results);
-        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: done in {summary.TotalSeconds:F2} s"));
+            models?.Vocab ?? 0, device.ToString(), dtypeName, seed, request.DecodingName, temperature, numTokens, shard?.ToString(), loadSeconds,
+            clock.Elapsed.TotalSeconds, results);
+        var failed = results.Count(r => r.Status == PromptStatus.Failed);
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: done in {summary.TotalSeconds:F2} s: {results.Count(r => r.Status == PromptStatus.Done)} done, {results.Count(r => r.Status == PromptStatus.Skipped)} skipped, {failed} failed"));
         if (parse.GetValue(Json))
         {
             CliOutput.Json(summary);
         }
 
-        return CliApp.Success;
+        return BatchOptions.ExitCode(results.Select(r => r.Status));
     }
 
-    private sealed record RunSettings(LoadedModels Models, string DTypeName, string Device, DecodingOptions Options, string DecodingName,
-        double Temperature, bool Chat, double LoadSeconds);
+    /// <summary>What a run asks for, known before any weights are read: it determines the manifest up to the generated tokens.</summary>
+    private sealed record RunRequest(IReadOnlyList<ModelRequest> Models, IReadOnlyList<string> Paths, IReadOnlyList<string> ConfigDigests,
+        string DTypeName, string Device, DecodingOptions Options, string DecodingName, double Temperature, bool Chat)
+    {
+        public RunManifest Manifest(PreparedPrompt prompt, string folder, int vocab, IReadOnlyList<int> tokens, string text, RunTimings timings) => new(
+            "", prompt.Text, Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
+            Models.Select((r, i) => new ManifestModel(r.Role, r.Argument, Paths[i], ConfigDigests[i], r.FileId,
+                Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
+            vocab, DTypeName, Device, Options.Seed, DecodingName, Temperature, Options.MaxNewTokens, Options.StopAtEos,
+            tokens, text, SoftwareVersions.Current(), timings);
+    }
+
+    private sealed record RunSettings(RunRequest Request, LoadedModels Models, double LoadSeconds);
+
+    /// <summary>--skip-existing: the prompts whose result folder holds a complete result of this very request.</summary>
+    private static void FindExisting(RunRequest request, IReadOnlyList<PreparedPrompt> prompts, int vocab, string dataDir, Dictionary<int, RunManifest> existing)
+    {
+        foreach (var prompt in prompts)
+        {
+            var folder = Path.Combine(dataDir, prompt.FolderName);
+            var wanted = request.Manifest(prompt, folder, vocab, [], "", new RunTimings(0, 0, 0)).RequestDigest();
+            if (ExistingResults.Complete(folder, wanted) is { } manifest)
+                existing[prompt.Index] = manifest;
+        }
+    }
 
     private static SummaryPrompt RunPrompt(RunSettings s, PreparedPrompt prompt, string folder, string label)
     {
         var clock = Stopwatch.StartNew();
-        var result = CliProgress.Run($"{label} steps", s.Options.MaxNewTokens,
-            progress => DistributionGenerator.Run(s.Models.Models, prompt.Ids, s.Models.Vocab, s.Options, progress, s.Temperature));
+        var options = s.Request.Options;
+        var result = CliProgress.Run($"{label} steps", options.MaxNewTokens,
+            progress => DistributionGenerator.Run(s.Models.Models, prompt.Ids, s.Models.Vocab, options, progress, s.Request.Temperature));
         var generateSeconds = clock.Elapsed.TotalSeconds;
         var tokenizer = s.Models.LargeTokenizer;
         var generatedText = tokenizer.Decode(result.TokenIds);
         var fileIds = s.Models.Requests.Select(r => r.FileId).ToArray();
-        var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(), writeSeconds => new RunManifest(
-            "", prompt.Text, s.Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
-            s.Models.Requests.Select((r, i) => new ManifestModel(r.Role, r.Argument, s.Models.Paths[i],
-                s.Models.ConfigDigests[i], r.FileId,
-                Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
-            s.Models.Vocab, s.DTypeName, s.Device, s.Options.Seed, s.DecodingName, s.Temperature, s.Options.MaxNewTokens, s.Options.StopAtEos,
-            result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)).WithContentRunId(),
+        var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(),
+            writeSeconds => s.Request.Manifest(prompt, folder, s.Models.Vocab, result.TokenIds, generatedText,
+                new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)).WithContentRunId(),
             dataDir => CliOutput.Log($"{Name}: waiting for another run writing into {dataDir}")));
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");
         CliOutput.Log($"{Name}: generated: {generatedText}");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
-        return new SummaryPrompt(prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables, files.TokensCsv,
-            files.Manifest, files.TableBytes, generateSeconds, files.WriteSeconds);
+        return new SummaryPrompt(prompt.Index, PromptStatus.Done, null, prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables,
+            files.TokensCsv, files.Manifest, RunManifest.Read(files.Manifest).RunId, files.TableBytes, generateSeconds, files.WriteSeconds);
     }
 
     /// <summary>Before any weights are read: every prompt fits every model's context (or --allow-beyond-context), and the run fits in memory.</summary>
