@@ -61,8 +61,9 @@ public static class FigureText
         // the panel is made tall enough for every line and the text moved up by the extra lines.
         var lineHeight = size * 1.25f;
         plot.Axes.Title.Label.LineSpacing = lineHeight;
-        plot.Axes.Title.Label.OffsetY = -(lines - 1) * lineHeight;
-        plot.Axes.Title.MinimumSize = (2 * lines - 1) * lineHeight + 16;
+        // One line is measured from the font's metrics, several from LineSpacing: the single line needs half a line more.
+        plot.Axes.Title.Label.OffsetY = -(lines - 1) * lineHeight - (lines == 1 ? size / 2 : 0);
+        plot.Axes.Title.MinimumSize = (2 * lines - 0.4f) * lineHeight + 16;
     }
 
     /// <summary>Puts <paramref name="subtitle"/> above the data area, under the title (ScottPlot's top-axis label).</summary>
