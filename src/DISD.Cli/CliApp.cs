@@ -19,6 +19,7 @@ public static class CliApp
         Commands.PlotCouplingCommand.Create,
         Commands.GenerateDistributionCommand.Create,
         Commands.SpeculateCommand.Create,
+        Commands.ReportCommand.Create,
     ];
 
     public static int Run(string[] args)
