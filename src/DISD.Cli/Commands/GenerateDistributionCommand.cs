@@ -18,15 +18,15 @@ public sealed class GenerateDistributionCommand
 {
     public const string Name = "generate-distribution";
 
-    private readonly Option<string> ModelLarge = ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)");
+    private readonly Option<string> ModelLarge = ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)", "--target");
     private readonly Option<string> ModelMedium = ModelOption("--model-medium", "--model_medium", "An optional third model (default: the embedded gemma2-wordnet-medium when no model is named)");
-    private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)");
+    private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)", "--drafter");
     private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
     private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
     private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file") { Description = "A file with one prompt per line (blank lines skipped); the models are loaded once" };
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
-    private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens");
+    private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens", "--max-new-tokens", "--max_new_tokens");
     private readonly Option<bool> AllowBeyondContext = new(ContextWindow.AllowOption)
     {
         Description = "Run even when the prompt plus --num-tokens exceeds a model's max_position_embeddings (otherwise an error)",
@@ -39,8 +39,10 @@ public sealed class GenerateDistributionCommand
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> Seed = CliOptions.Seed();
-    // bf16 and fp16 are accepted too, as speculate spells them.
-    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU", "auto", "auto", "bfloat16", "float16", "float32", "bf16", "fp16");
+    // bf16, fp16 and fp32 are accepted too, as speculate accepts them.
+    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU (also bf16, fp16, fp32)", "auto", "auto", "bfloat16", "float16", "float32", "bf16", "fp16", "fp32");
+    private readonly Option<int> Threads = CliOptions.Int("--threads",
+        "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
     private readonly Option<string?> Shard = BatchOptions.Shard();
@@ -53,7 +55,7 @@ public sealed class GenerateDistributionCommand
 
     public static Command Create() => new GenerateDistributionCommand().Build();
 
-    private static Option<string> ModelOption(string name, string alias, string what) => new(name, alias)
+    private static Option<string> ModelOption(string name, string alias, string what, params string[] otherVerbs) => new(name, [alias, .. otherVerbs])
     {
         Description = $"{what}: a checkpoint folder, a cached Hugging Face repo id (org/name) or an embedded model name",
     };
@@ -63,7 +65,7 @@ public sealed class GenerateDistributionCommand
         var command = new Command(Name, "Sample a continuation with the large model and write every model's next-token distributions (the original generate_model_distribution.py)")
         {
             ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir,
-            Shard, SkipExisting, Json,
+            Threads, Shard, SkipExisting, Json,
         };
         DType.HelpName = "auto|bfloat16|float16|float32";
         command.SetAction(Run);
@@ -81,6 +83,8 @@ public sealed class GenerateDistributionCommand
         var dataDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(DataDir), DataDir);
         var seed = parse.GetValue(Seed);
         var shard = BatchOptions.ReadShard(parse, Shard);
+        if (RequestLimits.Threads(parse.GetValue(Threads), Threads) is > 0 and var threads)
+            set_num_threads(threads);
         var skipExisting = parse.GetValue(SkipExisting);
         var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile), shard);
         var batch = parse.GetValue(PromptsFile) is not null;
@@ -267,7 +271,7 @@ public sealed class GenerateDistributionCommand
         "auto" => device.type == TorchSharp.DeviceType.CUDA ? (ScalarType.BFloat16, "bfloat16") : (ScalarType.Float32, "float32"),
         "bfloat16" or "bf16" => (ScalarType.BFloat16, "bfloat16"),
         "float16" or "fp16" => (ScalarType.Float16, "float16"),
-        "float32" => (ScalarType.Float32, name),
+        "float32" or "fp32" => (ScalarType.Float32, "float32"),
         _ => throw new DisdException($"--dtype '{name}' is not a dtype; expected auto, bfloat16, float16 or float32"),
     };
 }

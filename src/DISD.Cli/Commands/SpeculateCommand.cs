@@ -16,9 +16,11 @@ public sealed class SpeculateCommand
     public const string Name = "speculate";
 
     private readonly Option<string> Target = CliOptions.Text("--target",
-        "Target model: a checkpoint folder, a Hugging Face repo id, or a demo model (gemma2-wordnet-large|medium|small)", SpeculateModels.DefaultTarget);
+        "Target model: a checkpoint folder, a Hugging Face repo id, or a demo model (gemma2-wordnet-large|medium|small)", SpeculateModels.DefaultTarget,
+        "--model-large", "--model_large");
     private readonly Option<string> Drafter = CliOptions.Text("--drafter",
-        "Drafter model (same forms as --target), or none for target-only decoding", SpeculateModels.DefaultDrafter);
+        "Drafter model (same forms as --target), or none for target-only decoding", SpeculateModels.DefaultDrafter,
+        "--model-small", "--model_small");
     private readonly Option<string?> InputText = new("--input-text", "--input_text") { Description = "The prompt as text" };
     private readonly Option<string?> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids, comma-separated" };
     private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
@@ -27,7 +29,11 @@ public sealed class SpeculateCommand
     };
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the text prompt(s) in the target's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
-    private readonly Option<int> MaxNewTokens = CliOptions.Int("--max-new-tokens", "Upper bound on generated tokens", 64, "--max_new_tokens");
+    private readonly Option<int> MaxNewTokens = CliOptions.Int("--max-new-tokens", "Upper bound on generated tokens", 64, "--max_new_tokens", "--num-tokens", "--num_tokens");
+    private readonly Option<bool> IgnoreEos = new("--ignore-eos", "--ignore_eos")
+    {
+        Description = "Generate exactly --max-new-tokens tokens, past end-of-sequence tokens (benchmarks with fixed lengths)",
+    };
     private readonly Option<bool> AllowBeyondContext = new(ContextWindow.AllowOption)
     {
         Description = "Run even when the prompt plus --max-new-tokens exceeds a model's max_position_embeddings (otherwise an error)",
@@ -55,9 +61,9 @@ public sealed class SpeculateCommand
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DType = new("--dtype")
     {
-        Description = "Compute dtype: auto (bf16 on CUDA, float32 on CPU), bf16, fp16 or float32",
+        Description = "Compute dtype: auto (bfloat16 on CUDA, float32 on CPU), bfloat16, float16 or float32 (also bf16, fp16, fp32)",
         DefaultValueFactory = _ => "auto",
-        HelpName = "auto|bf16|fp16|float32",
+        HelpName = "auto|bfloat16|float16|float32",
     };
     private readonly Option<bool> Verify = new("--verify")
     {
@@ -70,6 +76,7 @@ public sealed class SpeculateCommand
     private readonly Option<int> Repeats = CliOptions.Int("--repeats", "With --prompts-file: timed runs per prompt (medians are reported)", 1);
     private readonly Option<int> Threads = CliOptions.Int("--threads",
         "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
+    private readonly Option<string?> Shard = BatchOptions.Shard();
     private readonly Option<bool> Json = CliOptions.Json();
 
     public static Command Create() => new SpeculateCommand().Build();
@@ -79,7 +86,8 @@ public sealed class SpeculateCommand
         var command = new Command(Name, "Generate with speculative decoding (drafter-invariant DISD or standard) and report acceptance, block efficiency and speed")
         {
             Target, Drafter, InputText, PromptIds, PromptsFile, Chat, ChatDate, MaxNewTokens, AllowBeyondContext, DraftLengthOption, Coupling, Method,
-            Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads, Json,
+            Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads,
+            IgnoreEos, Shard, Json,
         };
         command.SetAction(Run);
         return command;
@@ -104,7 +112,18 @@ public sealed class SpeculateCommand
 
         var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);
         SetThreads(RequestLimits.Threads(parse.GetValue(Threads), Threads));
-        var lines = promptSource == PromptsFile ? SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!) : null;
+        var shard = BatchOptions.ReadShard(parse, Shard);
+        if (shard is not null && promptSource != PromptsFile)
+            throw new DisdException($"{Shard.Name} splits a {PromptsFile.Name}; give one, or leave out {Shard.Name} for a single prompt");
+        var allLines = promptSource == PromptsFile ? SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!) : null;
+        var indices = allLines is null ? [0] : (shard ?? Batch.ShardSpec.All).Select(allLines.Count);
+        var lines = allLines is null ? null : indices.Select(i => allLines[i]).ToList();
+        if (lines is { Count: 0 })
+        {
+            CliOutput.Log($"{Name}: shard {shard} holds no prompt of {parse.GetValue(PromptsFile)}; nothing to do");
+            return CliApp.Success;
+        }
+
         IReadOnlyList<IReadOnlyList<int>> prompts = [];
         using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), parse.GetRequiredValue(Drafter), parse.GetRequiredValue(Device), dtype,
             (tokenizer, sharedVocab, dirs) =>
@@ -118,7 +137,7 @@ public sealed class SpeculateCommand
 
         if (lines is not null)
         {
-            return RunBatch(parse, runner, config, lines, prompts, repeats, verify);
+            return RunBatch(parse, runner, config, lines, prompts, repeats, verify, indices, models.Tokenizer, shard);
         }
 
         var prompt = prompts[0];
@@ -137,6 +156,11 @@ public sealed class SpeculateCommand
         {
             CliOutput.Json(summary);
         }
+        else
+        {
+            // Plain mode: the generated text is the result, on stdout (statistics stay on stderr).
+            Console.Out.WriteLine(summary.Text);
+        }
 
         if (verified == false)
         {
@@ -148,13 +172,18 @@ public sealed class SpeculateCommand
     }
 
     private int RunBatch(ParseResult parse, SpeculateRunner runner, SpeculateConfig config, IReadOnlyList<string> lines,
-        IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify)
+        IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify, IReadOnlyList<int> indices, Tokenization.TextTokenizer tokenizer, Batch.ShardSpec? shard)
     {
-        var summary = SpeculateBatch.Run(runner, lines, ids, repeats, config);
+        var summary = SpeculateBatch.Run(runner, lines, ids, repeats, config, indices, ids => tokenizer.Decode(ids)) with { Shard = shard?.ToString() };
         SpeculateBatch.Log(summary);
         if (parse.GetValue(Json))
         {
             CliOutput.Json(summary);
+        }
+        else
+        {
+            // Plain mode: the generated texts on stdout, one per prompt, so that `disd speculate … > out.txt` keeps them.
+            foreach (var prompt in summary.Prompts) Console.Out.WriteLine(prompt.Text);
         }
 
         if (verify && !summary.Aggregate.AllIdenticalToTargetOnly)
@@ -194,7 +223,7 @@ public sealed class SpeculateCommand
         }
 
         var options = new DecodingOptions(maxNewTokens, temperature, parse.GetValue(Seed), coupling,
-            ComputePredictedAcceptance: !parse.GetValue(NoPrediction));
+            StopAtEos: !parse.GetValue(IgnoreEos), ComputePredictedAcceptance: !parse.GetValue(NoPrediction));
         return new SpeculateSettings(options, method, draftLength);
     }
 
@@ -224,7 +253,7 @@ public sealed class SpeculateCommand
         "bf16" or "bfloat16" => ScalarType.BFloat16,
         "fp16" or "float16" or "half" => ScalarType.Float16,
         "float32" or "fp32" or "float" => ScalarType.Float32,
-        _ => throw new DisdException($"--dtype '{value}' is not a dtype; expected auto, bf16, fp16 or float32"),
+        _ => throw new DisdException($"--dtype '{value}' is not a dtype; expected auto, bfloat16, float16 or float32 (or bf16, fp16, fp32)"),
     };
 
     private SpeculateConfig Config(ParseResult parse, SpeculateSettings settings, SpeculateModels models, Device device, ScalarType dtype)
@@ -240,6 +269,7 @@ public sealed class SpeculateCommand
             options.Seed,
             options.Temperature,
             options.MaxNewTokens,
+            !options.StopAtEos,
             parse.GetRequiredValue(Target),
             hasDrafter ? parse.GetRequiredValue(Drafter) : SpeculateModels.None,
             device.ToString(),
@@ -277,7 +307,6 @@ public sealed class SpeculateCommand
 
     private static void LogSummary(SpeculateSummary s)
     {
-        CliOutput.Log(s.Text);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2} ({s.TargetCalls} target, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
     }

@@ -9,6 +9,7 @@ internal sealed record SpeculateConfig(
     ulong Seed,
     double Temperature,
     int MaxNewTokens,
+    bool IgnoreEos,
     string Target,
     string Drafter,
     string Device,
@@ -58,6 +59,9 @@ internal sealed record SpeculatePromptStats(
     string Prompt,
     int PromptTokens,
     int Tokens,
+    IReadOnlyList<int> TokenIds,
+    string Text,
+    bool EndedWithEos,
     double? AcceptanceRate,
     double? PredictedAcceptance,
     double BlockEfficiency,
@@ -93,6 +97,7 @@ internal sealed record SpeculateAggregate(
 /// <summary>The <c>--json</c> object of a <c>--prompts-file</c> run.</summary>
 internal sealed record SpeculateBatchSummary(
     SpeculateConfig Config,
+    string? Shard,
     int Repeats,
     IReadOnlyList<SpeculatePromptStats> Prompts,
     SpeculateAggregate Aggregate);
