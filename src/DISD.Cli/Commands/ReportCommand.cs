@@ -90,10 +90,15 @@ public sealed class ReportCommand
         {
             using var exclusive = ResultLock.Exclusive([reportDir], folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}"));
             StaleOutputs.Remove(reportDir);
-            var files = outputs.Select(o => AtomicFile.Create(o.Path)).ToList();
+            var files = new List<AtomicFile>();
             try
             {
-                for (var i = 0; i < files.Count; i++) files[i].Stream.Write(outputs[i].Bytes);
+                foreach (var (path, bytes) in outputs)
+                {
+                    files.Add(AtomicFile.Create(path));
+                    files[^1].Stream.Write(bytes);
+                }
+
                 AtomicFile.CommitAll(files);
             }
             finally
