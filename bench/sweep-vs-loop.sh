@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 prompts=$(realpath "${1:-examples/sweep-100-prompts.txt}")
 work=${2:-$(mktemp -d /tmp/disd-sweep-bench.XXXXXX)}
+mkdir -p "$work"
 dotnet build src/DISD.Cli -c Release -v quiet -nologo >/dev/null
 disd=$(realpath src/DISD.Cli/bin/Release/net10.0/disd)
 n=$(grep -c '[^[:space:]]' "$prompts")
