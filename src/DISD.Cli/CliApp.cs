@@ -4,19 +4,22 @@ namespace DISD.Cli;
 
 /// <summary>
 /// The <c>disd</c> command line. Each verb lives in Commands/ and is registered with one line in <see cref="Verbs"/>.
-/// Exit codes: 0 success, 2 a user error (bad option or input, missing file), 1 an unexpected error.
+/// Exit codes: 0 success, 2 a user error (bad option or input, missing file; nothing was run), 1 an unexpected error
+/// (a bug), 3 a batch (--prompts-file) in which at least one prompt failed (the others are done; see its --json).
 /// </summary>
 public static class CliApp
 {
     public const int Success = 0;
     public const int UnexpectedError = 1;
     public const int UserError = 2;
+    public const int SomePromptsFailed = 3;
 
     private static readonly Func<Command>[] Verbs =
     [
         Commands.PlotCouplingCommand.Create,
         Commands.GenerateDistributionCommand.Create,
         Commands.SpeculateCommand.Create,
+        Commands.ReportCommand.Create,
     ];
 
     public static int Run(string[] args)

@@ -13,11 +13,14 @@ public static class RequestLimits
     /// <summary>Intra-op threads per CPU core: more only adds contention.</summary>
     public const int ThreadsPerCore = 4;
 
-    public static int Tokens(int value, Option<int> option)
+    public static int Tokens(int value, Option<int> option) => Tokens(value, option.Name);
+
+    public static int Tokens(int value, string option)
     {
-        CliOptions.RequirePositive(value, option);
+        if (value <= 0)
+            throw new DisdException(string.Create(CultureInfo.InvariantCulture, $"{option} must be positive, got {value}"));
         return value <= MaxNewTokens ? value
-            : throw new DisdException(string.Create(CultureInfo.InvariantCulture, $"{option.Name} {value} is above the limit of {MaxNewTokens} tokens; ask for fewer"));
+            : throw new DisdException(string.Create(CultureInfo.InvariantCulture, $"{option} {value} is above the limit of {MaxNewTokens} tokens; ask for fewer"));
     }
 
     public static int Threads(int value, Option<int> option)

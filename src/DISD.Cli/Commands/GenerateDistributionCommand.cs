@@ -18,15 +18,15 @@ public sealed class GenerateDistributionCommand
 {
     public const string Name = "generate-distribution";
 
-    private readonly Option<string> ModelLarge = ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)");
+    private readonly Option<string> ModelLarge = ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)", "--target");
     private readonly Option<string> ModelMedium = ModelOption("--model-medium", "--model_medium", "An optional third model (default: the embedded gemma2-wordnet-medium when no model is named)");
-    private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)");
+    private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)", "--drafter");
     private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
     private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
     private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file") { Description = "A file with one prompt per line (blank lines skipped); the models are loaded once" };
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
-    private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens");
+    private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens", "--max-new-tokens", "--max_new_tokens");
     private readonly Option<bool> AllowBeyondContext = new(ContextWindow.AllowOption)
     {
         Description = "Run even when the prompt plus --num-tokens exceeds a model's max_position_embeddings (otherwise an error)",
@@ -40,10 +40,14 @@ public sealed class GenerateDistributionCommand
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> Seed = CliOptions.Seed();
-    // bf16 and fp16 are accepted too, as speculate spells them.
-    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU", "auto", "auto", "bfloat16", "float16", "float32", "bf16", "fp16");
+    // bf16, fp16 and fp32 are accepted too, as speculate accepts them.
+    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU (also bf16, fp16, fp32)", "auto", "auto", "bfloat16", "float16", "float32", "bf16", "fp16", "fp32");
+    private readonly Option<int> Threads = CliOptions.Int("--threads",
+        "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
+    private readonly Option<string?> Shard = BatchOptions.Shard();
+    private readonly Option<bool> SkipExisting = BatchOptions.SkipExisting();
     private readonly Option<bool> Json = CliOptions.Json();
 
     private GenerateDistributionCommand()
@@ -52,7 +56,7 @@ public sealed class GenerateDistributionCommand
 
     public static Command Create() => new GenerateDistributionCommand().Build();
 
-    private static Option<string> ModelOption(string name, string alias, string what) => new(name, alias)
+    private static Option<string> ModelOption(string name, string alias, string what, params string[] otherVerbs) => new(name, [alias, .. otherVerbs])
     {
         Description = $"{what}: a checkpoint folder, a cached Hugging Face repo id (org/name) or an embedded model name",
     };
@@ -61,7 +65,8 @@ public sealed class GenerateDistributionCommand
     {
         var command = new Command(Name, "Sample a continuation with the large model and write every model's next-token distributions (the original generate_model_distribution.py)")
         {
-            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir, Json,
+            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir,
+            Threads, Shard, SkipExisting, Json,
         };
         DType.HelpName = "auto|bfloat16|float16|float32";
         foreach (var option in Sampling.All)
@@ -80,70 +85,133 @@ public sealed class GenerateDistributionCommand
         var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
         var dataDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(DataDir), DataDir);
         var seed = parse.GetValue(Seed);
-        var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile));
+        var shard = BatchOptions.ReadShard(parse, Shard);
+        if (RequestLimits.Threads(parse.GetValue(Threads), Threads) is > 0 and var threads)
+            set_num_threads(threads);
+        var skipExisting = parse.GetValue(SkipExisting);
+        var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile), shard);
+        var batch = parse.GetValue(PromptsFile) is not null;
         var modelRequests = ModelRequests(parse);
         var device = DeviceSelector.Resolve(parse.GetRequiredValue(Device));
         var (dtype, dtypeName) = ResolveDType(parse.GetRequiredValue(DType), device);
         var paths = LoadedModels.Resolve(modelRequests);
-
-        var loadClock = Stopwatch.StartNew();
-        IReadOnlyList<PreparedPrompt> prompts = [];
-        var allowBeyond = parse.GetValue(AllowBeyondContext);
-        using var models = CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths, parse.GetRequiredValue(Device), dtype, progress,
-            (tokenizer, vocab) =>
-            {
-                prompts = GenerateDistributionPrompts.Prepare(requests, tokenizer, vocab, chat, chatDate);
-                CheckRequest(modelRequests, paths, prompts, numTokens, allowBeyond, device, dtype);
-            }));
-        var loadSeconds = loadClock.Elapsed.TotalSeconds;
-        CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
-            + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count} prompt(s) × {numTokens} tokens, seed {seed}; loaded in {loadSeconds:F2} s");
-
         var (topK, topP, minP) = Sampling.Read(parse);
         var options = new DecodingOptions(numTokens, greedy ? 0 : temperature, seed, StopAtEos: parse.GetValue(StopAtEos), ComputePredictedAcceptance: false,
             TopK: topK, TopP: topP, MinP: minP);
-        var settings = new RunSettings(models, dtypeName, device.ToString(), options, greedy ? "greedy" : "sample", temperature, chat, loadSeconds);
-        var results = prompts.Select((prompt, i) => RunPrompt(settings, prompt, Path.Combine(dataDir, prompt.FolderName), $"prompt {i + 1}/{prompts.Count}")).ToList();
+        var request = new RunRequest(modelRequests, paths, LoadedModels.ConfigDigestsOf(paths), dtypeName, device.ToString(), options,
+            greedy ? "greedy" : "sample", temperature, chat);
+
+        var loadClock = Stopwatch.StartNew();
+        IReadOnlyList<PreparedPrompt> prompts = [];
+        var existing = new Dictionary<int, RunManifest>();
+        var allowBeyond = parse.GetValue(AllowBeyondContext);
+        if (requests.Count == 0)
+            CliOutput.Log($"{Name}: shard {shard} holds no prompt of {parse.GetValue(PromptsFile)}; nothing to do");
+        using var models = requests.Count == 0 ? null : CliProgress.Run("loading models", paths.Count, progress => LoadedModels.Load(modelRequests, paths,
+            parse.GetRequiredValue(Device), dtype, progress,
+            (tokenizer, vocab) =>
+            {
+                prompts = GenerateDistributionPrompts.Prepare(requests, tokenizer, vocab, chat, chatDate);
+                if (skipExisting)
+                    FindExisting(request, prompts, vocab, dataDir, existing);
+                var left = prompts.Where(p => !existing.ContainsKey(p.Index)).ToList();
+                if (left.Count > 0)
+                    CheckRequest(modelRequests, paths, left, numTokens, allowBeyond, device, dtype);
+                return left.Count > 0;
+            }));
+        var loadSeconds = loadClock.Elapsed.TotalSeconds;
+        if (models is not null)
+        {
+            CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
+                + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count - existing.Count} prompt(s) × {numTokens} tokens, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s");
+        }
+
+        var results = new List<SummaryPrompt>();
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            var prompt = prompts[i];
+            var folder = Path.Combine(dataDir, prompt.FolderName);
+            var label = $"prompt {i + 1}/{prompts.Count}";
+            if (existing.TryGetValue(prompt.Index, out var manifest))
+            {
+                CliOutput.Log($"{Name}: {label}: skipped, {folder} holds run {manifest.RunId} of the same request: {prompt.Text}");
+                results.Add(SummaryPrompt.Skipped(prompt, folder, manifest));
+                continue;
+            }
+
+            try
+            {
+                results.Add(RunPrompt(new RunSettings(request, models!, loadSeconds), prompt, folder, label));
+            }
+            catch (Exception e) when (batch && BatchOptions.FailsOnePrompt(e))
+            {
+                CliOutput.Log($"{Name}: {label}: failed: {e.Message}");
+                results.Add(SummaryPrompt.Failed(prompt, folder, e.Message));
+            }
+        }
 
         var summary = new GenerateDistributionSummary(
             modelRequests.Select((r, i) => new SummaryModel(r.Role, r.Argument, paths[i], r.FileId)).ToArray(),
-            models.Vocab, device.ToString(), dtypeName, seed, settings.DecodingName, temperature, numTokens, loadSeconds, clock.Elapsed.TotalSeconds, results);
-        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: done in {summary.TotalSeconds:F2} s"));
+            models?.Vocab ?? 0, device.ToString(), dtypeName, seed, request.DecodingName, temperature, numTokens, shard?.ToString(), loadSeconds,
+            clock.Elapsed.TotalSeconds, results);
+        var failed = results.Count(r => r.Status == PromptStatus.Failed);
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: done in {summary.TotalSeconds:F2} s: {results.Count(r => r.Status == PromptStatus.Done)} done, {results.Count(r => r.Status == PromptStatus.Skipped)} skipped, {failed} failed"));
         if (parse.GetValue(Json))
         {
             CliOutput.Json(summary);
         }
 
-        return CliApp.Success;
+        return BatchOptions.ExitCode(results.Select(r => r.Status));
     }
 
-    private sealed record RunSettings(LoadedModels Models, string DTypeName, string Device, DecodingOptions Options, string DecodingName,
-        double Temperature, bool Chat, double LoadSeconds);
+    /// <summary>What a run asks for, known before any weights are read: it determines the manifest up to the generated tokens.</summary>
+    private sealed record RunRequest(IReadOnlyList<ModelRequest> Models, IReadOnlyList<string> Paths, IReadOnlyList<string> ConfigDigests,
+        string DTypeName, string Device, DecodingOptions Options, string DecodingName, double Temperature, bool Chat)
+    {
+        public RunManifest Manifest(PreparedPrompt prompt, string folder, int vocab, IReadOnlyList<int> tokens, string text, RunTimings timings) => new(
+            "", prompt.Text, Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
+            Models.Select((r, i) => new ManifestModel(r.Role, r.Argument, Paths[i], ConfigDigests[i], r.FileId,
+                Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
+            vocab, DTypeName, Device, Options.Seed, DecodingName, Temperature,
+            new SamplingUsed(Options.TopK, Options.TopP, Options.MinP, Options.Transform.Describe()), Options.MaxNewTokens, Options.StopAtEos,
+            tokens, text, SoftwareVersions.Current(), timings);
+    }
+
+    private sealed record RunSettings(RunRequest Request, LoadedModels Models, double LoadSeconds);
+
+    /// <summary>--skip-existing: the prompts whose result folder holds a complete result of this very request.</summary>
+    private static void FindExisting(RunRequest request, IReadOnlyList<PreparedPrompt> prompts, int vocab, string dataDir, Dictionary<int, RunManifest> existing)
+    {
+        foreach (var prompt in prompts)
+        {
+            var folder = Path.Combine(dataDir, prompt.FolderName);
+            var wanted = request.Manifest(prompt, folder, vocab, [], "", new RunTimings(0, 0, 0)).RequestDigest();
+            if (ExistingResults.Complete(folder, wanted) is { } manifest)
+                existing[prompt.Index] = manifest;
+        }
+    }
 
     private static SummaryPrompt RunPrompt(RunSettings s, PreparedPrompt prompt, string folder, string label)
     {
         var clock = Stopwatch.StartNew();
-        var result = CliProgress.Run($"{label} steps", s.Options.MaxNewTokens,
-            progress => DistributionGenerator.Run(s.Models.Models, prompt.Ids, s.Models.Vocab, s.Options, progress, s.Temperature));
+        var options = s.Request.Options;
+        var result = CliProgress.Run($"{label} steps", options.MaxNewTokens,
+            progress => DistributionGenerator.Run(s.Models.Models, prompt.Ids, s.Models.Vocab, options, progress, s.Request.Temperature));
         var generateSeconds = clock.Elapsed.TotalSeconds;
         var tokenizer = s.Models.LargeTokenizer;
         var generatedText = tokenizer.Decode(result.TokenIds);
         var fileIds = s.Models.Requests.Select(r => r.FileId).ToArray();
-        var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(), writeSeconds => new RunManifest(
-            "", prompt.Text, s.Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
-            s.Models.Requests.Select((r, i) => new ManifestModel(r.Role, r.Argument, s.Models.Paths[i],
-                s.Models.ConfigDigests[i], r.FileId,
-                Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
-            s.Models.Vocab, s.DTypeName, s.Device, s.Options.Seed, s.DecodingName, s.Temperature,
-            new SamplingUsed(s.Options.TopK, s.Options.TopP, s.Options.MinP, s.Options.Transform.Describe()), s.Options.MaxNewTokens, s.Options.StopAtEos,
-            result.TokenIds, generatedText, SoftwareVersions.Current(), new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)).WithContentRunId(),
+        var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(),
+            writeSeconds => s.Request.Manifest(prompt, folder, s.Models.Vocab, result.TokenIds, generatedText,
+                new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)).WithContentRunId(),
             dataDir => CliOutput.Log($"{Name}: waiting for another run writing into {dataDir}")));
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");
         CliOutput.Log($"{Name}: generated: {generatedText}");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
-        return new SummaryPrompt(prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables, files.TokensCsv,
-            files.Manifest, files.TableBytes, generateSeconds, files.WriteSeconds);
+        return new SummaryPrompt(prompt.Index, PromptStatus.Done, null, prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables,
+            files.TokensCsv, files.Manifest, RunManifest.Read(files.Manifest).RunId, files.TableBytes, generateSeconds, files.WriteSeconds);
     }
 
     /// <summary>Before any weights are read: every prompt fits every model's context (or --allow-beyond-context), and the run fits in memory.</summary>
@@ -209,7 +277,7 @@ public sealed class GenerateDistributionCommand
         "auto" => device.type == TorchSharp.DeviceType.CUDA ? (ScalarType.BFloat16, "bfloat16") : (ScalarType.Float32, "float32"),
         "bfloat16" or "bf16" => (ScalarType.BFloat16, "bfloat16"),
         "float16" or "fp16" => (ScalarType.Float16, "float16"),
-        "float32" => (ScalarType.Float32, name),
+        "float32" or "fp32" => (ScalarType.Float32, "float32"),
         _ => throw new DisdException($"--dtype '{name}' is not a dtype; expected auto, bfloat16, float16 or float32"),
     };
 }

@@ -21,11 +21,15 @@ internal sealed class LoadedModels : IDisposable
     {
         Requests = requests;
         Paths = paths;
-        ConfigDigests = paths.Select(path => RunManifest.FileSha256(Path.Combine(path, "config.json"))).ToArray();
+        ConfigDigests = ConfigDigestsOf(paths);
         Models = models;
         LargeTokenizer = largeTokenizer;
         Vocab = vocab;
     }
+
+    /// <summary>SHA-256 of each checkpoint's config.json, as manifest.json records it.</summary>
+    public static IReadOnlyList<string> ConfigDigestsOf(IReadOnlyList<string> paths) =>
+        paths.Select(path => RunManifest.FileSha256(Path.Combine(path, "config.json"))).ToArray();
 
     public IReadOnlyList<ModelRequest> Requests { get; }
 
@@ -57,9 +61,10 @@ internal sealed class LoadedModels : IDisposable
     /// cover the large model's vocabulary. Models are placed per <paramref name="deviceOption"/>
     /// (<see cref="ModelPlacement"/>: pinned to one device, or spread over the GPUs by free memory).
     /// </summary>
-    /// <param name="beforeWeights">Called with the large model's tokenizer and the vocabulary once they are checked, before any weights are read.</param>
-    public static LoadedModels Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption, ScalarType dtype,
-        IProgress<int> progress, Action<TextTokenizer, int>? beforeWeights = null)
+    /// <param name="beforeWeights">Called with the large model's tokenizer and the vocabulary once they are checked, before any
+    /// weights are read; returns whether the weights are needed (false: nothing is left to run, and Load returns null).</param>
+    public static LoadedModels? Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption, ScalarType dtype,
+        IProgress<int> progress, Func<TextTokenizer, int, bool>? beforeWeights = null)
     {
         var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => TextTokenizer.Load(paths[i])) : null).ToArray();
         var large = tokenizers[0]!;
@@ -74,7 +79,8 @@ internal sealed class LoadedModels : IDisposable
                 throw Mismatch(requests[i], rows, vocab);
         }
 
-        beforeWeights?.Invoke(large, vocab);
+        if (beforeWeights is not null && !beforeWeights(large, vocab))
+            return null;
         var maps = ModelPlacement.PlanDevices(paths, deviceOption, dtype, ModelPlacement.DefaultReserveBytes);
         var models = new List<ICausalLanguageModel>();
         try

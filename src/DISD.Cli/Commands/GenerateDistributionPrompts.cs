@@ -1,27 +1,31 @@
 using System.Globalization;
+using DISD.Batch;
 using DISD.IO;
 using DISD.Tokenization;
 
 namespace DISD.Cli.Commands;
 
 /// <summary>A prompt as given: its text (names the data folder) and, for --prompt-ids, the exact ids.</summary>
-internal sealed record PromptRequest(string Text, IReadOnlyList<int>? Ids, string Source);
+internal sealed record PromptRequest(string Text, IReadOnlyList<int>? Ids, string Source, int Index = 0);
 
 /// <summary>A prompt ready to run: the ids fed to the models, its result folder and, with --chat, the rendered chat prompt.</summary>
-internal sealed record PreparedPrompt(string Text, IReadOnlyList<int> Ids, string FolderName, ChatPrompt? Chat);
+internal sealed record PreparedPrompt(string Text, IReadOnlyList<int> Ids, string FolderName, ChatPrompt? Chat, int Index = 0);
 
 /// <summary>Reads and checks the prompts of generate-distribution before any model is loaded or file written.</summary>
 internal static class GenerateDistributionPrompts
 {
-    /// <summary>The prompts of --prompts-file, else the one of --input-text / --prompt-ids.</summary>
-    public static IReadOnlyList<PromptRequest> Read(string? inputText, string? promptIds, string? promptsFile)
+    /// <summary>The prompts of --prompts-file in <paramref name="shard"/>, else the one of --input-text / --prompt-ids.</summary>
+    public static IReadOnlyList<PromptRequest> Read(string? inputText, string? promptIds, string? promptsFile, ShardSpec? shard = null)
     {
         if (promptsFile is not null)
         {
             if (inputText is not null || promptIds is not null)
                 throw new DisdException("--prompts-file cannot be combined with --input-text or --prompt-ids");
-            return ReadFile(promptsFile);
+            return ReadFile(promptsFile, shard ?? ShardSpec.All);
         }
+
+        if (shard is not null)
+            throw new DisdException("--shard splits a --prompts-file; give one, or leave out --shard for a single prompt");
 
         if (promptIds is not null)
             return [new PromptRequest(inputText ?? "", ParseIds(promptIds), "--prompt-ids")];
@@ -58,7 +62,7 @@ internal static class GenerateDistributionPrompts
             var folder = FolderName(text, request.Source);
             if (!folders.TryAdd(folder, request.Source))
                 throw new DisdException($"{request.Source} gives the data folder '{folder}' that {folders[folder]} already gives; each prompt needs its own folder");
-            prepared.Add(new PreparedPrompt(text, ids, folder, chatPrompt));
+            prepared.Add(new PreparedPrompt(text, ids, folder, chatPrompt, request.Index));
         }
 
         return prepared;
@@ -76,28 +80,14 @@ internal static class GenerateDistributionPrompts
         }
     }
 
-    private static IReadOnlyList<PromptRequest> ReadFile(string path)
+    /// <summary>The prompts of <paramref name="shard"/>; folder names are checked over the whole file first.</summary>
+    private static IReadOnlyList<PromptRequest> ReadFile(string path, ShardSpec shard)
     {
-        if (string.IsNullOrWhiteSpace(path))
-            throw new DisdException("--prompts-file is empty; give the path of a file with one prompt per line");
-        if (Directory.Exists(path))
-            throw new DisdException($"--prompts-file {path} is a folder; give a text file with one prompt per line");
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DisdException($"--prompts-file {path}: cannot read it ({e.Message})", e);
-        }
-
-        var prompts = lines
-            .Select((line, index) => (Text: line.TrimEnd('\r'), Line: index + 1))
-            .Where(p => !string.IsNullOrWhiteSpace(p.Text))
-            .Select(p => new PromptRequest(p.Text, null, $"--prompts-file {path} line {p.Line}"))
+        var lines = PromptsFile.Read(path);
+        PromptsFile.FolderNames(lines, path);
+        return lines.Where(p => shard.Includes(p.Index))
+            .Select(p => new PromptRequest(p.Text, null, $"--prompts-file {path} line {p.Line}", p.Index))
             .ToList();
-        return prompts.Count > 0 ? prompts : throw new DisdException($"--prompts-file {path} holds no prompt (one per line expected)");
     }
 
     private static IReadOnlyList<int> ParseIds(string text)

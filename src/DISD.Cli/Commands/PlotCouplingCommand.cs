@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using DISD.Couplings;
+using DISD.Batch;
 using DISD.IO;
 using DISD.Plotting;
 using DISD.Runtime;
@@ -10,32 +10,43 @@ namespace DISD.Cli.Commands;
 
 /// <summary>
 /// <c>disd plot-coupling</c>: the port of the original plot_coupling_bounds.py. Reads the two models' distribution
-/// tables, measures the Gumbel and weighted MinHash agreement per position, and writes the figure and a results CSV.
+/// tables, measures the Gumbel and weighted MinHash agreement per position, and writes the figure and a results CSV;
+/// for one prompt (--input-text) or every prompt of a --prompts-file (optionally one --shard of it).
 /// </summary>
 public sealed class PlotCouplingCommand
 {
     public const string Name = "plot-coupling";
 
     private readonly Option<string> ModelLarge = CliOptions.Text("--model-large",
-        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Large, "--model_large");
+        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Large, "--model_large", "--target");
     private readonly Option<string> ModelSmall = CliOptions.Text("--model-small",
-        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Small, "--model_small");
-    private readonly Option<string> InputText = CliOptions.RequiredText("--input-text",
-        "The prompt the distributions were generated for; names the data folder and titles the figure", "--input_text");
-    private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Positions to compare (the first rows of each table)", 32, "--num_tokens");
+        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Small, "--model_small", "--drafter");
+    private readonly Option<string?> InputText = new("--input-text", "--input_text")
+    {
+        Description = "The prompt the distributions were generated for; names the data folder and titles the figure",
+    };
+    private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
+    {
+        Description = "Every prompt of this file (one per line, as generate-distribution reads it): one figure and results table each",
+    };
+    private readonly Option<string> NumTokens = CliOptions.Text("--num-tokens",
+        $"Positions to compare (the first rows of each table), or {PlotCouplingRequest.AllRows} for every row", "32", "--num_tokens", "--max-new-tokens");
     private readonly Option<int> NumRetries = CliOptions.Int("--num-retries", "Monte-Carlo trials per position and coupling", 20000, "--num_retries");
     private readonly Option<string> Engine = CliOptions.Choice("--mc",
         "Monte-Carlo engine: race (exact lazy simulation, pure C#) or dense (one uniform per token per trial, torch)", "race", "race", "dense");
     private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the distribution tables (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
-    private readonly Option<string> ImgDir = CliOptions.Text("--img-dir", "Folder the figure is written to", "./img", "--img_dir");
+    private readonly Option<string> ImgDir = CliOptions.Text("--img-dir", "Folder the figures are written to", "./img", "--img_dir");
     private readonly Option<ulong> Seed = CliOptions.Seed();
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> Format = CliOptions.Choice("--format", "Figure format", "png", "png", "svg");
+    private readonly Option<string?> Shard = BatchOptions.Shard();
+    private readonly Option<bool> SkipExisting = BatchOptions.SkipExisting();
     private readonly Option<bool> Json = CliOptions.Json();
 
     private PlotCouplingCommand()
     {
         Device.Description += " (only used by --mc dense)";
+        NumTokens.HelpName = "N|all";
     }
 
     public static Command Create() => new PlotCouplingCommand().Build();
@@ -44,7 +55,7 @@ public sealed class PlotCouplingCommand
     {
         var command = new Command(Name, "Measure how often Gumbel sampling and weighted MinHash agree per position, and plot it against D_TV (the paper's coupling figure)")
         {
-            ModelLarge, ModelSmall, InputText, NumTokens, NumRetries, Engine, DataDir, ImgDir, Seed, Device, Format, Json,
+            ModelLarge, ModelSmall, InputText, PromptsFile, NumTokens, NumRetries, Engine, DataDir, ImgDir, Seed, Device, Format, Shard, SkipExisting, Json,
         };
         command.SetAction(Run);
         return command;
@@ -53,194 +64,112 @@ public sealed class PlotCouplingCommand
     private int Run(ParseResult parse)
     {
         var clock = Stopwatch.StartNew();
-        var inputText = parse.GetRequiredValue(InputText);
+        var request = ReadRequest(parse);
+        var inputText = parse.GetValue(InputText);
+        var promptsFile = parse.GetValue(PromptsFile);
+        var shard = BatchOptions.ReadShard(parse, Shard);
+        if (promptsFile is null)
+        {
+            if (inputText is null)
+                throw new DisdException($"give the prompt with {InputText.Name} (or {PromptsFile.Name} for several)");
+            if (shard is not null)
+                throw new DisdException($"{Shard.Name} splits a {PromptsFile.Name}; give one, or leave out {Shard.Name} for a single prompt");
+            TextSanitizer.FolderName(inputText);
+            return RunOne(parse, request, inputText);
+        }
+
+        if (inputText is not null)
+            throw new DisdException($"{PromptsFile.Name} cannot be combined with {InputText.Name}");
+        var prompts = Batch.PromptsFile.Read(promptsFile);
+        Batch.PromptsFile.FolderNames(prompts, promptsFile);
+        return RunBatch(parse, request, prompts.Where(p => (shard ?? ShardSpec.All).Includes(p.Index)).ToList(), shard, clock);
+    }
+
+    private int RunOne(ParseResult parse, PlotCouplingRequest request, string inputText)
+    {
+        var summary = PlotCouplingPrompt.Run(request, inputText, out var skipped);
+        if (summary is null)
+        {
+            CliOutput.Log($"{Name}: skipped: {skipped!.Results} and {skipped.Figure} hold these results of run {skipped.RunId}");
+            if (parse.GetValue(Json))
+                CliOutput.Json(new PlotCouplingPromptStatus(0, inputText, PromptStatus.Skipped, null, skipped, null));
+            return CliApp.Success;
+        }
+
+        LogSummary(summary);
+        if (parse.GetValue(Json))
+            CliOutput.Json(summary);
+        return CliApp.Success;
+    }
+
+    private int RunBatch(ParseResult parse, PlotCouplingRequest request, IReadOnlyList<PromptLine> prompts, ShardSpec? shard, Stopwatch clock)
+    {
+        var statuses = new List<PlotCouplingPromptStatus>();
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            var prompt = prompts[i];
+            var label = $"{Name}: prompt {i + 1}/{prompts.Count}";
+            try
+            {
+                var summary = PlotCouplingPrompt.Run(request, prompt.Text, out var skipped);
+                if (summary is null)
+                {
+                    CliOutput.Log($"{label}: skipped, {skipped!.Results} holds these results of run {skipped.RunId}: {prompt.Text}");
+                    statuses.Add(new PlotCouplingPromptStatus(prompt.Index, prompt.Text, PromptStatus.Skipped, null, skipped, null));
+                    continue;
+                }
+
+                LogSummary(summary);
+                statuses.Add(new PlotCouplingPromptStatus(prompt.Index, prompt.Text, PromptStatus.Done, null, null, summary));
+            }
+            catch (Exception e) when (BatchOptions.FailsOnePrompt(e))
+            {
+                CliOutput.Log($"{label}: failed: {e.Message}");
+                statuses.Add(new PlotCouplingPromptStatus(prompt.Index, prompt.Text, PromptStatus.Failed, e.Message, null, null));
+            }
+        }
+
+        var batch = new PlotCouplingBatchSummary(request.ModelLarge, request.ModelSmall, parse.GetRequiredValue(NumTokens), request.NumRetries, request.Engine,
+            request.Seed, shard?.ToString(), clock.Elapsed.TotalSeconds, Count(PromptStatus.Done), Count(PromptStatus.Skipped), Count(PromptStatus.Failed), statuses);
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: {prompts.Count} prompt(s) in {batch.Seconds:F1} s: {batch.Done} done, {batch.Skipped} skipped, {batch.Failed} failed"));
+        if (parse.GetValue(Json))
+            CliOutput.Json(batch);
+        return BatchOptions.ExitCode(statuses.Select(s => s.Status));
+
+        int Count(string status) => statuses.Count(s => s.Status == status);
+    }
+
+    private PlotCouplingRequest ReadRequest(ParseResult parse)
+    {
         var modelLarge = parse.GetRequiredValue(ModelLarge);
         var modelSmall = parse.GetRequiredValue(ModelSmall);
-        var numTokens = CliOptions.RequirePositive(parse.GetValue(NumTokens), NumTokens);
         var numRetries = CliOptions.RequirePositive(parse.GetValue(NumRetries), NumRetries);
+        var numTokens = ParseNumTokens(parse.GetRequiredValue(NumTokens));
         var engineName = parse.GetRequiredValue(Engine);
         var dataDir = CliOptions.RequireFolder(parse.GetRequiredValue(DataDir), DataDir);
         var imgDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(ImgDir), ImgDir);
-        var seed = parse.GetValue(Seed);
         var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
-
         // The device is checked before the tables are read, so that a bad --device fails at once.
         var device = engineName == "dense" ? DeviceSelector.Resolve(parse.GetRequiredValue(Device)) : null;
-        var folderName = TextSanitizer.FolderName(inputText);
         foreach (var (value, option) in new[] { (modelLarge, ModelLarge), (modelSmall, ModelSmall) })
         {
             if (string.IsNullOrWhiteSpace(value))
                 throw new DisdException($"{option.Name} is empty; give a model id, a checkpoint folder or a *_probs.csv file");
         }
 
-        var csvLarge = DistributionLocator.Resolve(modelLarge, dataDir, inputText);
-        var csvSmall = DistributionLocator.Resolve(modelSmall, dataDir, inputText);
-        var (large, small, runId, manifestPath) = ReadOneRun(csvLarge, csvSmall);
-        var vocabSize = CheckTables(csvLarge, large, csvSmall, small, numTokens);
-
-        var figurePath = Path.Combine(imgDir, $"{folderName}.{format.ToString().ToLowerInvariant()}");
-        var resultsPath = Path.Combine(dataDir, folderName, TextSanitizer.ResultFileName($"coupling_{ModelLabel(modelLarge)}_vs_{ModelLabel(modelSmall)}", ".csv"));
-
-        CliOutput.Log($"{Name}: {numTokens} positions × {numRetries} trials, V = {vocabSize}, engine {engineName}, seed {seed}");
-        var results = Measure(large, small, numTokens, numRetries, device, seed);
-
-        WriteOutputs(new Outputs(figurePath, resultsPath, inputText, format, runId, manifestPath), results);
-        var summary = Summarize(parse, results, csvLarge, csvSmall, vocabSize, engineName, figurePath, resultsPath, clock.Elapsed.TotalSeconds);
-        LogSummary(summary);
-        if (parse.GetValue(Json))
-        {
-            CliOutput.Json(summary);
-        }
-
-        return CliApp.Success;
+        return new PlotCouplingRequest(modelLarge, modelSmall, numTokens, numRetries, engineName, device, parse.GetValue(Seed),
+            dataDir, imgDir, format, parse.GetValue(SkipExisting));
     }
 
-    /// <summary>
-    /// Reads both tables and checks that they come from one generate-distribution run (<see cref="RunProvenance"/>),
-    /// holding the shared <see cref="ResultLock"/> of the folders their result folders live in, so that a run that
-    /// replaces a result folder meanwhile cannot hand over a manifest of one run and a table of another.
-    /// </summary>
-    private static (double[][] Large, double[][] Small, string RunId, string? ManifestPath) ReadOneRun(string csvLarge, string csvSmall)
+    /// <summary>A positive count, or null for every row.</summary>
+    private int? ParseNumTokens(string text)
     {
-        using var shared = ResultLock.Shared([ResultsParent(csvLarge), ResultsParent(csvSmall)],
-            folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}"));
-        var provenance = new[] { RunProvenance.Of(csvLarge), RunProvenance.Of(csvSmall) };
-        var runId = RunProvenance.RequireOneRun(provenance[0], provenance[1]);
-        if (provenance[0].Manifest is null)
-            CliOutput.Log($"{Name}: no {RunManifest.FileName} beside the tables: cannot check that they come from one run");
-        var large = ReadTable(provenance[0]);
-        var small = ReadTable(provenance[1]);
-        return (large, small, runId, provenance[0].ManifestPath);
+        if (text.Trim().Equals(PlotCouplingRequest.AllRows, StringComparison.OrdinalIgnoreCase)) return null;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+            throw new DisdException($"{NumTokens.Name} '{text}' is not a count; expected a positive integer or {PlotCouplingRequest.AllRows}");
+        return RequestLimits.Tokens(count, NumTokens.Name);
     }
-
-    private static string ResultsParent(string table) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(table))!) ?? "/";
-
-    private static double[][] ReadTable(TableProvenance provenance)
-    {
-        var clock = Stopwatch.StartNew();
-        var path = provenance.Table;
-        var rows = DistributionCsv.Read(path);
-        if (provenance.Manifest is { } manifest && rows.Length != manifest.TokenIds.Count)
-            throw new DisdException($"{path} has {rows.Length} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: the table was changed after its run; rerun generate-distribution");
-        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {path} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
-        return rows;
-    }
-
-    private int CheckTables(string csvLarge, double[][] large, string csvSmall, double[][] small, int numTokens)
-    {
-        var vocabLarge = large[0].Length;
-        var vocabSmall = small[0].Length;
-        if (vocabLarge != vocabSmall)
-        {
-            throw new DisdException($"the tables have different vocabularies: {csvLarge} has V = {vocabLarge}, {csvSmall} has V = {vocabSmall}");
-        }
-
-        foreach (var (path, rows) in new[] { (csvLarge, large), (csvSmall, small) })
-        {
-            if (numTokens > rows.Length)
-            {
-                throw new DisdException($"{NumTokens.Name} {numTokens} exceeds the {rows.Length} rows of {path}");
-            }
-        }
-
-        return vocabLarge;
-    }
-
-    /// <summary>Runs the experiment with the dense engine on <paramref name="device"/>, or with the race engine when it is null.</summary>
-    private static IReadOnlyList<PositionCoupling> Measure(double[][] large, double[][] small, int numTokens, int numRetries,
-        TorchSharp.torch.Device? device, ulong seed)
-    {
-        if (device is not null)
-        {
-            using var dense = new DenseEstimator(device);
-            CliOutput.Log($"{Name}: dense engine on {dense.Device}");
-            return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, dense, seed, progress));
-        }
-
-        var race = new RaceEstimator();
-        return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, race, seed, progress));
-    }
-
-    /// <summary>Where the figure and the results table go, and the run they come from (<see cref="RunManifest.RunId"/>, "" when unknown).</summary>
-    private sealed record Outputs(string Figure, string Results, string Title, FigureFormat Format, string RunId, string? ManifestPath);
-
-    /// <summary>
-    /// Both outputs appear together or not at all: each is staged in a temporary file and both are renamed in one step
-    /// (<see cref="AtomicFile.CommitAll"/>), under the exclusive <see cref="ResultLock"/> of the data and image folders,
-    /// after checking that the tables' run is still the one in place. A full disk or a signal leaves neither.
-    /// </summary>
-    private static void WriteOutputs(Outputs outputs, IReadOnlyList<PositionCoupling> results)
-    {
-        var figure = CouplingFigure.Render(outputs.Title, results, outputs.Format);
-        figure = FigureMetadata.Add(figure, outputs.Format,
-        [
-            new("disd:run_id", outputs.RunId),
-            new("disd:results", Path.GetFileName(outputs.Results)),
-            new("Software", "disd plot-coupling"),
-        ]);
-        var resultsFolder = Path.GetDirectoryName(Path.GetFullPath(outputs.Results))!;
-        var imageFolder = Path.GetDirectoryName(Path.GetFullPath(outputs.Figure))!;
-        try
-        {
-            using var exclusive = ResultLock.Exclusive([Path.GetDirectoryName(resultsFolder) ?? resultsFolder, imageFolder],
-                folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}"));
-            RequireSameRun(outputs);
-            StaleOutputs.Remove(resultsFolder);
-            StaleOutputs.Remove(imageFolder);
-            using var figureFile = AtomicFile.Create(outputs.Figure);
-            using var resultsFile = AtomicFile.Create(outputs.Results);
-            figureFile.Stream.Write(figure);
-            CouplingResultsCsv.Write(resultsFile.Stream, results, outputs.RunId);
-            AtomicFile.CommitAll([resultsFile, figureFile]);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DisdException($"cannot write the results {outputs.Results} and the figure {outputs.Figure} ({e.Message}); nothing was written", e);
-        }
-    }
-
-    /// <summary>The tables' result folder may have been replaced while the couplings were measured.</summary>
-    private static void RequireSameRun(Outputs outputs)
-    {
-        if (outputs.ManifestPath is null) return;
-        var now = File.Exists(outputs.ManifestPath) ? RunManifest.Read(outputs.ManifestPath).RunId ?? "" : "(none)";
-        if (now != outputs.RunId)
-            throw new DisdException($"{outputs.ManifestPath}: the tables were replaced by another run (run {now}) while plot-coupling measured run {outputs.RunId}; run plot-coupling again");
-    }
-
-    /// <summary>The model's name in the results file name: the table's name for a .csv argument, else <see cref="TextSanitizer.ModelFileId"/>.</summary>
-    private static string ModelLabel(string modelArg)
-    {
-        if (!modelArg.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-        {
-            return TextSanitizer.ModelFileId(modelArg);
-        }
-
-        var name = Path.GetFileNameWithoutExtension(modelArg);
-        return name.EndsWith("_probs", StringComparison.Ordinal) ? name[..^"_probs".Length] : name;
-    }
-
-    private PlotCouplingSummary Summarize(ParseResult parse, IReadOnlyList<PositionCoupling> results, string csvLarge, string csvSmall,
-        int vocabSize, string engineName, string figurePath, string resultsPath, double seconds) => new(
-        parse.GetRequiredValue(InputText),
-        parse.GetRequiredValue(ModelLarge),
-        parse.GetRequiredValue(ModelSmall),
-        Path.GetFullPath(csvLarge),
-        Path.GetFullPath(csvSmall),
-        vocabSize,
-        results.Count,
-        parse.GetValue(NumRetries),
-        engineName,
-        parse.GetValue(Seed),
-        Path.GetFullPath(figurePath),
-        Path.GetFullPath(resultsPath),
-        results.Average(r => r.Dtv),
-        results.Average(r => r.Gumbel.Rate),
-        results.Average(r => r.Wmh.Rate),
-        results.Average(r => r.GumbelExact),
-        results.Average(r => r.WmhExact),
-        seconds,
-        results.Select(PositionSummary.From).ToArray());
 
     private static void LogSummary(PlotCouplingSummary s)
     {

@@ -1,4 +1,5 @@
 using DISD.Couplings;
+using DISD.IO;
 
 namespace DISD.Cli.Commands;
 
@@ -14,8 +15,11 @@ public sealed record PlotCouplingSummary(
     int NumRetries,
     string Engine,
     ulong Seed,
+    string RunId,
     string Figure,
     string ResultsCsv,
+    string ResultsRecord,
+    string? ReplacedFigureOf,
     double MeanDtv,
     double MeanGumbel,
     double MeanWmh,
@@ -23,6 +27,27 @@ public sealed record PlotCouplingSummary(
     double MeanWmhExact,
     double Seconds,
     IReadOnlyList<PositionSummary> Positions);
+
+/// <summary>One prompt of a --prompts-file run: its status, and its summary when it was done now.</summary>
+/// <param name="Index">The prompt's 0-based index in --prompts-file.</param>
+/// <param name="Skipped">For a skipped prompt, the record of the complete results that were kept.</param>
+public sealed record PlotCouplingPromptStatus(int Index, string InputText, string Status, string? Message, CouplingRunManifest? Skipped,
+    PlotCouplingSummary? Result);
+
+/// <summary>The <c>--json</c> output of <c>disd plot-coupling --prompts-file</c>.</summary>
+public sealed record PlotCouplingBatchSummary(
+    string ModelLarge,
+    string ModelSmall,
+    string NumTokens,
+    int NumRetries,
+    string Engine,
+    ulong Seed,
+    string? Shard,
+    double Seconds,
+    int Done,
+    int Skipped,
+    int Failed,
+    IReadOnlyList<PlotCouplingPromptStatus> Prompts);
 
 /// <summary>One position of <see cref="PlotCouplingSummary"/>, the columns of the results CSV.</summary>
 public sealed record PositionSummary(

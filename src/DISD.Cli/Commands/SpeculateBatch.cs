@@ -12,9 +12,11 @@ internal static class SpeculateBatch
     private sealed record Measurement(string Prompt, int PromptTokens, DecodingResult Result, double Seconds,
         double TargetOnlySeconds, double TargetSeconds, double DrafterSeconds, double OtherSeconds, bool Identical);
 
+    /// <param name="indices">Each prompt's 0-based index in the prompts file (they differ from the list's under --shard).</param>
+    /// <param name="decode">Turns generated token ids into text.</param>
     /// <returns>The summary, and each prompt's first speculative run (its rounds go to --trace).</returns>
-    public static (SpeculateBatchSummary Summary, IReadOnlyList<DecodingResult> FirstRuns) Run(SpeculateRunner runner,
-        IReadOnlyList<string> prompts, IReadOnlyList<IReadOnlyList<int>> promptIds, int repeats, SpeculateConfig config)
+    public static (SpeculateBatchSummary Summary, IReadOnlyList<DecodingResult> FirstRuns) Run(SpeculateRunner runner, IReadOnlyList<string> prompts,
+        IReadOnlyList<IReadOnlyList<int>> promptIds, int repeats, SpeculateConfig config, IReadOnlyList<int> indices, Func<IReadOnlyList<int>, string> decode)
     {
         runner.Decode(promptIds[0]);
         runner.TargetOnly(promptIds[0]);
@@ -29,8 +31,8 @@ internal static class SpeculateBatch
 
             return list;
         });
-        var stats = measurements.Select((m, i) => PromptStats(i, m)).ToList();
-        return (new SpeculateBatchSummary(config, repeats, stats, Aggregate(measurements, stats)),
+        var stats = measurements.Select((m, i) => PromptStats(indices[i], m, decode)).ToList();
+        return (new SpeculateBatchSummary(config, null, repeats, stats, Aggregate(measurements, stats)),
             measurements.Select(m => m.Result).ToList());
     }
 
@@ -54,10 +56,10 @@ internal static class SpeculateBatch
             first.Tokens.SequenceEqual(targetOnly[0].Result.Tokens));
     }
 
-    private static SpeculatePromptStats PromptStats(int index, Measurement m)
+    private static SpeculatePromptStats PromptStats(int index, Measurement m, Func<IReadOnlyList<int>, string> decode)
     {
         var r = m.Result;
-        return new SpeculatePromptStats(index, m.Prompt, m.PromptTokens, r.Tokens.Count, r.AcceptanceRate, r.PredictedAcceptance,
+        return new SpeculatePromptStats(index, m.Prompt, m.PromptTokens, r.Tokens.Count, r.Tokens, decode(r.Tokens), r.EndedWithEos, r.AcceptanceRate, r.PredictedAcceptance,
             r.BlockEfficiency, r.MeanAcceptedLength, r.AcceptedHistogram, r.TargetCalls, r.DrafterCalls, m.Seconds, m.TargetOnlySeconds, r.Tokens.Count / m.Seconds,
             r.Tokens.Count / m.TargetOnlySeconds, m.TargetOnlySeconds / m.Seconds, m.TargetSeconds, m.DrafterSeconds,
             m.OtherSeconds, m.Identical);

@@ -17,9 +17,11 @@ public sealed class SpeculateCommand
     public const string Name = "speculate";
 
     private readonly Option<string> Target = CliOptions.Text("--target",
-        "Target model: a checkpoint folder, a Hugging Face repo id, or a demo model (gemma2-wordnet-large|medium|small)", SpeculateModels.DefaultTarget);
+        "Target model: a checkpoint folder, a Hugging Face repo id, or a demo model (gemma2-wordnet-large|medium|small)", SpeculateModels.DefaultTarget,
+        "--model-large", "--model_large");
     private readonly Option<string> Drafter = CliOptions.Text("--drafter",
-        "Drafter model (same forms as --target), ngram for prompt-lookup drafting (no model), or none for target-only decoding", SpeculateModels.DefaultDrafter);
+        "Drafter model (same forms as --target), ngram for prompt-lookup drafting (no model), or none for target-only decoding", SpeculateModels.DefaultDrafter,
+        "--model-small", "--model_small");
     private readonly Option<int> NgramMin = CliOptions.Int("--ngram-min", "With --drafter ngram: shortest suffix n-gram to look up", 1, "--ngram_min");
     private readonly Option<int> NgramMax = CliOptions.Int("--ngram-max", "With --drafter ngram: longest suffix n-gram to look up (tried first)", 3, "--ngram_max");
     private readonly Option<string?> InputText = new("--input-text", "--input_text") { Description = "The prompt as text" };
@@ -47,7 +49,11 @@ public sealed class SpeculateCommand
     };
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the text prompt(s) in the target's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
-    private readonly Option<int> MaxNewTokens = CliOptions.Int("--max-new-tokens", "Upper bound on generated tokens", 64, "--max_new_tokens");
+    private readonly Option<int> MaxNewTokens = CliOptions.Int("--max-new-tokens", "Upper bound on generated tokens", 64, "--max_new_tokens", "--num-tokens", "--num_tokens");
+    private readonly Option<bool> IgnoreEos = new("--ignore-eos", "--ignore_eos")
+    {
+        Description = "Generate exactly --max-new-tokens tokens, past end-of-sequence tokens (benchmarks with fixed lengths)",
+    };
     private readonly Option<bool> AllowBeyondContext = new(ContextWindow.AllowOption)
     {
         Description = "Run even when the prompt plus --max-new-tokens exceeds a model's max_position_embeddings (otherwise an error)",
@@ -76,9 +82,9 @@ public sealed class SpeculateCommand
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DType = new("--dtype")
     {
-        Description = "Compute dtype: auto (bf16 on CUDA, float32 on CPU), bf16, fp16 or float32",
+        Description = "Compute dtype: auto (bfloat16 on CUDA, float32 on CPU), bfloat16, float16 or float32 (also bf16, fp16, fp32)",
         DefaultValueFactory = _ => "auto",
-        HelpName = "auto|bf16|fp16|float32",
+        HelpName = "auto|bfloat16|float16|float32",
     };
     private readonly Option<bool> Verify = new("--verify")
     {
@@ -91,6 +97,7 @@ public sealed class SpeculateCommand
     private readonly Option<int> Repeats = CliOptions.Int("--repeats", "With --prompts-file: timed runs per prompt (medians are reported); with --questions: runs of the whole set (mean and std)", 1);
     private readonly Option<int> Threads = CliOptions.Int("--threads",
         "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
+    private readonly Option<string?> Shard = BatchOptions.Shard();
     private readonly Option<bool> Json = CliOptions.Json();
 
     public static Command Create() => new SpeculateCommand().Build();
@@ -101,7 +108,7 @@ public sealed class SpeculateCommand
         {
             Target, Drafter, NgramMin, NgramMax, InputText, PromptIds, PromptsFile, Questions, Answers, BaselineAnswers, Chat, ChatDate,
             MaxNewTokens, AllowBeyondContext, DraftLengthOption, Coupling, Method, Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads,
-            Trace, Json,
+            Trace, IgnoreEos, Shard, Json,
         };
         foreach (var option in Sampling.All)
         {
@@ -137,7 +144,18 @@ public sealed class SpeculateCommand
         var repeats = CliOptions.RequirePositive(parse.GetValue(Repeats), Repeats);
         var trace = SpeculateTrace.RequirePath(parse.GetValue(Trace), Trace.Name);
         SetThreads(RequestLimits.Threads(parse.GetValue(Threads), Threads));
-        var lines = promptSource == PromptsFile ? SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!) : null;
+        var shard = BatchOptions.ReadShard(parse, Shard);
+        if (shard is not null && promptSource != PromptsFile)
+            throw new DisdException($"{Shard.Name} splits a {PromptsFile.Name}; give one, or leave out {Shard.Name} for a single prompt");
+        var allLines = promptSource == PromptsFile ? SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!) : null;
+        var indices = allLines is null ? [0] : (shard ?? Batch.ShardSpec.All).Select(allLines.Count);
+        var lines = allLines is null ? null : indices.Select(i => allLines[i]).ToList();
+        if (lines is { Count: 0 })
+        {
+            CliOutput.Log($"{Name}: shard {shard} holds no prompt of {parse.GetValue(PromptsFile)}; nothing to do");
+            return CliApp.Success;
+        }
+
         IReadOnlyList<IReadOnlyList<int>> prompts = [];
         var drafterArg = settings.Ngram is null ? parse.GetRequiredValue(Drafter) : SpeculateModels.None;
         using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), drafterArg, parse.GetRequiredValue(Device), dtype,
@@ -152,7 +170,7 @@ public sealed class SpeculateCommand
 
         if (lines is not null)
         {
-            return RunBatch(parse, runner, config, lines, prompts, repeats, verify, trace);
+            return RunBatch(parse, runner, config, lines, prompts, repeats, verify, indices, models.Tokenizer, shard, trace);
         }
 
         if (promptSource == Questions)
@@ -186,6 +204,11 @@ public sealed class SpeculateCommand
         {
             CliOutput.Json(summary);
         }
+        else
+        {
+            // Plain mode: the generated text is the result, on stdout (statistics stay on stderr).
+            Console.Out.WriteLine(summary.Text);
+        }
 
         if (divergence is { } d)
         {
@@ -198,14 +221,16 @@ public sealed class SpeculateCommand
     }
 
     private int RunBatch(ParseResult parse, SpeculateRunner runner, SpeculateConfig config, IReadOnlyList<string> lines,
-        IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify, string? trace)
+        IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify, IReadOnlyList<int> indices, Tokenization.TextTokenizer tokenizer, Batch.ShardSpec? shard,
+        string? trace)
     {
-        var (summary, firstRuns) = SpeculateBatch.Run(runner, lines, ids, repeats, config);
+        var (summary, firstRuns) = SpeculateBatch.Run(runner, lines, ids, repeats, config, indices, ids => tokenizer.Decode(ids));
+        summary = summary with { Shard = shard?.ToString() };
         if (trace is not null)
         {
             var traceLines = new SpeculateTrace();
             for (var i = 0; i < firstRuns.Count; i++)
-                traceLines.Add(firstRuns[i], prompt: i);
+                traceLines.Add(firstRuns[i], prompt: indices[i]);
             traceLines.Write(trace);
         }
 
@@ -213,6 +238,11 @@ public sealed class SpeculateCommand
         if (parse.GetValue(Json))
         {
             CliOutput.Json(summary);
+        }
+        else
+        {
+            // Plain mode: the generated texts on stdout, one per prompt, so that `disd speculate … > out.txt` keeps them.
+            foreach (var prompt in summary.Prompts) Console.Out.WriteLine(prompt.Text);
         }
 
         if (verify && !summary.Aggregate.AllIdenticalToTargetOnly)
@@ -294,7 +324,7 @@ public sealed class SpeculateCommand
 
         var (topK, topP, minP) = Sampling.Read(parse);
         var options = new DecodingOptions(maxNewTokens, temperature, parse.GetValue(Seed), coupling,
-            ComputePredictedAcceptance: !parse.GetValue(NoPrediction), TopK: topK, TopP: topP, MinP: minP);
+            StopAtEos: !parse.GetValue(IgnoreEos), ComputePredictedAcceptance: !parse.GetValue(NoPrediction), TopK: topK, TopP: topP, MinP: minP);
         return new SpeculateSettings(options, method, draftLength, ReadNgram(parse));
     }
 
@@ -340,7 +370,7 @@ public sealed class SpeculateCommand
         "bf16" or "bfloat16" => ScalarType.BFloat16,
         "fp16" or "float16" or "half" => ScalarType.Float16,
         "float32" or "fp32" or "float" => ScalarType.Float32,
-        _ => throw new DisdException($"--dtype '{value}' is not a dtype; expected auto, bf16, fp16 or float32"),
+        _ => throw new DisdException($"--dtype '{value}' is not a dtype; expected auto, bfloat16, float16 or float32 (or bf16, fp16, fp32)"),
     };
 
     private SpeculateConfig Config(ParseResult parse, SpeculateSettings settings, SpeculateModels models, Device device, ScalarType dtype)
@@ -360,6 +390,7 @@ public sealed class SpeculateCommand
             options.MinP,
             options.Transform.Describe(),
             options.MaxNewTokens,
+            !options.StopAtEos,
             parse.GetRequiredValue(Target),
             settings.Ngram is not null ? NgramDrafter.Name : hasDrafter ? parse.GetRequiredValue(Drafter) : SpeculateModels.None,
             settings.Ngram?.MinN,
@@ -404,7 +435,6 @@ public sealed class SpeculateCommand
 
     private static void LogSummary(SpeculateSummary s)
     {
-        CliOutput.Log(s.Text);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2}, τ {SpeculateBatch.Format(s.MeanAcceptedLength)} ({s.TargetCalls} target, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
     }

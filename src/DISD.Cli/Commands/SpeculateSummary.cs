@@ -13,6 +13,7 @@ internal sealed record SpeculateConfig(
     double? MinP,
     string Sampling,
     int MaxNewTokens,
+    bool IgnoreEos,
     string Target,
     string Drafter,
     int? NgramMin,
@@ -68,6 +69,9 @@ internal sealed record SpeculatePromptStats(
     string Prompt,
     int PromptTokens,
     int Tokens,
+    IReadOnlyList<int> TokenIds,
+    string Text,
+    bool EndedWithEos,
     double? AcceptanceRate,
     double? PredictedAcceptance,
     double BlockEfficiency,
@@ -107,6 +111,7 @@ internal sealed record SpeculateAggregate(
 /// <summary>The <c>--json</c> object of a <c>--prompts-file</c> run.</summary>
 internal sealed record SpeculateBatchSummary(
     SpeculateConfig Config,
+    string? Shard,
     int Repeats,
     IReadOnlyList<SpeculatePromptStats> Prompts,
     SpeculateAggregate Aggregate);

@@ -46,4 +46,37 @@ public static class CouplingResultsCsv
             writer.EndRecord();
         }
     }
+
+    /// <summary>The rows of a results table written by <see cref="Write(Stream, IReadOnlyList{PositionCoupling}, string)"/>.</summary>
+    /// <exception cref="DisdException">Not such a table: a missing column, a value that is not a number.</exception>
+    public static IReadOnlyList<CouplingResultRow> Read(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0) throw new DisdException($"{path}: empty; expected a plot-coupling results table");
+        var header = lines[0].Split(',');
+        int Column(string name)
+        {
+            var at = Array.IndexOf(header, name);
+            return at >= 0 ? at : throw new DisdException($"{path}: no column {name}; expected a plot-coupling results table ({string.Join(',', Columns)})");
+        }
+
+        var (dtv, gumbel, wmh, gumbelExact, wmhExact, runId) = (Column("DTV"), Column("Gumbel"), Column("WMH"), Column("GumbelExact"), Column("WMHExact"), Column("RunId"));
+        var rows = new List<CouplingResultRow>(lines.Length - 1);
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var fields = lines[i].Split(',');
+            if (fields.Length != header.Length)
+                throw new DisdException($"{path} line {i + 1}: {fields.Length} fields, the header has {header.Length}");
+            double Number(int column) => double.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+                ? value
+                : throw new DisdException($"{path} line {i + 1}, column {header[column]}: '{fields[column]}' is not a finite number");
+            rows.Add(new CouplingResultRow(Number(dtv), Number(gumbel), Number(wmh), Number(gumbelExact), Number(wmhExact), fields[runId]));
+        }
+
+        return rows.Count > 0 ? rows : throw new DisdException($"{path}: no rows; expected a plot-coupling results table");
+    }
 }
+
+/// <summary>One position of a results table, as <c>disd report</c> reads it.</summary>
+public readonly record struct CouplingResultRow(double Dtv, double Gumbel, double Wmh, double GumbelExact, double WmhExact, string RunId);

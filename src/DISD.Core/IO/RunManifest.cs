@@ -92,6 +92,26 @@ public sealed record RunManifest(
         return this with { RunId = Convert.ToHexStringLower(digest)[..32] };
     }
 
+    /// <summary>
+    /// A digest of the request alone: what <see cref="WithContentRunId"/> digests, less the generated tokens. Two
+    /// manifests share it exactly when they ask for the same tables (prompt, models and their configs, dtype, device,
+    /// seed, decoding, temperature, length), so <c>--skip-existing</c> can compare a result folder with a run before
+    /// generating anything.
+    /// </summary>
+    public string RequestDigest()
+    {
+        var basis = this with
+        {
+            RunId = "",
+            Models = Models.Select(m => m with { Path = "", Csv = "" }).ToList(),
+            TokenIds = [],
+            GeneratedText = "",
+            Software = new SoftwareVersions("", "", "", "", ""),
+            Timings = new RunTimings(0, 0, 0),
+        };
+        return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(basis, JsonOptions)))[..32];
+    }
+
     /// <summary>snake_case keys, as the Python tools write them.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {

@@ -27,19 +27,20 @@ public static class CouplingFigure
         AtomicFile.WriteAllBytes(path, Render(title, results, format));
 
     /// <summary>The figure of <paramref name="results"/> as PNG or SVG bytes, <see cref="Width"/> × <see cref="Height"/> pixels.</summary>
-    public static byte[] Render(string title, IReadOnlyList<PositionCoupling> results, FigureFormat format)
+    /// <param name="subtitle">A line under the title that identifies the figure (model pair, trials, engine, seed); none when null.</param>
+    public static byte[] Render(string title, IReadOnlyList<PositionCoupling> results, FigureFormat format, string? subtitle = null)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(results);
         var points = results
             .Select(r => new CouplingPoint(r.Dtv, r.Gumbel.Rate, r.Gumbel.StandardError, r.GumbelExact, r.Wmh.Rate, r.Wmh.StandardError, r.WmhExact))
             .ToArray();
-        return Render(title, points, format);
+        return Render(title, points, format, subtitle);
     }
 
-    internal static byte[] Render(string title, IReadOnlyList<CouplingPoint> points, FigureFormat format)
+    internal static byte[] Render(string title, IReadOnlyList<CouplingPoint> points, FigureFormat format, string? subtitle = null)
     {
-        using var plot = Build(title, points);
+        using var plot = Build(title, points, subtitle);
         return format switch
         {
             FigureFormat.Png => plot.GetImageBytes(Width, Height, ImageFormat.Png),
@@ -48,7 +49,7 @@ public static class CouplingFigure
         };
     }
 
-    private static Plot Build(string title, IReadOnlyList<CouplingPoint> points)
+    private static Plot Build(string title, IReadOnlyList<CouplingPoint> points, string? subtitle)
     {
         var plot = new Plot();
         // A serif font when the machine has one; otherwise ScottPlot's default (a fresh machine may have no fonts at all).
@@ -65,6 +66,7 @@ public static class CouplingFigure
         AddExact(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.WmhExact).ToArray(), WmhColor, MarkerShape.OpenDiamond, "Weighted MinHash (exact)");
 
         Style(plot, title, font);
+        FigureText.Subtitle(plot, subtitle);
         return plot;
     }
 
@@ -107,8 +109,8 @@ public static class CouplingFigure
 
     private static void Style(Plot plot, string title, string font)
     {
-        // Long input texts get a smaller title so that it stays on the figure.
-        plot.Title(title, size: Math.Clamp(40f * TitleChars / Math.Max(title.Length, 1), 18f, 40f));
+        // Long input texts are wrapped onto several lines at the full size, not shrunk.
+        FigureText.Title(plot, FigureText.Wrap(title, TitleChars), 40f);
         plot.XLabel("D_TV(P,Q)", size: 36);
         plot.YLabel("Pr[a = b]", size: 36);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 28;

@@ -46,6 +46,43 @@ public static class FigureMetadata
         return Encoding.UTF8.GetBytes(text.Insert(end + 1, desc));
     }
 
+    /// <summary>The text entries of a figure written by <see cref="Add"/> (PNG tEXt chunks, SVG &lt;desc&gt;); empty when it has none or is not such a figure.</summary>
+    public static IReadOnlyDictionary<string, string> Read(byte[] figure)
+    {
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (figure.AsSpan().StartsWith(PngSignature))
+        {
+            for (var at = PngSignature.Length; at + 8 <= figure.Length;)
+            {
+                var length = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(figure.AsSpan(at)), int.MaxValue);
+                var type = Encoding.ASCII.GetString(figure, at + 4, 4);
+                if (type == "IDAT" || at + 12L + length > figure.Length) break;
+                if (type == "tEXt")
+                {
+                    var data = figure.AsSpan(at + 8, length);
+                    var zero = data.IndexOf((byte)0);
+                    if (zero > 0) entries[Encoding.Latin1.GetString(data[..zero])] = Encoding.Latin1.GetString(data[(zero + 1)..]);
+                }
+
+                at += 12 + length;
+            }
+
+            return entries;
+        }
+
+        var text = Encoding.UTF8.GetString(figure);
+        var open = text.IndexOf("<desc>", StringComparison.Ordinal);
+        var close = open < 0 ? -1 : text.IndexOf("</desc>", open, StringComparison.Ordinal);
+        if (close < 0) return entries;
+        foreach (var entry in text[(open + 6)..close].Split("; "))
+        {
+            var colon = entry.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0) entries[System.Net.WebUtility.HtmlDecode(entry[..colon])] = System.Net.WebUtility.HtmlDecode(entry[(colon + 2)..]);
+        }
+
+        return entries;
+    }
+
     private static void WriteChunk(Stream output, string type, byte[] data)
     {
         Span<byte> word = stackalloc byte[4];

@@ -116,7 +116,8 @@ public sealed class PlotCouplingCliTests : IDisposable
 
         Assert.Contains("mean D_TV", stderr);
         Assert.Equal(
-            [Path.Combine("data", Folder, "coupling_org-large_vs_someone-small.csv"), Path.Combine("data", Folder, "org-large_probs.csv"),
+            [Path.Combine("data", Folder, "coupling_org-large_vs_someone-small.csv"), Path.Combine("data", Folder, "coupling_org-large_vs_someone-small.json"),
+                Path.Combine("data", Folder, "org-large_probs.csv"),
                 Path.Combine("data", Folder, "small_probs.csv"), Path.Combine("img", Folder + ".png")],
             _root.AllFiles());
     }
@@ -245,7 +246,7 @@ public sealed class PlotCouplingCliTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Contains("disd: error: Option '--input-text' is required.", stderr);
+        Assert.Contains("disd: error: give the prompt with --input-text", stderr);
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public sealed class GenerateDistributionBadInputTests
     public void TwoPromptsWithTheSameFolderAreRejected()
     {
         using var run = new GenerateRun(root => ["--prompts-file", root.WriteText("twice.txt", "What is a cat?\nWhat is a cat\n")]);
-        AssertRejected(run, "line 2", "What_is_a_cat", "line 1");
+        AssertRejected(run, "lines 1 and 2", "What_is_a_cat");
     }
 
     [Fact]

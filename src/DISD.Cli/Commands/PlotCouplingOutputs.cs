@@ -1,0 +1,126 @@
+using DISD.Couplings;
+using DISD.IO;
+using DISD.Plotting;
+
+namespace DISD.Cli.Commands;
+
+/// <summary>
+/// Where plot-coupling's three outputs of one prompt and model pair go, and writing them. Naming: the results table
+/// <c>&lt;data-dir&gt;/&lt;prompt&gt;/coupling_&lt;large&gt;_vs_&lt;small&gt;.csv</c> and its record (.json) beside it; the
+/// figure <c>&lt;img-dir&gt;/&lt;prompt&gt;.png</c>, the original's name, for the run's large vs small models (the pair the
+/// original plots; tables without a manifest count as that pair), and <c>&lt;prompt&gt;__&lt;large&gt;_vs_&lt;small&gt;.png</c>
+/// for any other pair, so that figures of different pairs never share a name.
+/// </summary>
+internal sealed record PlotCouplingOutputs(string Figure, string Results, string RecordPath, CouplingRunManifest Record, string Title, string Subtitle,
+    FigureFormat Format, string? ManifestPath)
+{
+    public static PlotCouplingOutputs For(PlotCouplingRequest request, string inputText, TableProvenance large, TableProvenance small, string runId)
+    {
+        var folderName = TextSanitizer.FolderName(inputText);
+        var (largeLabel, smallLabel) = (ModelLabel(request.ModelLarge), ModelLabel(request.ModelSmall));
+        var pair = $"{largeLabel}_vs_{smallLabel}";
+        var resultsFolder = Path.Combine(request.DataDir, folderName);
+        var results = Path.Combine(resultsFolder, TextSanitizer.ResultFileName($"coupling_{pair}", ".csv"));
+        var record = Path.Combine(resultsFolder, TextSanitizer.ResultFileName($"coupling_{pair}", CouplingRunManifest.Extension));
+        var figureStem = IsLargeVsSmall(large, small) ? folderName : $"{folderName}__{pair}";
+        var figure = Path.Combine(request.ImgDir, TextSanitizer.ResultFileName(figureStem, request.FigureExtension));
+        var manifest = new CouplingRunManifest(runId, inputText, largeLabel, smallLabel, Path.GetFileName(large.Table), Path.GetFileName(small.Table),
+            request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), Path.GetFullPath(figure), Path.GetFileName(results));
+        return new PlotCouplingOutputs(figure, results, record, manifest, inputText, request.Subtitle(largeLabel, smallLabel), request.Format, large.ManifestPath);
+    }
+
+    /// <summary>Whether the pair is the run's large and small model (by the roles in manifest.json); tables without a manifest count as that pair.</summary>
+    private static bool IsLargeVsSmall(TableProvenance large, TableProvenance small) =>
+        large.Manifest is null || (RoleOf(large) == "large" && RoleOf(small) == "small");
+
+    private static string? RoleOf(TableProvenance table) =>
+        table.Manifest?.Models.FirstOrDefault(m => m.FileId + DistributionLocator.FileSuffix == Path.GetFileName(table.Table))?.Role;
+
+    /// <summary>The model's name in file names: the table's name for a .csv argument, else <see cref="TextSanitizer.ModelFileId"/>.</summary>
+    public static string ModelLabel(string modelArg)
+    {
+        if (!modelArg.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            return TextSanitizer.ModelFileId(modelArg);
+        var name = Path.GetFileNameWithoutExtension(modelArg);
+        return name.EndsWith("_probs", StringComparison.Ordinal) ? name[..^"_probs".Length] : name;
+    }
+
+    /// <summary>
+    /// --skip-existing: the record of complete results of this very request (same tables' run, same options and
+    /// figure), or null. A request for every row (<see cref="CouplingRunManifest.NumTokens"/> 0) matches before the
+    /// tables are read only if the record's count is also unknown, so it is checked again once the count is known.
+    /// </summary>
+    public CouplingRunManifest? ExistingComplete()
+    {
+        if (!File.Exists(RecordPath) || !File.Exists(Results) || !File.Exists(Figure)) return null;
+        try
+        {
+            var existing = CouplingRunManifest.Read(RecordPath);
+            return existing == Record ? existing : null;
+        }
+        catch (DisdException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the figure, the results and the record together or not at all: each is staged in a temporary file and all
+    /// are renamed in one step (<see cref="AtomicFile.CommitAll"/>), under the exclusive <see cref="ResultLock"/> of the
+    /// data and image folders, after checking that the tables' run is still the one in place. A full disk or a signal
+    /// leaves none. Returns what the figure it replaced showed when that was another run or pair (null otherwise).
+    /// </summary>
+    public string? Write(IReadOnlyList<PositionCoupling> results)
+    {
+        var figure = CouplingFigure.Render(Title, results, Format, Subtitle);
+        figure = FigureMetadata.Add(figure, Format,
+        [
+            new("disd:run_id", Record.RunId),
+            new("disd:results", Path.GetFileName(Results)),
+            new("Software", "disd plot-coupling"),
+        ]);
+        var resultsFolder = Path.GetDirectoryName(Path.GetFullPath(Results))!;
+        var imageFolder = Path.GetDirectoryName(Path.GetFullPath(Figure))!;
+        try
+        {
+            using var exclusive = ResultLock.Exclusive([Path.GetDirectoryName(resultsFolder) ?? resultsFolder, imageFolder],
+                folder => CliOutput.Log($"{PlotCouplingCommand.Name}: waiting for another run writing into {folder}"));
+            RequireSameRun();
+            StaleOutputs.Remove(resultsFolder);
+            StaleOutputs.Remove(imageFolder);
+            var replaced = Replaced();
+            using var figureFile = AtomicFile.Create(Figure);
+            using var resultsFile = AtomicFile.Create(Results);
+            using var recordFile = AtomicFile.Create(RecordPath);
+            figureFile.Stream.Write(figure);
+            CouplingResultsCsv.Write(resultsFile.Stream, results, Record.RunId);
+            Record.Write(recordFile.Stream);
+            AtomicFile.CommitAll([resultsFile, recordFile, figureFile]);
+            return replaced;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DisdException($"cannot write the results {Results} and the figure {Figure} ({e.Message}); nothing was written", e);
+        }
+    }
+
+    /// <summary>The tables' result folder may have been replaced while the couplings were measured.</summary>
+    private void RequireSameRun()
+    {
+        if (ManifestPath is null) return;
+        var now = File.Exists(ManifestPath) ? RunManifest.Read(ManifestPath).RunId ?? "" : "(none)";
+        if (now != Record.RunId)
+            throw new DisdException($"{ManifestPath}: the tables were replaced by another run (run {now}) while plot-coupling measured run {Record.RunId}; run plot-coupling again");
+    }
+
+    /// <summary>The run and results of the figure about to be replaced, when they are not this one's.</summary>
+    private string? Replaced()
+    {
+        if (!File.Exists(Figure)) return null;
+        var entries = FigureMetadata.Read(File.ReadAllBytes(Figure));
+        var run = entries.GetValueOrDefault("disd:run_id");
+        var results = entries.GetValueOrDefault("disd:results");
+        if (run == Record.RunId && results == Path.GetFileName(Results)) return null;
+        return $"run {(string.IsNullOrEmpty(run) ? "(unknown)" : run)}, results {results ?? "(unknown)"}";
+    }
+}

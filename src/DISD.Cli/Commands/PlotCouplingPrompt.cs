@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using DISD.Couplings;
+using DISD.IO;
+
+namespace DISD.Cli.Commands;
+
+/// <summary>
+/// plot-coupling for one prompt: finds the two tables of one generate-distribution run, measures the couplings per
+/// position, and writes the figure, the results table and their record (<see cref="PlotCouplingOutputs"/>).
+/// </summary>
+internal static class PlotCouplingPrompt
+{
+    private const string Name = PlotCouplingCommand.Name;
+
+    /// <summary>The summary of the prompt, or null when --skip-existing found its complete results (then <paramref name="skipped"/> is set).</summary>
+    public static PlotCouplingSummary? Run(PlotCouplingRequest request, string inputText, out CouplingRunManifest? skipped)
+    {
+        var clock = Stopwatch.StartNew();
+        skipped = null;
+        var csvLarge = DistributionLocator.Resolve(request.ModelLarge, request.DataDir, inputText);
+        var csvSmall = DistributionLocator.Resolve(request.ModelSmall, request.DataDir, inputText);
+        using var shared = ResultLock.Shared([ResultsParent(csvLarge), ResultsParent(csvSmall)],
+            folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}"));
+        var provenance = new[] { RunProvenance.Of(csvLarge), RunProvenance.Of(csvSmall) };
+        var runId = RunProvenance.RequireOneRun(provenance[0], provenance[1]);
+        if (provenance[0].Manifest is null)
+            CliOutput.Log($"{Name}: no {RunManifest.FileName} beside the tables: cannot check that they come from one run");
+        var outputs = PlotCouplingOutputs.For(request, inputText, provenance[0], provenance[1], runId);
+        if (request.SkipExisting && outputs.ExistingComplete() is { } record)
+        {
+            skipped = record;
+            return null;
+        }
+
+        var large = ReadTable(provenance[0]);
+        var small = ReadTable(provenance[1]);
+        shared.Dispose();
+        var (vocabSize, numTokens) = CheckTables(request, csvLarge, large, csvSmall, small);
+        outputs = outputs with { Record = outputs.Record with { NumTokens = numTokens } };
+        if (request.SkipExisting && outputs.ExistingComplete() is { } later)
+        {
+            skipped = later;
+            return null;
+        }
+
+        CliOutput.Log($"{Name}: {inputText}: {numTokens} positions × {request.NumRetries} trials, V = {vocabSize}, engine {request.Engine}, seed {request.Seed}");
+        var results = Measure(large, small, numTokens, request);
+        var replaced = outputs.Write(results);
+        if (replaced is not null)
+            CliOutput.Log($"{Name}: replaced {outputs.Figure}, which showed {replaced}");
+        return new PlotCouplingSummary(
+            inputText, request.ModelLarge, request.ModelSmall, Path.GetFullPath(csvLarge), Path.GetFullPath(csvSmall), vocabSize, results.Count,
+            request.NumRetries, request.Engine, request.Seed, runId, Path.GetFullPath(outputs.Figure), Path.GetFullPath(outputs.Results),
+            Path.GetFullPath(outputs.RecordPath), replaced,
+            results.Average(r => r.Dtv), results.Average(r => r.Gumbel.Rate), results.Average(r => r.Wmh.Rate),
+            results.Average(r => r.GumbelExact), results.Average(r => r.WmhExact), clock.Elapsed.TotalSeconds,
+            results.Select(PositionSummary.From).ToArray());
+    }
+
+    private static string ResultsParent(string table) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(table))!) ?? "/";
+
+    private static double[][] ReadTable(TableProvenance provenance)
+    {
+        var clock = Stopwatch.StartNew();
+        var path = provenance.Table;
+        var rows = DistributionCsv.Read(path);
+        if (provenance.Manifest is { } manifest && rows.Length != manifest.TokenIds.Count)
+            throw new DisdException($"{path} has {rows.Length} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: the table was changed after its run; rerun generate-distribution");
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {path} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
+        return rows;
+    }
+
+    /// <summary>The vocabulary and the positions to compare (every row for --num-tokens all).</summary>
+    private static (int Vocab, int Positions) CheckTables(PlotCouplingRequest request, string csvLarge, double[][] large, string csvSmall, double[][] small)
+    {
+        var vocabLarge = large[0].Length;
+        var vocabSmall = small[0].Length;
+        if (vocabLarge != vocabSmall)
+            throw new DisdException($"the tables have different vocabularies: {csvLarge} has V = {vocabLarge}, {csvSmall} has V = {vocabSmall}");
+        var rows = Math.Min(large.Length, small.Length);
+        if (request.NumTokens is not { } wanted)
+            return (vocabLarge, rows);
+        foreach (var (path, table) in new[] { (csvLarge, large), (csvSmall, small) })
+        {
+            if (wanted > table.Length)
+                throw new DisdException($"--num-tokens {wanted} exceeds the {table.Length} rows of {path} (--num-tokens {PlotCouplingRequest.AllRows} takes every row)");
+        }
+
+        return (vocabLarge, wanted);
+    }
+
+    /// <summary>Runs the experiment with the dense engine on the request's device, or with the race engine when it has none.</summary>
+    private static IReadOnlyList<PositionCoupling> Measure(double[][] large, double[][] small, int numTokens, PlotCouplingRequest request)
+    {
+        if (request.Device is { } device)
+        {
+            using var dense = new DenseEstimator(device);
+            CliOutput.Log($"{Name}: dense engine on {dense.Device}");
+            return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, dense, request.Seed, progress));
+        }
+
+        var race = new RaceEstimator();
+        return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, race, request.Seed, progress));
+    }
+}
