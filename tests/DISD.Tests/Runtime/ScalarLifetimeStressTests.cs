@@ -30,7 +30,7 @@ public class ScalarLifetimeStressTests
         DemoModels.UseOneTorchThread();
         using var target = ModelLoader.Load(DemoModels.Folder(DemoModels.Large), CPU, ScalarType.Float32);
         using var small = ModelLoader.Load(DemoModels.Folder(DemoModels.Small), CPU, ScalarType.Float32);
-        var options = new DecodingOptions(MaxNewTokens: 24, Temperature: 0.8, Seed: 5, Coupling: coupling,
+        var options = new DecodingOptions(MaxNewTokens: 16, Temperature: 0.8, Seed: 5, Coupling: coupling,
             TopP: 0.95, MinP: 0.01, StopAtEos: false);
         Func<IReadOnlyList<int>> decode = drafter switch
         {
@@ -41,11 +41,10 @@ public class ScalarLifetimeStressTests
         // Also warms the decode path up, so that the hammered runs execute optimised (tier-1) code, in which a
         // Scalar is dead as soon as its handle has been read.
         var expected = decode();
-        for (var warm = 0; warm < 2; warm++)
-            Assert.Equal(expected, decode());
+        Assert.Equal(expected, decode());
 
         using var hammer = new FinalizerHammer();
-        for (var run = 0; run < 6; run++)
+        for (var run = 0; run < 4; run++)
             Assert.Equal(expected, decode());
         Assert.True(hammer.Collections > 10, $"only {hammer.Collections} collections ran");
     }
