@@ -9,7 +9,9 @@ namespace DISD.Tests.Runtime;
 /// Decoding while another thread forces garbage collections and runs finalizers. A TorchSharp Scalar that reaches
 /// native code unreferenced (an implicit conversion, or the hidden alpha of add/sub) can be finalized during the call;
 /// libtorch then reads freed memory and the tokens change or the call throws. See src/DISD.Core/Runtime/Scalars.cs.
+/// Runs alone: its forced collections would also hit test code that makes Scalars implicitly.
 /// </summary>
+[Collection(FinalizerHammerCollection.Name)]
 public class ScalarLifetimeStressTests
 {
     private static readonly int[] Prompt = [2, 40, 41, 7, 90, 12, 5, 61];
@@ -88,4 +90,10 @@ public class ScalarLifetimeStressTests
             }
         }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FinalizerHammerCollection
+{
+    public const string Name = "Finalizer hammer";
 }
