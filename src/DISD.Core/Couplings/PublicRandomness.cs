@@ -178,7 +178,7 @@ public static class PublicRandomness
         using var end = Scalars.Temporary(startIndex + count);
         var index = arange(first, end, Scalars.One, ScalarType.Int64, device).unsqueeze(0);
         var x = Mix32(index.bitwise_xor(keyA));
-        x = Mix32(x.add(keyB, Scalars.One).bitwise_and(Scalars.Of(Mask32)));
+        x = Mix32(x.add(keyB, Scalars.One).bitwise_and(Mask32));
         return Mix32(x.bitwise_xor(keyC));
     }
 
@@ -230,11 +230,11 @@ public static class PublicRandomness
     /// </summary>
     private static Tensor MultiplyMod32(Tensor x, uint multiplier)
     {
-        var low = x.bitwise_and(Scalars.Of(0xFFFFL));
+        var low = x.bitwise_and(0xFFFFL);
         var high = x.bitwise_right_shift(16L);
         var lowProduct = low.mul(Scalars.Of((long)multiplier));
         var highProduct = high.mul(Scalars.Of((long)(multiplier & 0xFFFF))).bitwise_left_shift(16L);
-        return lowProduct.add(highProduct, Scalars.One).bitwise_and(Scalars.Of(Mask32));
+        return lowProduct.add(highProduct, Scalars.One).bitwise_and(Mask32);
     }
 
     private static Tensor ToUnitInterval(Tensor hashes, ScalarType dtype) => dtype switch
