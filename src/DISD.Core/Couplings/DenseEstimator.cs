@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -128,13 +129,14 @@ public sealed class DenseEstimator : IAgreementEstimator, IDisposable
         int rows, Tensor p, Tensor q, Tensor m, Tensor cumulative, double total, Generator generator)
     {
         long[] shape = { rows, _dartsPerBatch };
-        var position = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(total);
-        var column = torch.searchsorted(cumulative, position, right: true).clamp_max_(m.shape[0] - 1);
+        using var totalMass = Scalars.Temporary(total);
+        var position = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(totalMass);
+        var column = torch.searchsorted(cumulative, position, right: true).clamp_max_(Scalars.Of(m.shape[0] - 1));
         var height = torch.rand(shape, ScalarType.Float64, Device, generator: generator).mul_(m.take(column));
         var pAt = p.take(column);
         var qAt = q.take(column);
-        var acceptA = height.le(pAt).logical_and_(pAt.gt(0));
-        var acceptB = height.le(qAt).logical_and_(qAt.gt(0));
+        var acceptA = height.le(pAt).logical_and_(pAt.gt(Scalars.Of(0L)));
+        var acceptB = height.le(qAt).logical_and_(qAt.gt(Scalars.Of(0L)));
         return (FirstAccepted(column, acceptA), acceptA.any(1), FirstAccepted(column, acceptB), acceptB.any(1));
     }
 

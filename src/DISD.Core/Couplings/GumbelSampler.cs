@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,7 +45,7 @@ public static class GumbelSampler
     {
         RequireMatrix(logProbs, nameof(logProbs));
         using var wide = logProbs.to_type(ScalarType.Float64);
-        using var perturbed = wide.add(gumbelNoise);
+        using var perturbed = wide.add(gumbelNoise, Scalars.One);
         return perturbed.argmax(1);
     }
 
@@ -76,10 +77,10 @@ public static class GumbelSampler
         var pSorted = pRows.gather(1, order);
         var qSorted = qRows.gather(1, order);
         var pUpTo = pSorted.cumsum(1);
-        var qAfter = qSorted.sum(1, keepdim: true).sub(qSorted.cumsum(1)).clamp_min(0.0);
-        var both = pSorted.gt(0).logical_and(qSorted.gt(0));
-        var denominator = pUpTo.div(pSorted).add(qAfter.div(qSorted));
-        var terms = denominator.reciprocal().masked_fill(both.logical_not(), 0.0);
+        var qAfter = qSorted.sum(1, keepdim: true).sub(qSorted.cumsum(1)).clamp_min(Scalars.Of(0.0));
+        var both = pSorted.gt(Scalars.Of(0L)).logical_and(qSorted.gt(Scalars.Of(0L)));
+        var denominator = pUpTo.div(pSorted).add(qAfter.div(qSorted), Scalars.One);
+        var terms = denominator.reciprocal().masked_fill(both.logical_not(), Scalars.Of(0.0));
         var agreement = terms.sum(1);
         return (isVector ? agreement[0] : agreement).MoveToOuterDisposeScope();
     }
@@ -87,7 +88,7 @@ public static class GumbelSampler
     /// <summary>log(p/q) with +∞ where only p &gt; 0 and −∞ where p = 0.</summary>
     /// <remarks>log p − log q is already +∞ where only p &gt; 0; only p = q = 0 (NaN) needs the fix.</remarks>
     private static Tensor LogRatio(Tensor p, Tensor q) =>
-        p.log().sub(q.log()).masked_fill(p.eq(0), double.NegativeInfinity);
+        p.log().sub(q.log()).masked_fill(p.eq(Scalars.Of(0L)), Scalars.NegativeInfinity);
 
     private static void RequireMatrix(Tensor rows, string name)
     {

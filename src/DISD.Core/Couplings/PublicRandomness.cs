@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -89,7 +90,7 @@ public static class PublicRandomness
         }
         using var scope = NewDisposeScope();
         var columnHashes = HashGrid(seed, firstPosition, rows, RandomStream.DartColumn, startIndex, count, device);
-        var columns = columnHashes.mul(vocab).bitwise_right_shift(32L);
+        var columns = columnHashes.mul(Scalars.Of(vocab)).bitwise_right_shift(32L);
         var heightHashes = HashGrid(seed, firstPosition, rows, RandomStream.DartHeight, startIndex, count, device);
         var heights = ToUnitInterval(heightHashes, ScalarType.Float64);
         return (columns.MoveToOuterDisposeScope(), heights.MoveToOuterDisposeScope());
@@ -173,9 +174,11 @@ public static class PublicRandomness
         var keyA = keyGrid.narrow(1, 0, 1);
         var keyB = keyGrid.narrow(1, 1, 1);
         var keyC = keyGrid.narrow(1, 2, 1);
-        var index = arange(startIndex, startIndex + count, ScalarType.Int64, device).unsqueeze(0);
+        using var first = Scalars.Temporary(startIndex);
+        using var end = Scalars.Temporary(startIndex + count);
+        var index = arange(first, end, Scalars.One, ScalarType.Int64, device).unsqueeze(0);
         var x = Mix32(index.bitwise_xor(keyA));
-        x = Mix32(x.add(keyB).bitwise_and(Mask32));
+        x = Mix32(x.add(keyB, Scalars.One).bitwise_and(Mask32));
         return Mix32(x.bitwise_xor(keyC));
     }
 
@@ -229,15 +232,16 @@ public static class PublicRandomness
     {
         var low = x.bitwise_and(0xFFFFL);
         var high = x.bitwise_right_shift(16L);
-        var lowProduct = low.mul((long)multiplier);
-        var highProduct = high.mul((long)(multiplier & 0xFFFF)).bitwise_left_shift(16L);
-        return lowProduct.add(highProduct).bitwise_and(Mask32);
+        var lowProduct = low.mul(Scalars.Of((long)multiplier));
+        var highProduct = high.mul(Scalars.Of((long)(multiplier & 0xFFFF))).bitwise_left_shift(16L);
+        return lowProduct.add(highProduct, Scalars.One).bitwise_and(Mask32);
     }
 
     private static Tensor ToUnitInterval(Tensor hashes, ScalarType dtype) => dtype switch
     {
-        ScalarType.Float64 => hashes.to_type(ScalarType.Float64).add(0.5).mul(TwoToMinus32),
-        ScalarType.Float32 => hashes.bitwise_right_shift(9L).to_type(ScalarType.Float64).add(0.5).mul(TwoToMinus23)
+        ScalarType.Float64 => hashes.to_type(ScalarType.Float64).add(Scalars.Of(0.5), Scalars.One).mul(Scalars.Of(TwoToMinus32)),
+        ScalarType.Float32 => hashes.bitwise_right_shift(9L).to_type(ScalarType.Float64).add(Scalars.Of(0.5), Scalars.One)
+            .mul(Scalars.Of(TwoToMinus23))
             .to_type(ScalarType.Float32),
         _ => throw new ArgumentException($"PublicRandomness: dtype {dtype} is not supported; expected Float32 or Float64."),
     };

@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -81,7 +82,7 @@ public sealed class WeightedMinHashSampler
         var q64 = q.to_type(ScalarType.Float64);
         var low = minimum(p64, q64);
         var high = maximum(p64, q64);
-        var numerator = low.sum(-1).add(high.sub(low).mul(low).sum(-1));
+        var numerator = low.sum(-1).add(high.sub(low).mul(low).sum(-1), Scalars.One);
         return numerator.div(high.sum(-1)).MoveToOuterDisposeScope();
     }
 
@@ -117,7 +118,7 @@ public sealed class WeightedMinHashSampler
         var hits = heights.le(probabilities.gather(1, columns));
         var first = hits.to_type(ScalarType.Int8).argmax(1, keepdim: true);
         var token = columns.gather(1, first).squeeze(1);
-        return where(hits.any(1), token, full_like(token, -1L));
+        return where(hits.any(1), token, full_like(token, Scalars.Of(-1L)));
     }
 
     private static void RequireMatrix(Tensor probabilities)

@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -52,7 +53,8 @@ public sealed record SamplingTransform(double Temperature = 1.0, int? TopK = nul
             return logits.alias();
         using var scope = NewDisposeScope();
         // x / 1 == x exactly, so temperature 1 skips the division.
-        var scaled = Temperature == 1 ? logits.alias() : logits.div(Temperature);
+        using var temperature = Scalars.Temporary(Temperature);
+        var scaled = Temperature == 1 ? logits.alias() : logits.div(temperature);
         if (TopK is { } k && k < scaled.shape[1])
             scaled = KeepTopK(scaled, k);
         if (TopP is { } p && p < 1)
@@ -80,7 +82,7 @@ public sealed record SamplingTransform(double Temperature = 1.0, int? TopK = nul
     private static Tensor KeepTopK(Tensor logits, int k)
     {
         var kth = logits.topk(k, dim: 1).values.narrow(1, k - 1, 1);
-        return logits.masked_fill(logits.lt(kth), double.NegativeInfinity);
+        return logits.masked_fill(logits.lt(kth), Scalars.NegativeInfinity);
     }
 
     /// <summary>
@@ -93,16 +95,18 @@ public sealed record SamplingTransform(double Temperature = 1.0, int? TopK = nul
         var probs = logits.softmax(1).to_type(ScalarType.Float64);
         var sorted = probs.sort(1, descending: true).Values;
         var above = sorted.cumsum(1).sub(sorted);
-        var kept = above.lt(topP).sum(1, keepdim: true);
-        var threshold = sorted.gather(1, kept.sub(1));
-        return logits.masked_fill(probs.lt(threshold), double.NegativeInfinity);
+        using var mass = Scalars.Temporary(topP);
+        var kept = above.lt(mass).sum(1, keepdim: true);
+        var threshold = sorted.gather(1, kept.sub(Scalars.One));
+        return logits.masked_fill(probs.lt(threshold), Scalars.NegativeInfinity);
     }
 
     private static Tensor KeepMinP(Tensor logits, double minP)
     {
         var probs = logits.softmax(1);
-        var floor = probs.amax([1], keepdim: true).mul(minP);
-        return logits.masked_fill(probs.lt(floor), double.NegativeInfinity);
+        using var fraction = Scalars.Temporary(minP);
+        var floor = probs.amax([1], keepdim: true).mul(fraction);
+        return logits.masked_fill(probs.lt(floor), Scalars.NegativeInfinity);
     }
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

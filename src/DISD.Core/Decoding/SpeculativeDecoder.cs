@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using System.Diagnostics;
 using DISD.Couplings;
 using DISD.Models;
@@ -184,7 +185,7 @@ public sealed class SpeculativeDecoder
         // Unsettled rows (a rare miss of the first dart batch) get the drafter's argmax: any valid token keeps the
         // output exact, because emitted tokens are always the target's own samples. The argmax survives every
         // truncation, so it is a token the drafter could have drawn.
-        return where(draft.lt(0), distributions.Logits.argmax(1), draft);
+        return where(draft.lt(Scalars.Of(0L)), distributions.Logits.argmax(1), draft);
     }
 
     private StepVerification Verify(TokenDistributions target, Tensor? drafts, TokenDistributions? drafter,
@@ -271,9 +272,9 @@ public sealed class SpeculativeDecoder
         var r = PublicRandomness.UniformsForPositions(_options.Seed, position, k, 1, p.device,
             ScalarType.Float64, RandomStream.StandardAccept).squeeze(1);
         var accept = r.mul(qDraft).le(pDraft);
-        var residual = p.sub(q).clamp_min(0.0);
+        var residual = p.sub(q).clamp_min(Scalars.Of(0.0));
         var residualMass = residual.sum(1, keepdim: true);
-        var residualOrTarget = where(residualMass.gt(0), residual, p);
+        var residualOrTarget = where(residualMass.gt(Scalars.Of(0L)), residual, p);
         var resampled = GumbelSampler.SampleFromProbabilities(residualOrTarget, _options.Seed, position,
             RandomStream.StandardResidual);
         return (cat([resampled, bonus], 0), accept);

@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,7 +56,7 @@ public sealed class TokenDistributions
     /// </summary>
     public static TokenDistributions PointMasses(IReadOnlyList<long> tokens, int vocab, Device device)
     {
-        var logits = full(tokens.Count, vocab, double.NegativeInfinity, ScalarType.Float32, device);
+        var logits = full(tokens.Count, vocab, Scalars.NegativeInfinity, ScalarType.Float32, device);
         var index = tensor(tokens.ToArray(), ScalarType.Int64, device).unsqueeze(1);
         logits.scatter_(1, index, zeros(tokens.Count, 1, ScalarType.Float32, device));
         return new TokenDistributions(logits, SamplingTransform.Plain(1.0));

@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using DISD.Models.Config;
 using DISD.Models.Layers;
 using DISD.Models.Loading;
@@ -95,9 +96,9 @@ public sealed class Gemma3Model : CausalLanguageModel
     {
         double eps = _config.RmsNormEps;
         var attended = SelfAttention(layer, index, RmsNorm.Gemma(hidden, layer.InputNorm, eps), positions, cache);
-        hidden = hidden.add(RmsNorm.Gemma(attended, layer.PostAttentionNorm, eps));
+        hidden = hidden.add(RmsNorm.Gemma(attended, layer.PostAttentionNorm, eps), Scalars.One);
         var fed = FeedForward.Gated(RmsNorm.Gemma(hidden, layer.PreFeedforwardNorm, eps), layer.GateUp, layer.Down, _config.Activation);
-        return hidden.add_(RmsNorm.Gemma(fed, layer.PostFeedforwardNorm, eps));
+        return hidden.add_(RmsNorm.Gemma(fed, layer.PostFeedforwardNorm, eps), Scalars.One);
     }
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Positions positions, KvCache cache)

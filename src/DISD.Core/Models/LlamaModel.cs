@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using DISD.Models.Config;
 using DISD.Models.Layers;
 using DISD.Models.Loading;
@@ -76,9 +77,9 @@ public sealed class LlamaModel : CausalLanguageModel
     private Tensor DecoderLayer(Layer layer, int index, Tensor hidden, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
     {
         double eps = _config.RmsNormEps;
-        hidden = hidden.add(SelfAttention(layer, index, RmsNorm.Llama(hidden, layer.InputNorm, eps), cos, sin, window, cache));
+        hidden = hidden.add(SelfAttention(layer, index, RmsNorm.Llama(hidden, layer.InputNorm, eps), cos, sin, window, cache), Scalars.One);
         var normed = RmsNorm.Llama(hidden, layer.PostAttentionNorm, eps);
-        return hidden.add_(FeedForward.Gated(normed, layer.GateUp, layer.Down, _config.Activation, layer.GateUpBias, layer.DownBias));
+        return hidden.add_(FeedForward.Gated(normed, layer.GateUp, layer.Down, _config.Activation, layer.GateUpBias, layer.DownBias), Scalars.One);
     }
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)

@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using DISD.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,10 +37,12 @@ public sealed class RandomTransformerModel : ICausalLanguageModel
         var d = config.Width;
         Tensor Make(long[] shape, double scale, Tensor? baseWeight)
         {
-            var fresh = randn(shape, ScalarType.Float64, generator: weights).mul(scale);
+            using var weightScale = Scalars.Temporary(scale);
+            using var noiseScale = Scalars.Temporary(scale * noise);
+            var fresh = randn(shape, ScalarType.Float64, generator: weights).mul(weightScale);
             if (baseWeight is not null)
                 fresh = baseWeight.cpu().to_type(ScalarType.Float64).add(
-                    randn(shape, ScalarType.Float64, generator: perturbation).mul(scale * noise));
+                    randn(shape, ScalarType.Float64, generator: perturbation).mul(noiseScale), Scalars.One);
             return fresh.to_type(config.DType).to(device).DetachFromDisposeScope();
         }
         _embedding = Make([config.VocabSize, d], 1.0, source?._embedding);
@@ -101,26 +104,30 @@ public sealed class RandomTransformerModel : ICausalLanguageModel
         using var scope = NewDisposeScope();
         var heads = _config.Heads;
         var headWidth = _config.Width / heads;
-        var x = _embedding.index_select(0, ids).add(_positions.narrow(0, start, count));
-        var keyPositions = arange(start + count, device: Device).unsqueeze(0);
-        var queryPositions = arange(start, start + count, device: Device).unsqueeze(1);
+        var x = _embedding.index_select(0, ids).add(_positions.narrow(0, start, count), Scalars.One);
+        using var from = Scalars.Temporary(start);
+        using var to = Scalars.Temporary(start + count);
+        var keyPositions = arange(Scalars.Of(0L), to, Scalars.One, device: Device).unsqueeze(0);
+        var queryPositions = arange(from, to, Scalars.One, device: Device).unsqueeze(1);
         var future = keyPositions.gt(queryPositions);
         for (var l = 0; l < _layers.Count; l++)
         {
             var layer = _layers[l];
             var qkv = RmsNorm(x).matmul(layer.QueryKeyValue).view(count, 3, heads, headWidth).permute(1, 2, 0, 3);
             var (keys, values) = cache.Append(l, start, qkv[1], qkv[2]);
-            var scores = qkv[0].matmul(keys.transpose(1, 2)).div(Math.Sqrt(headWidth));
-            var attention = scores.masked_fill(future, double.NegativeInfinity).softmax(-1).matmul(values);
-            x = x.add(attention.permute(1, 0, 2).reshape(count, _config.Width).matmul(layer.AttentionOut));
-            x = x.add(nn.functional.gelu(RmsNorm(x).matmul(layer.Up)).matmul(layer.Down));
+            var scores = qkv[0].matmul(keys.transpose(1, 2)).div(Scalars.Of(Math.Sqrt(headWidth)));
+            var attention = scores.masked_fill(future, Scalars.NegativeInfinity).softmax(-1).matmul(values);
+            x = x.add(attention.permute(1, 0, 2).reshape(count, _config.Width).matmul(layer.AttentionOut), Scalars.One);
+            x = x.add(nn.functional.gelu(RmsNorm(x).matmul(layer.Up)).matmul(layer.Down), Scalars.One);
         }
         cache.SetLength(start + count);
         var logits = RmsNorm(x).matmul(_output).to_type(ScalarType.Float32);
         return logits.MoveToOuterDisposeScope();
     }
 
-    private static Tensor RmsNorm(Tensor x) => x.mul(x.square().mean([-1], keepdim: true).add(1e-6).rsqrt());
+    /// <remarks>pow(2L) is what TorchSharp's square() computes, without the int Scalar it makes and drops.</remarks>
+    private static Tensor RmsNorm(Tensor x) =>
+        x.mul(x.pow(Scalars.Of(2L)).mean([-1], keepdim: true).add(Scalars.Of(1e-6), Scalars.One).rsqrt());
 
     public void Dispose()
     {

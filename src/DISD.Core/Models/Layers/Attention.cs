@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,14 +18,18 @@ public sealed record AttentionWindow(long FirstKey, Tensor? Mask)
         {
             return new AttentionWindow(firstKey, null);
         }
-        var queryPositions = torch.arange(start, start + count, ScalarType.Int64, device).unsqueeze(1);
-        var keyPositions = torch.arange(firstKey, start + count, ScalarType.Int64, device).unsqueeze(0);
+        using var from = Scalars.Temporary(start);
+        using var to = Scalars.Temporary(start + count);
+        using var fromKey = Scalars.Temporary(firstKey);
+        var queryPositions = torch.arange(from, to, Scalars.One, ScalarType.Int64, device).unsqueeze(1);
+        var keyPositions = torch.arange(fromKey, to, Scalars.One, ScalarType.Int64, device).unsqueeze(0);
         var allowed = keyPositions.le(queryPositions);
         if (window is int size)
         {
-            allowed = allowed.logical_and(keyPositions.gt(queryPositions.sub(size)));
+            allowed = allowed.logical_and(keyPositions.gt(queryPositions.sub(Scalars.Of(size))));
         }
-        var mask = torch.zeros([count, start + count - firstKey], dtype, device).masked_fill_(allowed.logical_not(), double.NegativeInfinity);
+        var mask = torch.zeros([count, start + count - firstKey], dtype, device)
+            .masked_fill_(allowed.logical_not(), Scalars.Of(double.NegativeInfinity));
         return new AttentionWindow(firstKey, mask);
     }
 
@@ -81,7 +86,7 @@ public static class Attention
         scores = scores.view(kvHeads, group, tokens, keyCount);
         if (mask is not null)
         {
-            scores = scores.add_(mask);
+            scores = scores.add_(mask, Scalars.One);
         }
         var probabilities = RmsNorm.CastTo(scores.softmax(-1, ScalarType.Float32), q.dtype);
         var output = probabilities.view(kvHeads, group * tokens, keyCount).matmul(values);

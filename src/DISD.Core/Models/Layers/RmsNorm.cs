@@ -1,3 +1,4 @@
+using DISD.Runtime;
 using DISD.Models.Loading;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public static class RmsNorm
     public static Tensor LoadGemmaScale(ModelWeights weights, string name, long size)
     {
         using var weight = weights.LoadFloat32(name, size);
-        return weight.add(1.0);
+        return weight.add(Scalars.Of(1.0), Scalars.One);
     }
 
     /// <summary><paramref name="x"/> in <paramref name="dtype"/>, itself when it already is (no operator call).</summary>
@@ -30,5 +31,5 @@ public static class RmsNorm
     private static Tensor ToFloat32(Tensor x) => CastTo(x, ScalarType.Float32);
 
     private static Tensor Normalize(Tensor x32, double eps) =>
-        x32.mul(x32.pow(Scalars.Native(2)).mean([-1], keepdim: true).add_(Scalars.Float32(eps)).rsqrt_());
+        x32.mul(x32.pow(Scalars.Of(2.0)).mean([-1], keepdim: true).add_(Scalars.Float32(eps), Scalars.One).rsqrt_());
 }

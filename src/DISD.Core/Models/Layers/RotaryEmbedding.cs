@@ -1,4 +1,5 @@
 using DISD.Models.Config;
+using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,11 +17,12 @@ public sealed class RotaryEmbedding : IDisposable
     public RotaryEmbedding(RopeSettings settings, int headDim, Device device)
     {
         using var scope = NewDisposeScope();
-        var exponents = torch.arange(0, headDim, 2, ScalarType.Int64, device).to(ScalarType.Float32).div(headDim);
+        var exponents = torch.arange(Scalars.Of(0L), Scalars.Of(headDim), Scalars.Of(2L), ScalarType.Int64, device).to(ScalarType.Float32)
+            .div(Scalars.Of(headDim));
         var inverse = torch.tensor((float)settings.Theta, ScalarType.Float32, device).pow(exponents).reciprocal();
         inverse = settings.Type switch
         {
-            "linear" => inverse.div(settings.Factor),
+            "linear" => inverse.div(Scalars.Of(settings.Factor)),
             "llama3" => Llama3Scaling(inverse, settings),
             _ => inverse,
         };
@@ -36,7 +38,9 @@ public sealed class RotaryEmbedding : IDisposable
     /// </summary>
     public (Tensor Cos, Tensor Sin) Table(long start, long count, ScalarType dtype)
     {
-        var positions = torch.arange(start, start + count, ScalarType.Float32, _inverseFrequencies.device);
+        using var from = Scalars.Temporary(start);
+        using var to = Scalars.Temporary(start + count);
+        var positions = torch.arange(from, to, Scalars.One, ScalarType.Float32, _inverseFrequencies.device);
         var angles = positions.unsqueeze(1).mul(_inverseFrequencies.unsqueeze(0));
         var doubled = torch.cat([angles, angles], -1);
         var signedSin = doubled.sin();
@@ -52,7 +56,7 @@ public sealed class RotaryEmbedding : IDisposable
     public static Tensor Apply(Tensor x, Tensor cos, Tensor signedSin)
     {
         long half = x.shape[^1] / 2;
-        return x.roll(half, -1).mul_(signedSin).add_(x.mul(cos));
+        return x.roll(half, -1).mul_(signedSin).add_(x.mul(cos), Scalars.One);
     }
 
     private static Tensor Llama3Scaling(Tensor inverse, RopeSettings s)
@@ -61,11 +65,14 @@ public sealed class RotaryEmbedding : IDisposable
         double lowFreqWavelength = oldContext / s.LowFreqFactor;
         double highFreqWavelength = oldContext / s.HighFreqFactor;
         // Python's `scalar / tensor` is `tensor.reciprocal() * scalar` (torch/_tensor.py __rtruediv__); written the same way for equal bits.
-        var wavelength = inverse.reciprocal().mul(2 * Math.PI);
-        var scaled = torch.where(wavelength.gt(lowFreqWavelength), inverse.div(s.Factor), inverse);
-        var smooth = wavelength.reciprocal().mul(oldContext).sub(s.LowFreqFactor).div(s.HighFreqFactor - s.LowFreqFactor);
-        var smoothed = smooth.neg().add(1).mul(scaled).div(s.Factor).add(smooth.mul(scaled));
-        var isMedium = wavelength.lt(highFreqWavelength).logical_not().logical_and(wavelength.gt(lowFreqWavelength).logical_not());
+        var wavelength = inverse.reciprocal().mul(Scalars.Of(2 * Math.PI));
+        var factor = Scalars.Of(s.Factor);
+        var scaled = torch.where(wavelength.gt(Scalars.Of(lowFreqWavelength)), inverse.div(factor), inverse);
+        var smooth = wavelength.reciprocal().mul(Scalars.Of(oldContext)).sub(Scalars.Of(s.LowFreqFactor))
+            .div(Scalars.Of(s.HighFreqFactor - s.LowFreqFactor));
+        var smoothed = smooth.neg().add(Scalars.Of(1L), Scalars.One).mul(scaled).div(factor).add(smooth.mul(scaled), Scalars.One);
+        var isMedium = wavelength.lt(Scalars.Of(highFreqWavelength)).logical_not()
+            .logical_and(wavelength.gt(Scalars.Of(lowFreqWavelength)).logical_not());
         return torch.where(isMedium, smoothed, scaled);
     }
 
