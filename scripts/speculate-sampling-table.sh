@@ -16,7 +16,7 @@ REPEATS=${1:-2}
 MAX_NEW=${2:-64}
 THREADS=${3:-1}
 DEVICE=${4:-cpu}
-PROMPTS=examples/repeat-prompts.txt
+PROMPTS=${PROMPTS:-examples/repeat-prompts.txt}
 OUT_DIR=${OUT_DIR:-$(mktemp -d)}
 mkdir -p "$OUT_DIR"
 
