@@ -32,6 +32,11 @@ public sealed class PlotCouplingCommand
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> Format = CliOptions.Choice("--format", "Figure format", "png", "png", "svg");
     private readonly Option<bool> Json = CliOptions.Json();
+    private readonly Option<string> ListSizes = CliOptions.Text("--list-sizes",
+        $"Comma-separated list sizes K (1 … {MaxListSize}) for the Gumbel list agreement Pr[b ∈ K drafts] (target = large); empty: none", "", "--list_sizes");
+
+    /// <summary>Each list size costs K races per trial; beyond this the figure gains nothing.</summary>
+    public const int MaxListSize = 64;
 
     private PlotCouplingCommand()
     {
@@ -45,6 +50,7 @@ public sealed class PlotCouplingCommand
         var command = new Command(Name, "Measure how often Gumbel sampling and weighted MinHash agree per position, and plot it against D_TV (the paper's coupling figure)")
         {
             ModelLarge, ModelSmall, InputText, NumTokens, NumRetries, Engine, DataDir, ImgDir, Seed, Device, Format, Json,
+            ListSizes,
         };
         command.SetAction(Run);
         return command;
@@ -63,6 +69,7 @@ public sealed class PlotCouplingCommand
         var imgDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(ImgDir), ImgDir);
         var seed = parse.GetValue(Seed);
         var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
+        var listSizes = ParseListSizes(parse.GetRequiredValue(ListSizes));
 
         // The device is checked before the tables are read, so that a bad --device fails at once.
         var device = engineName == "dense" ? DeviceSelector.Resolve(parse.GetRequiredValue(Device)) : null;
@@ -82,7 +89,7 @@ public sealed class PlotCouplingCommand
         var resultsPath = Path.Combine(dataDir, folderName, TextSanitizer.ResultFileName($"coupling_{ModelLabel(modelLarge)}_vs_{ModelLabel(modelSmall)}", ".csv"));
 
         CliOutput.Log($"{Name}: {numTokens} positions × {numRetries} trials, V = {vocabSize}, engine {engineName}, seed {seed}");
-        var results = Measure(large, small, numTokens, numRetries, device, seed);
+        var results = Measure(large, small, numTokens, numRetries, device, seed, listSizes);
 
         WriteOutputs(new Outputs(figurePath, resultsPath, inputText, format, runId, manifestPath), results);
         var summary = Summarize(parse, results, csvLarge, csvSmall, vocabSize, engineName, figurePath, resultsPath, clock.Elapsed.TotalSeconds);
@@ -148,17 +155,34 @@ public sealed class PlotCouplingCommand
 
     /// <summary>Runs the experiment with the dense engine on <paramref name="device"/>, or with the race engine when it is null.</summary>
     private static IReadOnlyList<PositionCoupling> Measure(double[][] large, double[][] small, int numTokens, int numRetries,
-        TorchSharp.torch.Device? device, ulong seed)
+        TorchSharp.torch.Device? device, ulong seed, int[] listSizes)
     {
         if (device is not null)
         {
             using var dense = new DenseEstimator(device);
             CliOutput.Log($"{Name}: dense engine on {dense.Device}");
-            return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, dense, seed, progress));
+            return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, dense, seed, progress, listSizes));
         }
 
         var race = new RaceEstimator();
-        return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, race, seed, progress));
+        return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, numRetries, race, seed, progress, listSizes));
+    }
+
+    /// <summary>"1,2,4" → [1, 2, 4]: distinct integers in 1 … <see cref="MaxListSize"/>, in the order given.</summary>
+    private int[] ParseListSizes(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return [];
+        var sizes = new List<int>();
+        foreach (var part in text.Split(','))
+        {
+            if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1 || size > MaxListSize)
+                throw new DisdException($"{ListSizes.Name}: '{part.Trim()}' is not a list size; expected comma-separated integers in 1 … {MaxListSize}, e.g. 1,2,4,8");
+            if (sizes.Contains(size))
+                throw new DisdException($"{ListSizes.Name}: {size} is given twice; expected distinct list sizes, e.g. 1,2,4,8");
+            sizes.Add(size);
+        }
+        return [.. sizes];
     }
 
     /// <summary>Where the figure and the results table go, and the run they come from (<see cref="RunManifest.RunId"/>, "" when unknown).</summary>
@@ -240,7 +264,13 @@ public sealed class PlotCouplingCommand
         results.Average(r => r.GumbelExact),
         results.Average(r => r.WmhExact),
         seconds,
-        results.Select(PositionSummary.From).ToArray());
+        results.Select(PositionSummary.From).ToArray(),
+        ListSummaries(results));
+
+    private static ListSizeSummary[] ListSummaries(IReadOnlyList<PositionCoupling> results) => results.Count == 0
+        ? []
+        : results[0].Lists.Select((list, index) => new ListSizeSummary(list.Size,
+            results.Average(r => r.Lists[index].MonteCarlo.Rate), results.Average(r => r.Lists[index].Exact))).ToArray();
 
     private static void LogSummary(PlotCouplingSummary s)
     {
@@ -251,5 +281,8 @@ public sealed class PlotCouplingCommand
             {Name}: results {s.ResultsCsv}
             """);
         CliOutput.Log(text);
+        foreach (var list in s.Lists)
+            CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+                $"{Name}: Gumbel list K = {list.Size}: mean Pr[b ∈ list] {list.MeanMonteCarlo:F4} (exact {list.MeanExact:F4})"));
     }
 }

@@ -22,7 +22,14 @@ public sealed record PlotCouplingSummary(
     double MeanGumbelExact,
     double MeanWmhExact,
     double Seconds,
-    IReadOnlyList<PositionSummary> Positions);
+    IReadOnlyList<PositionSummary> Positions,
+    IReadOnlyList<ListSizeSummary> Lists);
+
+/// <summary>Mean Gumbel list agreement over the positions for one list size.</summary>
+public sealed record ListSizeSummary(int Size, double MeanMonteCarlo, double MeanExact);
+
+/// <summary>One position's Gumbel list agreement for one list size.</summary>
+public sealed record PositionListSummary(int Size, double Rate, double Exact, double StdErr);
 
 /// <summary>One position of <see cref="PlotCouplingSummary"/>, the columns of the results CSV.</summary>
 public sealed record PositionSummary(
@@ -37,9 +44,11 @@ public sealed record PositionSummary(
     double LowerBound,
     double GumbelStdErr,
     double WmhStdErr,
-    int Retries)
+    int Retries,
+    IReadOnlyList<PositionListSummary> Lists)
 {
     public static PositionSummary From(PositionCoupling row) => new(
         row.Token, row.Dtv, row.Gumbel.Rate, row.Wmh.Rate, row.GumbelExact, row.WmhExact,
-        row.TightLowerBound, row.UpperBound, row.LowerBound, row.Gumbel.StandardError, row.Wmh.StandardError, row.Gumbel.Retries);
+        row.TightLowerBound, row.UpperBound, row.LowerBound, row.Gumbel.StandardError, row.Wmh.StandardError, row.Gumbel.Retries,
+        row.Lists.Select(l => new PositionListSummary(l.Size, l.MonteCarlo.Rate, l.Exact, l.MonteCarlo.StandardError)).ToArray());
 }
