@@ -34,9 +34,23 @@ public sealed class RotaryEmbedding : IDisposable
     /// cos and sin, each [count, headDim] in <paramref name="dtype"/>, for positions start … start+count−1. The sin table
     /// comes with its first half negated (<see cref="Apply"/> folds rotate_half's sign into it).
     /// </summary>
-    public (Tensor Cos, Tensor Sin) Table(long start, long count, ScalarType dtype)
+    public (Tensor Cos, Tensor Sin) Table(long start, long count, ScalarType dtype) =>
+        TableAt(torch.arange(start, start + count, ScalarType.Float32, _inverseFrequencies.device), dtype);
+
+    /// <summary>
+    /// <see cref="Table(long, long, ScalarType)"/> for the positions of <paramref name="layout"/>: explicit positions
+    /// Start + depth for a token tree (integers below 2²⁴ are exact in float32, as arange's).
+    /// </summary>
+    public (Tensor Cos, Tensor Sin) Table(BlockLayout layout, ScalarType dtype)
     {
-        var positions = torch.arange(start, start + count, ScalarType.Float32, _inverseFrequencies.device);
+        if (!layout.IsTree)
+            return Table(layout.Start, layout.Count, dtype);
+        var positions = Enumerable.Range(0, (int)layout.Count).Select(j => (float)layout.PositionOf(j)).ToArray();
+        return TableAt(torch.tensor(positions, ScalarType.Float32, _inverseFrequencies.device), dtype);
+    }
+
+    private (Tensor Cos, Tensor Sin) TableAt(Tensor positions, ScalarType dtype)
+    {
         var angles = positions.unsqueeze(1).mul(_inverseFrequencies.unsqueeze(0));
         var doubled = torch.cat([angles, angles], -1);
         var signedSin = doubled.sin();
