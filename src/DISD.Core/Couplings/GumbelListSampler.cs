@@ -19,6 +19,30 @@ public static class GumbelListSampler
         return uniforms.log().neg().log().neg().MoveToOuterDisposeScope();
     }
 
+    /// <summary>Gumbel noise of list <paramref name="list"/> at one position: float64 [V].</summary>
+    public static Tensor ListRowNoise(ulong seed, long position, int list, int vocab, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var uniforms = PublicRandomness.ListUniforms(seed, position, list, vocab, device);
+        return uniforms.log().neg().log().neg().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The target's noise at one position, max over the lists of <see cref="ListRowNoise"/>, one list at a time so
+    /// memory stays O(V) whatever K: float64 [V].
+    /// </summary>
+    public static Tensor TargetRowNoise(ulong seed, long position, int lists, int vocab, Device device)
+    {
+        var noise = ListRowNoise(seed, position, 0, vocab, device);
+        for (int list = 1; list < lists; list++)
+        {
+            using var next = ListRowNoise(seed, position, list, vocab, device);
+            using var previous = noise;
+            noise = previous.maximum(next);
+        }
+        return noise;
+    }
+
     /// <summary>
     /// The target's noise: the maximum over lists of the Gumbel noise, [count, lists, V] → [count, V]. Then
     /// argmax_i log q_i + max_k g[k, i] = argmin over (k, i) of E[k, i]/q_i.

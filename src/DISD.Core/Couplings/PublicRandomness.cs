@@ -76,6 +76,24 @@ public static class PublicRandomness
         return flat.reshape(count, lists, vocab);
     }
 
+    /// <summary>List <paramref name="list"/> of one position's <see cref="ListUniformsForPositions"/>: float64 [V].</summary>
+    public static Tensor ListUniforms(ulong seed, long position, int list, int vocab, Device device)
+    {
+        RequirePositive(vocab, nameof(vocab));
+        if (list < 0)
+            throw new ArgumentOutOfRangeException(nameof(list), list, "PublicRandomness: list must be non-negative.");
+        long startIndex = (long)list * vocab;
+        RequireIndex(startIndex, vocab);
+        if (device.type == DeviceType.CPU)
+        {
+            var hashes = HostHashes(seed, position, 1, RandomStream.Token, startIndex, vocab);
+            return tensor(Array.ConvertAll(hashes, UnitInterval), new long[] { vocab });
+        }
+        using var scope = NewDisposeScope();
+        var grid = HashGrid(seed, position, 1, RandomStream.Token, startIndex, vocab, device);
+        return ToUnitInterval(grid, ScalarType.Float64).reshape(vocab).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Scalar reference of <see cref="ListUniformsForPositions"/>: list <paramref name="list"/>, token <paramref name="index"/>.</summary>
     public static double ListUniformScalar(ulong seed, long position, int list, long index, int vocab)
         => UniformScalar(seed, position, (long)list * vocab + index);

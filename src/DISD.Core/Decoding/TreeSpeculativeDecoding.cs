@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using DISD.Couplings;
+using DISD.Models;
+using static TorchSharp.torch;
+
+namespace DISD.Decoding;
+
+/// <summary>
+/// Multi-draft DISD with Gumbel list sampling (K = <see cref="DecodingOptions.NumDrafts"/> lists): the drafter's K
+/// branches form a <see cref="DraftTree"/>, one target call verifies the whole tree (tree attention mask, positions by
+/// depth), and the walk from the root descends while the target's list-coupled token equals a child's token; the
+/// first mismatch, or the bonus position after a leaf, emits the target's own token. Only the accepted path stays in
+/// the target's cache. Every emitted token is the target's list-coupled sample given the emitted prefix, so the output
+/// equals <see cref="TargetOnlyDecoder"/>'s with the same seed and K, whatever the drafter. A round's
+/// <see cref="DecodingRound.DraftedIds"/> is the followed branch (the accepted path, then first children to a leaf), and
+/// its <see cref="DecodingRound.Agreement"/> holds one entry: the exact list agreement at the root (all K branches
+/// share the root's prefix there), when predicted acceptance is on.
+/// </summary>
+internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICausalLanguageModel drafter,
+    DecodingOptions options, SpeculativeOptions speculative)
+{
+    private readonly GumbelListCouplingSampler? _listSampler = options.Temperature > 0
+        ? new GumbelListCouplingSampler(options.Seed, options.NumDrafts)
+        : null;
+
+    /// <summary>Logits of one tree verification ([K·depth + 1, V] float32) may take at most this many bytes.</summary>
+    public const long TreeLogitsBudgetBytes = 1L << 30;
+
+    /// <summary>The deepest tree the draft-length policy can ask for.</summary>
+    public static int MaxDepth(SpeculativeOptions speculative) =>
+        Math.Max(speculative.DraftLength.Initial, DraftLength.MaxAuto);
+
+    /// <summary>
+    /// The largest K for a vocabulary of <paramref name="vocab"/>: K·V hash indices per position must stay below 2³², and
+    /// one verification's logits within <see cref="TreeLogitsBudgetBytes"/>.
+    /// </summary>
+    public static long MaxNumDrafts(int vocab, int maxDepth) =>
+        Math.Max(1, Math.Min((1L << 32) / vocab, TreeLogitsBudgetBytes / (4L * vocab * (maxDepth + 1))));
+
+    /// <summary>Null when multi-draft decoding can run with these settings, else the one-line reason.</summary>
+    public static string? Problem(DecodingOptions options, SpeculativeOptions speculative, int vocab, bool modelDrafter)
+    {
+        var k = options.NumDrafts;
+        if (k < 1)
+            return $"--num-drafts must be ≥ 1 (got {k})";
+        if (k == 1)
+            return null;
+        if (options.Coupling != CouplingKind.Gumbel)
+            return $"--num-drafts {k} needs --coupling gumbel (Gumbel list sampling); weighted MinHash has no list form here";
+        if (speculative.Method != SpeculativeMethod.Disd)
+            return $"--num-drafts {k} needs --method disd (standard speculative sampling has no multi-draft form here)";
+        if (!modelDrafter)
+            return $"--num-drafts {k} needs a drafter model (the n-gram drafter proposes a single continuation)";
+        var limit = MaxNumDrafts(vocab, MaxDepth(speculative));
+        if (k > limit)
+            return $"--num-drafts {k} is too large: with V = {vocab} and draft depth up to {MaxDepth(speculative)} at most {limit} fit (one verification's logits within {TreeLogitsBudgetBytes >> 20} MiB, K·V < 2^32)";
+        return null;
+    }
+
+    public DecodingResult Generate(IReadOnlyList<int> prompt)
+    {
+        PromptTensors.Require(prompt);
+        var clock = Stopwatch.StartNew();
+        using var noGrad = no_grad();
+        // Besides the committed tokens the target's cache holds one block: pending tokens (≤ depth + 1) and the tree (≤ K·depth).
+        var capacity = prompt.Count + options.MaxNewTokens + (options.NumDrafts + 1) * (MaxDepth(speculative) + 1) + 1;
+        using var targetCursor = new ModelCursor(target, prompt, capacity);
+        using var drafterSession = new TreeDraftSession(new ModelCursor(drafter, prompt, capacity), options.Transform,
+            DrawBranch);
+        var tokens = new List<int>();
+        var rounds = new List<DecodingRound>();
+        var stats = new StepStatistics();
+        var endedWithEos = false;
+        var k = speculative.DraftLength.Initial;
+        try
+        {
+            while (tokens.Count < options.MaxNewTokens && !endedWithEos)
+            {
+                var position = tokens.Count;
+                _listSampler?.Forget(position);
+                var round = Step(targetCursor, drafterSession, position,
+                    Math.Min(k, options.MaxNewTokens - position - 1), stats);
+                var emitted = 0;
+                foreach (var token in round.DraftedIds.Take(round.Accepted).Append(round.TargetSamples[round.Accepted]))
+                {
+                    tokens.Add(checked((int)token));
+                    emitted++;
+                    if (options.StopAtEos && target.EosTokenIds.Contains((int)token))
+                    {
+                        endedWithEos = true;
+                        break;
+                    }
+                }
+                rounds.Add(round with { Emitted = emitted });
+                k = speculative.DraftLength.Next(k, round.Accepted, round.Drafted);
+            }
+        }
+        finally
+        {
+            _listSampler?.Forget(long.MaxValue);
+        }
+        clock.Stop();
+        return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, targetCursor.Calls,
+            drafterSession.Calls, null, clock.Elapsed.TotalSeconds, endedWithEos, rounds);
+    }
+
+    private DecodingRound Step(ModelCursor targetCursor, TreeDraftSession drafterSession, int position, int depth,
+        StepStatistics stats)
+    {
+        using var scope = NewDisposeScope();
+        var start = Stopwatch.GetTimestamp();
+        var tree = drafterSession.Propose(position, depth, depth == 0 ? 0 : options.NumDrafts);
+        var drafted = Stopwatch.GetTimestamp();
+        var rows = targetCursor.AdvanceTree(tree.Tokens, tree.Parents);
+        if (tree.Count == 0)
+            rows = rows.narrow(0, rows.shape[0] - 1, 1);
+        var verified = Stopwatch.GetTimestamp();
+        var distributions = new TokenDistributions(rows, options.Transform);
+        var targetTokens = TargetTokens(distributions, tree, position);
+
+        // Row 0 is the root, row 1 + n the position after node n.
+        var path = new List<int>();
+        var node = -1;
+        while (true)
+        {
+            var child = tree.Find(node, targetTokens[node + 1]);
+            if (child < 0)
+                break;
+            path.Add(child);
+            node = child;
+        }
+        var final = targetTokens[node + 1];
+        if (tree.Count == 0)
+            targetCursor.Rollback(targetCursor.Cache.Length, [final]);
+        else
+            targetCursor.KeepPath(path, final);
+        drafterSession.Commit(tree, path, final);
+
+        var followed = new List<int>(path);
+        for (var next = tree.FirstChild(node); next >= 0; next = tree.FirstChild(next))
+            followed.Add(next);
+        var rootAgreement = RootAgreement(distributions, drafterSession, tree);
+        stats.Record(followed.Count, path.Count, null);
+        var end = Stopwatch.GetTimestamp();
+        return new DecodingRound(position, followed.Select(n => tree.Tokens[n]).ToArray(),
+            new[] { targetTokens[0] }.Concat(followed.Select(n => targetTokens[n + 1])).ToArray(), path.Count,
+            path.Count + 1, rootAgreement, Seconds(drafted - start), Seconds(verified - drafted), Seconds(end - verified));
+    }
+
+    private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
+
+    /// <summary>The target's list-coupled token of every row (root, then each node), read back with the finiteness check in one transfer.</summary>
+    private long[] TargetTokens(TokenDistributions distributions, DraftTree tree, int position)
+    {
+        Tensor tokens;
+        if (_listSampler is null)
+            tokens = distributions.Logits.argmax(1);
+        else
+        {
+            var maxDepth = Enumerable.Range(0, tree.Count).Select(tree.Depth).DefaultIfEmpty(-1).Max();
+            var noise = _listSampler.TargetNoise(position, maxDepth + 2, distributions.Vocab, distributions.Logits.device);
+            var rowDepths = new long[tree.Count + 1];
+            for (var n = 0; n < tree.Count; n++)
+                rowDepths[n + 1] = tree.Depth(n) + 1;
+            var index = tensor(rowDepths, ScalarType.Int64, noise.device);
+            tokens = GumbelSampler.SampleWithNoise(distributions.LogProbs, noise.index_select(0, index));
+        }
+        var host = cat([tokens.to_type(ScalarType.Int64), FiniteCheck.Flag(distributions)], 0).cpu().data<long>().ToArray();
+        if (host[^1] == 0)
+            throw FiniteCheck.Error(target.Name, position, distributions);
+        return host[..^1];
+    }
+
+    private Tensor DrawBranch(TokenDistributions distributions, long position, int list)
+    {
+        if (_listSampler is null)
+            return distributions.Logits.argmax(1);
+        var noise = GumbelListSampler.ListRowNoise(options.Seed, position, list, distributions.Vocab,
+            distributions.Logits.device).unsqueeze(0);
+        return GumbelSampler.SampleWithNoise(distributions.LogProbs, noise);
+    }
+
+    private double[]? RootAgreement(TokenDistributions target, TreeDraftSession drafterSession, DraftTree tree)
+    {
+        if (!options.ComputePredictedAcceptance || _listSampler is null || tree.Count == 0)
+            return null;
+        using var agreement = _listSampler.Agreement(target.Slice(0, 1),
+            new TokenDistributions(drafterSession.RootRow, options.Transform));
+        return [agreement.cpu().item<double>()];
+    }
+}
