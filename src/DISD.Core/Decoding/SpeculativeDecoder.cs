@@ -39,7 +39,7 @@ public sealed class SpeculativeDecoder
             throw new ArgumentException(
                 $"Speculative decoding: drafter on {drafter.Device} but target on {target.Device}; put both on one device.");
         _drafter = drafter;
-        RequireMultiDraft(TreeSpeculativeDecoding.Problem(options, speculative, target.VocabSize, modelDrafter: true));
+        RequireMultiDraft(MultiDraftLimits.Problem(options, speculative, target.VocabSize, modelDrafter: true));
     }
 
     /// <summary>Speculative decoding with the model-free n-gram (prompt-lookup) drafter.</summary>
@@ -47,7 +47,7 @@ public sealed class SpeculativeDecoder
         SpeculativeOptions speculative) : this(target, options, speculative)
     {
         _ngram = drafter;
-        RequireMultiDraft(TreeSpeculativeDecoding.Problem(options, speculative, target.VocabSize, modelDrafter: false));
+        RequireMultiDraft(MultiDraftLimits.Problem(options, speculative, target.VocabSize, modelDrafter: false));
     }
 
     private static void RequireMultiDraft(string? problem)
