@@ -94,7 +94,7 @@ public static class CouplingFigure
             AddExact(plot, list.Dtv, list.Exact, color, MarkerShape.OpenSquare, $"Gumbel list, K = {list.Size} (exact)");
         }
 
-        Style(plot, title, font);
+        Style(plot, title, font, lists.Count > 0 ? "Pr[a = b], Pr[b ∈ list]" : "Pr[a = b]");
         return plot;
     }
 
@@ -135,12 +135,12 @@ public static class CouplingFigure
         scatter.LegendText = label;
     }
 
-    private static void Style(Plot plot, string title, string font)
+    private static void Style(Plot plot, string title, string font, string yLabel)
     {
         // Long input texts get a smaller title so that it stays on the figure.
         plot.Title(title, size: Math.Clamp(40f * TitleChars / Math.Max(title.Length, 1), 18f, 40f));
         plot.XLabel("D_TV(P,Q)", size: 36);
-        plot.YLabel("Pr[a = b]", size: 36);
+        plot.YLabel(yLabel, size: 36);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 28;
         plot.Axes.Left.TickLabelStyle.FontSize = 28;
         plot.Axes.Title.Label.Bold = false;
