@@ -10,6 +10,10 @@ namespace DISD.Decoding;
 /// </summary>
 internal sealed class ModelCursor : IDisposable
 {
+    /// <summary>Where the last <see cref="AdvanceTree"/> block began in the cache, and how many pending tokens led it.</summary>
+    private int _treeStart;
+    private int _treePending;
+
     public ModelCursor(ICausalLanguageModel model, IReadOnlyList<int> prompt, int maxLength)
     {
         Model = model;
@@ -94,9 +98,6 @@ internal sealed class ModelCursor : IDisposable
         Pending.Clear();
         Pending.Add(final);
     }
-
-    private int _treeStart;
-    private int _treePending;
 
     /// <summary>Keeps the first <paramref name="length"/> cached positions and marks <paramref name="pending"/> as not cached.</summary>
     public void Rollback(int length, IEnumerable<long> pending)

@@ -14,7 +14,11 @@ public sealed class MultiDraftCliTests(DemoTrioFixture trio) : IClassFixture<Dem
     [InlineData(1, null, null)]
     [InlineData(2, null, null)]
     [InlineData(4, null, null)]
+    [InlineData(1, 20, null)]
     [InlineData(2, 20, null)]
+    [InlineData(4, 20, null)]
+    [InlineData(1, null, 0.9)]
+    [InlineData(2, null, 0.9)]
     [InlineData(4, null, 0.9)]
     public void TokensAreIdenticalAcrossDrafters(int lists, int? topK, double? topP)
     {
