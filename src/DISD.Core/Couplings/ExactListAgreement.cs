@@ -27,26 +27,42 @@ public static class ExactListAgreement
     private const int PointsPerInterval = 12;
     private static readonly (double[] Nodes, double[] Weights) Rule = GaussLegendre.Rule(PointsPerInterval);
 
-    public static double Gumbel(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int lists)
+    public static double Gumbel(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int lists) =>
+        Gumbel(p, q, lists, lists);
+
+    /// <summary>
+    /// The target races over <paramref name="lists"/> lists but only <paramref name="drafted"/> of them carry drafts
+    /// from p (a node of a draft tree that only some branches pass through): Pr[b ∈ those D proposals]. Per token,
+    /// Pr[b = i, i missed] = ∫ [D d_i(m) h_i^{D−1} e^{−m(K−D)} + (K − D) q_i e^{−m} h_i^D e^{−m(K−D−1)}] dm: the winning
+    /// list is drafted (and misses i) or not; the other drafted lists lose and miss i; the other undrafted lists lose.
+    /// </summary>
+    public static double Gumbel(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int lists, int drafted)
     {
         DistributionChecks.RequireProbabilityPair(p, q);
         if (lists < 1)
             throw new ArgumentOutOfRangeException(nameof(lists), lists, "The list size must be at least 1.");
-        return lists == 1 ? ExactAgreement.Gumbel(p, q) : ByQuadrature(p, q, lists);
+        if (drafted < 1 || drafted > lists)
+            throw new ArgumentOutOfRangeException(nameof(drafted), drafted, $"The drafted lists must number 1 … {lists}.");
+        return lists == 1 ? ExactAgreement.Gumbel(p, q) : ByQuadrature(p, q, lists, drafted);
     }
 
     /// <summary>The integral form for any K ≥ 1 (at K = 1 the tests check it against the closed form).</summary>
-    internal static double ByQuadrature(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int lists)
+    internal static double ByQuadrature(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int lists, int drafted = -1)
     {
+        if (drafted < 0)
+            drafted = lists;
         var ratios = SortedRatios(p, q);
         double miss = 0;
         foreach (var (m, weight) in Nodes())
-            miss += weight * MissDensity(ratios, m, lists);
+            miss += weight * MissDensity(ratios, m, lists, drafted);
         return Math.Clamp(1 - miss, 0, 1);
     }
 
-    /// <summary>Σ_i K q_i e^{−m} (1 − e^{−m c_i}) h_i(m)^{K−1} at one m.</summary>
-    private static double MissDensity(SortedRatioTable table, double m, int lists)
+    /// <summary>
+    /// Σ_i q_i [D (1 − e^{−m c_i}) h_i^{D−1} + (K − D) h_i^D] e^{−m} e^{−m(K−D)} at one m, with h_i written without its
+    /// e^{−m} factor (the powers of e^{−m} are collected in front). D = K: Σ_i K q_i e^{−m}(1 − e^{−m c_i}) h_i^{K−1}.
+    /// </summary>
+    private static double MissDensity(SortedRatioTable table, double m, int lists, int drafted)
     {
         int n = table.Order.Length;
         var decay = new double[n + 1];
@@ -55,6 +71,7 @@ public static class ExactListAgreement
         decay[n] = 0;
         double survival = Math.Exp(-m);
         double suffix = 0, density = 0;
+        int undrafted = lists - drafted;
         for (int l = n - 1; l >= 0; l--)
         {
             suffix += (decay[l] - decay[l + 1]) / table.A[l];
@@ -62,12 +79,14 @@ public static class ExactListAgreement
             double qi = table.Q[i];
             if (qi <= 0)
                 continue;
-            double h = survival * Math.Max(0, 1 - table.P[i] * suffix);
-            density += qi * (1 - decay[l]) * Math.Pow(h, lists - 1);
+            double missRatio = Math.Max(0, 1 - table.P[i] * suffix);
+            double winnerDrafted = drafted * (1 - decay[l]) * Math.Pow(missRatio, drafted - 1);
+            double winnerUndrafted = undrafted == 0 ? 0 : undrafted * Math.Pow(missRatio, drafted);
+            density += qi * (winnerDrafted + winnerUndrafted);
         }
-        // Tokens the drafter can never propose (p = 0) are always missed: d_i = q_i e^{−m}, h_i = e^{−m}.
-        density += table.QOutsideP * Math.Pow(survival, lists - 1);
-        return lists * survival * density;
+        // Tokens the drafter can never propose (p = 0) are always missed: each of the K lists may win.
+        density += table.QOutsideP * lists;
+        return Math.Pow(survival, lists) * density;
     }
 
     /// <summary>

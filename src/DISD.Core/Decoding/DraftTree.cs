@@ -9,6 +9,8 @@ internal sealed class DraftTree
     private readonly List<long> _tokens = [];
     private readonly List<int> _parents = [];
     private readonly List<int> _depths = [];
+    private readonly List<int> _branches = [];
+    private int _rootBranches;
     private readonly Dictionary<(int Parent, long Token), int> _index = [];
 
     public IReadOnlyList<long> Tokens => _tokens;
@@ -19,16 +21,25 @@ internal sealed class DraftTree
 
     public int Depth(int node) => node < 0 ? -1 : _depths[node];
 
-    /// <summary>The child of <paramref name="parent"/> holding <paramref name="token"/>, created if new.</summary>
+    /// <summary>How many branches (lists) pass through <paramref name="node"/> (−1: all that were started).</summary>
+    public int Branches(int node) => node < 0 ? _rootBranches : _branches[node];
+
+    /// <summary>A branch starts at the root.</summary>
+    public void StartBranch() => _rootBranches++;
+
+    /// <summary>A branch steps from <paramref name="parent"/> to its child holding <paramref name="token"/> (created if new).</summary>
     public int Child(int parent, long token)
     {
-        if (_index.TryGetValue((parent, token), out var node))
-            return node;
-        node = _tokens.Count;
-        _tokens.Add(token);
-        _parents.Add(parent);
-        _depths.Add(Depth(parent) + 1);
-        _index[(parent, token)] = node;
+        if (!_index.TryGetValue((parent, token), out var node))
+        {
+            node = _tokens.Count;
+            _tokens.Add(token);
+            _parents.Add(parent);
+            _depths.Add(Depth(parent) + 1);
+            _branches.Add(0);
+            _index[(parent, token)] = node;
+        }
+        _branches[node]++;
         return node;
     }
 

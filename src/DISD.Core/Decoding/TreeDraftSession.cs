@@ -17,8 +17,8 @@ internal sealed class TreeDraftSession(ModelCursor cursor, SamplingTransform tra
 
     public int Calls => cursor.Calls;
 
-    /// <summary>The drafter's logits row at the root of the last proposed tree: [1, V].</summary>
-    public Tensor RootRow => _rowAfter[-1];
+    /// <summary>The drafter's logits row after <paramref name="node"/> (−1: the root) of the last tree, for nodes with children: [1, V].</summary>
+    public Tensor RowAfter(int node) => _rowAfter[node];
 
     /// <summary>The tree of <paramref name="lists"/> branches of <paramref name="depth"/> drafts from output position <paramref name="position"/> on.</summary>
     public DraftTree Propose(int position, int depth, int lists)
@@ -32,6 +32,7 @@ internal sealed class TreeDraftSession(ModelCursor cursor, SamplingTransform tra
         for (var list = 0; list < lists; list++)
         {
             var node = -1;
+            tree.StartBranch();
             for (var j = 0; j < depth; j++)
             {
                 var draft = drawBranch(new TokenDistributions(RowAfter(tree, node), transform), position + j, list);

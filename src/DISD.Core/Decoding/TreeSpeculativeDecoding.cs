@@ -13,8 +13,7 @@ namespace DISD.Decoding;
 /// the target's cache. Every emitted token is the target's list-coupled sample given the emitted prefix, so the output
 /// equals <see cref="TargetOnlyDecoder"/>'s with the same seed and K, whatever the drafter. A round's
 /// <see cref="DecodingRound.DraftedIds"/> is the followed branch (the accepted path, then first children to a leaf), and
-/// its <see cref="DecodingRound.Agreement"/> holds one entry: the exact list agreement at the root (all K branches
-/// share the root's prefix there), when predicted acceptance is on.
+/// its <see cref="DecodingRound.Agreement"/> the exact acceptance at each compared node, when predicted acceptance is on.
 /// </summary>
 internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICausalLanguageModel drafter,
     DecodingOptions options, SpeculativeOptions speculative)
@@ -67,7 +66,7 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
         }
         clock.Stop();
         return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, targetCursor.Calls,
-            drafterSession.Calls, null, clock.Elapsed.TotalSeconds, endedWithEos, rounds);
+            drafterSession.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos, rounds);
     }
 
     private DecodingRound Step(ModelCursor targetCursor, TreeDraftSession drafterSession, int position, int depth,
@@ -105,12 +104,12 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
         var followed = new List<int>(path);
         for (var next = tree.FirstChild(node); next >= 0; next = tree.FirstChild(next))
             followed.Add(next);
-        var rootAgreement = RootAgreement(distributions, drafterSession, tree);
-        stats.Record(followed.Count, path.Count, null);
+        var agreement = CompareAgreement(distributions, drafterSession, tree, path);
+        stats.Record(followed.Count, path.Count, agreement);
         var end = Stopwatch.GetTimestamp();
         return new DecodingRound(position, followed.Select(n => tree.Tokens[n]).ToArray(),
             new[] { targetTokens[0] }.Concat(followed.Select(n => targetTokens[n + 1])).ToArray(), path.Count,
-            path.Count + 1, rootAgreement, Seconds(drafted - start), Seconds(verified - drafted), Seconds(end - verified));
+            path.Count + 1, agreement, Seconds(drafted - start), Seconds(verified - drafted), Seconds(end - verified));
     }
 
     private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
@@ -146,12 +145,25 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
         return GumbelSampler.SampleWithNoise(distributions.LogProbs, noise);
     }
 
-    private double[]? RootAgreement(TokenDistributions target, TreeDraftSession drafterSession, DraftTree tree)
+    /// <summary>
+    /// The exact acceptance at each compared node (the root, then every accepted node with children): Pr[the target's
+    /// token ∈ the children] with K lists of which the D branches through the node are drafted
+    /// (<see cref="ExactListAgreement.Gumbel(ReadOnlySpan{double}, ReadOnlySpan{double}, int, int)"/>), on the host.
+    /// </summary>
+    private double[]? CompareAgreement(TokenDistributions target, TreeDraftSession drafterSession, DraftTree tree,
+        IReadOnlyList<int> path)
     {
         if (!options.ComputePredictedAcceptance || _listSampler is null || tree.Count == 0)
             return null;
-        using var agreement = _listSampler.Agreement(target.Slice(0, 1),
-            new TokenDistributions(drafterSession.RootRow, options.Transform));
-        return [agreement.cpu().item<double>()];
+        var compared = new[] { -1 }.Concat(path.Where(node => tree.FirstChild(node) >= 0)).ToArray();
+        var index = tensor(compared.Select(node => (long)node + 1).ToArray(), ScalarType.Int64, target.Logits.device);
+        var targetProbs = target.Probs.index_select(0, index).to_type(ScalarType.Float64).cpu();
+        var drafterLogits = cat(compared.Select(drafterSession.RowAfter).ToArray(), 0);
+        var drafterProbs = new TokenDistributions(drafterLogits, options.Transform).Probs.to_type(ScalarType.Float64).cpu();
+        var q = targetProbs.data<double>().ToArray();
+        var p = drafterProbs.data<double>().ToArray();
+        var vocab = target.Vocab;
+        return compared.Select((node, row) => ExactListAgreement.Gumbel(p.AsSpan(row * vocab, vocab),
+            q.AsSpan(row * vocab, vocab), options.NumDrafts, tree.Branches(node))).ToArray();
     }
 }

@@ -5,9 +5,14 @@ namespace DISD.Tests.Couplings;
 
 public class GumbelListTests
 {
-    /// <summary>Naive GLS trial: K·V explicit exponentials; drafter a_k = argmin_i E/p, target argmin over (k, i) of E/q.</summary>
-    private static bool NaiveListMatch(double[] p, double[] q, int lists, Random random)
+    /// <summary>
+    /// Naive GLS trial: K·V explicit exponentials; drafter a_k = argmin_i E/p for the first <paramref name="drafted"/>
+    /// lists, target argmin over all (k, i) of E/q.
+    /// </summary>
+    private static bool NaiveListMatch(double[] p, double[] q, int lists, Random random, int drafted = -1)
     {
+        if (drafted < 0)
+            drafted = lists;
         int target = -1;
         double best = double.PositiveInfinity;
         var proposals = new int[lists];
@@ -21,7 +26,7 @@ public class GumbelListTests
                 if (e / q[i] < best) { best = e / q[i]; target = i; }
             }
         }
-        return proposals.Contains(target);
+        return proposals.Take(drafted).Contains(target);
     }
 
     [Theory]
@@ -47,6 +52,24 @@ public class GumbelListTests
                     if (NaiveListMatch(p, q, lists, random))
                         matches++;
                 double exact = ExactListAgreement.Gumbel(p, q, lists);
+                double sigma = BruteForce.Sigma(exact, trials);
+                Assert.InRange((double)matches / trials - exact, -5 * sigma - 1e-9, 5 * sigma + 1e-9);
+            }
+    }
+
+    [Fact]
+    public void PartlyDraftedListsMatchNaiveSimulation()
+    {
+        var random = new Random(22);
+        foreach (var (lists, drafted) in new[] { (2, 1), (4, 1), (4, 3) })
+            foreach (var (p, q) in RandomPairs.Mixed(seed: 50 + lists + drafted, count: 3, size: 5))
+            {
+                const int trials = 40_000;
+                int matches = 0;
+                for (int t = 0; t < trials; t++)
+                    if (NaiveListMatch(p, q, lists, random, drafted))
+                        matches++;
+                double exact = ExactListAgreement.Gumbel(p, q, lists, drafted);
                 double sigma = BruteForce.Sigma(exact, trials);
                 Assert.InRange((double)matches / trials - exact, -5 * sigma - 1e-9, 5 * sigma + 1e-9);
             }

@@ -59,23 +59,29 @@ public class MultiDraftTests
         Assert.True(result.TargetCalls < reference.TargetCalls / 2, $"target calls {result.TargetCalls}");
     }
 
-    [Fact]
-    public void RootAcceptanceMatchesTheExactListAgreement()
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(4, 1)]
+    [InlineData(2, 3)]
+    [InlineData(4, 3)]
+    public void ObservedAcceptanceMatchesTheExactListAgreementAtEveryComparedNode(int lists, int k)
     {
         using var target = SyntheticModels.Target(seed: 6);
         using var drafter = target.Perturbed(0.6, 21);
-        foreach (var lists in new[] { 2, 4 })
-        {
-            var options = new DecodingOptions(MaxNewTokens: 300, Seed: 31, StopAtEos: false, NumDrafts: lists);
-            var result = new SpeculativeDecoder(target, drafter, options,
-                new SpeculativeOptions(SpeculativeMethod.Disd, DraftLength.Fixed(1))).Generate(SyntheticModels.Prompt);
-            var rounds = result.Rounds.Where(r => r.Agreement is not null).ToList();
-            Assert.True(rounds.Count > 100, $"{rounds.Count} rounds");
-            var observed = rounds.Sum(r => r.Accepted >= 1 ? 1.0 : 0.0);
-            var expected = rounds.Sum(r => r.Agreement![0]);
-            var sigma = Math.Sqrt(rounds.Sum(r => r.Agreement![0] * (1 - r.Agreement[0])));
-            Assert.InRange(observed - expected, -5 * sigma, 5 * sigma);
-        }
+        var options = new DecodingOptions(MaxNewTokens: 300, Seed: 31, StopAtEos: false, NumDrafts: lists);
+        var result = new SpeculativeDecoder(target, drafter, options,
+            new SpeculativeOptions(SpeculativeMethod.Disd, DraftLength.Fixed(k))).Generate(SyntheticModels.Prompt);
+        // Each comparison is Bernoulli(its exact agreement) given the past, so the sum of outcomes minus the sum of
+        // agreements has standard deviation √Σ a(1 − a).
+        var outcomes = result.Rounds.Where(r => r.Agreement is not null)
+            .SelectMany(r => r.Agrees.Select((agrees, j) => (Agrees: agrees, Exact: r.Agreement![j]))).ToList();
+        Assert.True(outcomes.Count > 100, $"{outcomes.Count} comparisons");
+        Assert.Equal(result.ComparedDrafts, outcomes.Count);
+        var observed = outcomes.Sum(o => o.Agrees ? 1.0 : 0.0);
+        var expected = outcomes.Sum(o => o.Exact);
+        var sigma = Math.Sqrt(outcomes.Sum(o => o.Exact * (1 - o.Exact)));
+        Assert.InRange(observed - expected, -5 * sigma, 5 * sigma);
+        Assert.Equal(expected / outcomes.Count, result.PredictedAcceptance!.Value, 12);
     }
 
     [Fact]
