@@ -99,6 +99,32 @@ internal sealed class ModelCursor : IDisposable
         Pending.Add(final);
     }
 
+    /// <summary>
+    /// Drops every cached position from <paramref name="length"/> on and feeds a token tree there
+    /// (<see cref="ICausalLanguageModel.DecodeTree"/>; nothing may be pending): logits [n, V], row n after node n.
+    /// </summary>
+    public Tensor DecodeTreeAt(int length, IReadOnlyList<long> tokens, IReadOnlyList<int> parents)
+    {
+        if (Pending.Count > 0 || PendingLogits is not null)
+            throw new InvalidOperationException("ModelCursor: feed the pending tokens before a token tree.");
+        Rollback(length, []);
+        using var ids = tensor(tokens.ToArray(), ScalarType.Int64, Model.Device);
+        var logits = Model.DecodeTree(ids, parents, Cache);
+        Calls++;
+        return logits;
+    }
+
+    /// <summary>Keeps cache rows start + rows[i] as positions start + i (a fed tree's path) and marks <paramref name="pending"/> as not cached.</summary>
+    public void KeepRows(int start, IReadOnlyList<int> rows, IEnumerable<long> pending)
+    {
+        if (rows.Count > 0)
+            Cache.KeepRows(start, rows);
+        else if (start < Cache.Length)
+            Cache.Truncate(start);
+        Pending.Clear();
+        Pending.AddRange(pending);
+    }
+
     /// <summary>Keeps the first <paramref name="length"/> cached positions and marks <paramref name="pending"/> as not cached.</summary>
     public void Rollback(int length, IEnumerable<long> pending)
     {

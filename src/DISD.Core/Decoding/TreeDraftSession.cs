@@ -4,40 +4,47 @@ namespace DISD.Decoding;
 
 /// <summary>
 /// A drafter model proposing K branches: branch k at depth j draws its token with list k's randomness at that position
-/// from the drafter's distribution given the branch's own prefix. Branches with identical prefixes share a node and
-/// the distribution after it (each distribution is computed once), and the cache holds one path at a time: switching
-/// branch truncates to the common prefix and feeds the rest in one call.
+/// from the drafter's distribution given the branch's own prefix; branches with identical prefixes share a node. The
+/// tree grows level by level: one call per level feeds every node so far as a token tree (tree mask, positions by
+/// depth) after the committed prefix, and the K branches draw their next tokens together, so a round costs depth
+/// drafter calls and one host read per level, whatever K.
 /// </summary>
 internal sealed class TreeDraftSession(ModelCursor cursor, SamplingTransform transform,
-    Func<TokenDistributions, long, int, Tensor> drawBranch) : IDisposable
+    Func<TokenDistributions, long, Tensor> drawBranches) : IDisposable
 {
     private readonly Dictionary<int, Tensor> _rowAfter = [];
-    private readonly List<int> _pathInCache = [];
     private int _rootLength;
+    private int _fedNodes;
 
     public int Calls => cursor.Calls;
 
     /// <summary>The drafter's logits row after <paramref name="node"/> (−1: the root) of the last tree, for nodes with children: [1, V].</summary>
     public Tensor RowAfter(int node) => _rowAfter[node];
 
-    /// <summary>The tree of <paramref name="lists"/> branches of <paramref name="depth"/> drafts from output position <paramref name="position"/> on.</summary>
+    /// <summary>
+    /// The tree of <paramref name="lists"/> branches of <paramref name="depth"/> drafts from output position
+    /// <paramref name="position"/> on. <see cref="drawBranches"/> gets one row per branch (row k: branch k's
+    /// distribution) and returns its draft per row.
+    /// </summary>
     public DraftTree Propose(int position, int depth, int lists)
     {
         var tree = new DraftTree();
         _rowAfter.Clear();
-        _pathInCache.Clear();
         var logits = cursor.Advance(null);
         _rowAfter[-1] = logits.narrow(0, logits.shape[0] - 1, 1);
         _rootLength = cursor.Cache.Length;
-        for (var list = 0; list < lists; list++)
-        {
-            var node = -1;
+        _fedNodes = 0;
+        var current = Enumerable.Repeat(-1, lists).ToArray();
+        foreach (var _ in current)
             tree.StartBranch();
-            for (var j = 0; j < depth; j++)
-            {
-                var draft = drawBranch(new TokenDistributions(RowAfter(tree, node), transform), position + j, list);
-                node = tree.Child(node, draft.cpu().item<long>());
-            }
+        for (var j = 0; j < depth; j++)
+        {
+            if (j > 0)
+                FeedTree(tree);
+            var rows = cat(current.Select(node => _rowAfter[node]).ToArray(), 0);
+            var drafts = drawBranches(new TokenDistributions(rows, transform), position + j).cpu().data<long>().ToArray();
+            for (var branch = 0; branch < lists; branch++)
+                current[branch] = tree.Child(current[branch], drafts[branch]);
         }
         return tree;
     }
@@ -45,29 +52,18 @@ internal sealed class TreeDraftSession(ModelCursor cursor, SamplingTransform tra
     /// <summary>The nodes of <paramref name="accepted"/> and then <paramref name="final"/> were emitted.</summary>
     public void Commit(DraftTree tree, IReadOnlyList<int> accepted, long final)
     {
-        var kept = 0;
-        while (kept < accepted.Count && kept < _pathInCache.Count && accepted[kept] == _pathInCache[kept])
-            kept++;
-        cursor.Rollback(_rootLength + kept, accepted.Skip(kept).Select(node => tree.Tokens[node]).Append(final));
+        // Nodes are numbered level by level, so the fed ones are exactly those below _fedNodes.
+        var kept = accepted.TakeWhile(node => node < _fedNodes).ToList();
+        cursor.KeepRows(_rootLength, kept, accepted.Skip(kept.Count).Select(node => tree.Tokens[node]).Append(final));
     }
 
-    private Tensor RowAfter(DraftTree tree, int node)
+    /// <summary>Feeds every node so far as one token tree after the root and records the distribution after each.</summary>
+    private void FeedTree(DraftTree tree)
     {
-        if (_rowAfter.TryGetValue(node, out var row))
-            return row;
-        var path = tree.PathTo(node);
-        var common = 0;
-        while (common < _pathInCache.Count && common < path.Count && _pathInCache[common] == path[common])
-            common++;
-        cursor.Rollback(_rootLength + common, []);
-        _pathInCache.RemoveRange(common, _pathInCache.Count - common);
-        var feed = path.Skip(common).ToList();
-        var ids = tensor(feed.Select(n => tree.Tokens[n]).ToArray(), ScalarType.Int64, cursor.Model.Device);
-        var logits = cursor.Advance(ids);
-        for (var i = 0; i < feed.Count; i++)
-            _rowAfter[feed[i]] = logits.narrow(0, i, 1);
-        _pathInCache.AddRange(feed);
-        return _rowAfter[node];
+        var logits = cursor.DecodeTreeAt(_rootLength, tree.Tokens, tree.Parents);
+        for (var node = 0; node < tree.Count; node++)
+            _rowAfter[node] = logits.narrow(0, node, 1);
+        _fedNodes = tree.Count;
     }
 
     public void Dispose() => cursor.Dispose();

@@ -31,7 +31,7 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
         var capacity = prompt.Count + options.MaxNewTokens + (options.NumDrafts + 1) * (MultiDraftLimits.MaxDepth(speculative) + 1) + 1;
         using var targetCursor = new ModelCursor(target, prompt, capacity);
         using var drafterSession = new TreeDraftSession(new ModelCursor(drafter, prompt, capacity), options.Transform,
-            DrawBranch);
+            DrawBranches);
         var tokens = new List<int>();
         var rounds = new List<DecodingRound>();
         var stats = new StepStatistics();
@@ -136,12 +136,13 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
         return host[..^1];
     }
 
-    private Tensor DrawBranch(TokenDistributions distributions, long position, int list)
+    /// <summary>Row k of <paramref name="distributions"/> is branch k's: its draft with list k's randomness at <paramref name="position"/>.</summary>
+    private Tensor DrawBranches(TokenDistributions distributions, long position)
     {
         if (_listSampler is null)
             return distributions.Logits.argmax(1);
-        var noise = GumbelListSampler.ListRowNoise(options.Seed, position, list, distributions.Vocab,
-            distributions.Logits.device).unsqueeze(0);
+        var noise = stack(Enumerable.Range(0, distributions.Rows).Select(list =>
+            GumbelListSampler.ListRowNoise(options.Seed, position, list, distributions.Vocab, distributions.Logits.device)).ToArray());
         return GumbelSampler.SampleWithNoise(distributions.LogProbs, noise);
     }
 
