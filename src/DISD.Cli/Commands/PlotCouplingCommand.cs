@@ -42,6 +42,11 @@ public sealed class PlotCouplingCommand
     private readonly Option<string?> Shard = BatchOptions.Shard();
     private readonly Option<bool> SkipExisting = BatchOptions.SkipExisting();
     private readonly Option<bool> Json = CliOptions.Json();
+    private readonly Option<string> ListSizes = CliOptions.Text("--list-sizes",
+        $"Comma-separated list sizes K (1 … {MaxListSize}) for the Gumbel list agreement Pr[b ∈ K drafts] (target = large); empty: none", "", "--list_sizes");
+
+    /// <summary>Each list size costs K races per trial; beyond this the figure gains nothing.</summary>
+    public const int MaxListSize = 64;
 
     private PlotCouplingCommand()
     {
@@ -56,6 +61,7 @@ public sealed class PlotCouplingCommand
         var command = new Command(Name, "Measure how often Gumbel sampling and weighted MinHash agree per position, and plot it against D_TV (the paper's coupling figure)")
         {
             ModelLarge, ModelSmall, InputText, PromptsFile, NumTokens, NumRetries, Engine, DataDir, ImgDir, Seed, Device, Format, Shard, SkipExisting, Json,
+            ListSizes,
         };
         command.SetAction(Run);
         return command;
@@ -159,7 +165,7 @@ public sealed class PlotCouplingCommand
         }
 
         return new PlotCouplingRequest(modelLarge, modelSmall, numTokens, numRetries, engineName, device, parse.GetValue(Seed),
-            dataDir, imgDir, format, parse.GetValue(SkipExisting));
+            dataDir, imgDir, format, parse.GetValue(SkipExisting), ParseListSizes(parse.GetRequiredValue(ListSizes)));
     }
 
     /// <summary>A positive count, or null for every row.</summary>
@@ -180,5 +186,25 @@ public sealed class PlotCouplingCommand
             {Name}: results {s.ResultsCsv}
             """);
         CliOutput.Log(text);
+        foreach (var list in s.Lists)
+            CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+                $"{Name}: Gumbel list K = {list.Size}: mean Pr[b ∈ list] {list.MeanMonteCarlo:F4} (exact {list.MeanExact:F4})"));
+    }
+
+    /// <summary>"1,2,4" → [1, 2, 4]: distinct integers in 1 … <see cref="MaxListSize"/>, in the order given.</summary>
+    private int[] ParseListSizes(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return [];
+        var sizes = new List<int>();
+        foreach (var part in text.Split(','))
+        {
+            if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1 || size > MaxListSize)
+                throw new DisdException($"{ListSizes.Name}: '{part.Trim()}' is not a list size; expected comma-separated integers in 1 … {MaxListSize}, e.g. 1,2,4,8");
+            if (sizes.Contains(size))
+                throw new DisdException($"{ListSizes.Name}: {size} is given twice; expected distinct list sizes, e.g. 1,2,4,8");
+            sizes.Add(size);
+        }
+        return [.. sizes];
     }
 }

@@ -25,7 +25,8 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
         var figureStem = IsLargeVsSmall(large, small) ? folderName : $"{folderName}__{pair}";
         var figure = Path.Combine(request.ImgDir, TextSanitizer.ResultFileName(figureStem, request.FigureExtension));
         var manifest = new CouplingRunManifest(runId, inputText, largeLabel, smallLabel, Path.GetFileName(large.Table), Path.GetFileName(small.Table),
-            request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), Path.GetFullPath(figure), Path.GetFileName(results));
+            request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), Path.GetFullPath(figure), Path.GetFileName(results),
+            string.Join(',', request.ListSizes));
         return new PlotCouplingOutputs(figure, results, record, manifest, inputText, request.Subtitle(largeLabel, smallLabel), request.Format, large.ManifestPath);
     }
 

@@ -55,8 +55,13 @@ internal static class PlotCouplingPrompt
             Path.GetFullPath(outputs.RecordPath), replaced,
             results.Average(r => r.Dtv), results.Average(r => r.Gumbel.Rate), results.Average(r => r.Wmh.Rate),
             results.Average(r => r.GumbelExact), results.Average(r => r.WmhExact), clock.Elapsed.TotalSeconds,
-            results.Select(PositionSummary.From).ToArray());
+            results.Select(PositionSummary.From).ToArray(), ListSummaries(results));
     }
+
+    private static ListSizeSummary[] ListSummaries(IReadOnlyList<PositionCoupling> results) => results.Count == 0
+        ? []
+        : results[0].Lists.Select((list, index) => new ListSizeSummary(list.Size,
+            results.Average(r => r.Lists[index].MonteCarlo.Rate), results.Average(r => r.Lists[index].Exact))).ToArray();
 
     private static string ResultsParent(string table) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(table))!) ?? "/";
 
@@ -97,10 +102,10 @@ internal static class PlotCouplingPrompt
         {
             using var dense = new DenseEstimator(device);
             CliOutput.Log($"{Name}: dense engine on {dense.Device}");
-            return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, dense, request.Seed, progress));
+            return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, dense, request.Seed, progress, request.ListSizes));
         }
 
         var race = new RaceEstimator();
-        return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, race, request.Seed, progress));
+        return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, race, request.Seed, progress, request.ListSizes));
     }
 }

@@ -5,6 +5,7 @@ namespace DISD.Cli.Commands;
 /// <summary>What plot-coupling does for every prompt: the model pair, the options, the folders.</summary>
 /// <param name="NumTokens">Positions to compare; null for --num-tokens all (every row of the tables).</param>
 /// <param name="Device">The dense engine's device; null for the race engine.</param>
+/// <param name="ListSizes">List sizes K for the Gumbel list agreement (--list-sizes); empty for none.</param>
 internal sealed record PlotCouplingRequest(
     string ModelLarge,
     string ModelSmall,
@@ -16,7 +17,8 @@ internal sealed record PlotCouplingRequest(
     string DataDir,
     string ImgDir,
     FigureFormat Format,
-    bool SkipExisting)
+    bool SkipExisting,
+    int[] ListSizes)
 {
     public const string AllRows = "all";
 

@@ -26,7 +26,14 @@ public sealed record PlotCouplingSummary(
     double MeanGumbelExact,
     double MeanWmhExact,
     double Seconds,
-    IReadOnlyList<PositionSummary> Positions);
+    IReadOnlyList<PositionSummary> Positions,
+    IReadOnlyList<ListSizeSummary> Lists);
+
+/// <summary>Mean Gumbel list agreement over the positions for one list size.</summary>
+public sealed record ListSizeSummary(int Size, double MeanMonteCarlo, double MeanExact);
+
+/// <summary>One position's Gumbel list agreement for one list size.</summary>
+public sealed record PositionListSummary(int Size, double Rate, double Exact, double StdErr);
 
 /// <summary>One prompt of a --prompts-file run: its status, and its summary when it was done now.</summary>
 /// <param name="Index">The prompt's 0-based index in --prompts-file.</param>
@@ -62,9 +69,11 @@ public sealed record PositionSummary(
     double LowerBound,
     double GumbelStdErr,
     double WmhStdErr,
-    int Retries)
+    int Retries,
+    IReadOnlyList<PositionListSummary> Lists)
 {
     public static PositionSummary From(PositionCoupling row) => new(
         row.Token, row.Dtv, row.Gumbel.Rate, row.Wmh.Rate, row.GumbelExact, row.WmhExact,
-        row.TightLowerBound, row.UpperBound, row.LowerBound, row.Gumbel.StandardError, row.Wmh.StandardError, row.Gumbel.Retries);
+        row.TightLowerBound, row.UpperBound, row.LowerBound, row.Gumbel.StandardError, row.Wmh.StandardError, row.Gumbel.Retries,
+        row.Lists.Select(l => new PositionListSummary(l.Size, l.MonteCarlo.Rate, l.Exact, l.MonteCarlo.StandardError)).ToArray());
 }

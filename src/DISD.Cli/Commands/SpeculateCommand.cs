@@ -72,6 +72,8 @@ public sealed class SpeculateCommand
         DefaultValueFactory = _ => "disd",
         HelpName = "disd|standard",
     };
+    private readonly Option<int> NumDrafts = CliOptions.Int("--num-drafts",
+        "K: drafts per position with Gumbel list sampling (--coupling gumbel --method disd); the drafter's K branches are verified as one tree. The output equals target-only decoding with the same seed and K", 1, "--num_drafts");
     private readonly Option<double> Temperature = new("--temperature")
     {
         Description = $"Sampling temperature; 0 = greedy, otherwise at least {DecodingOptions.MinTemperature}",
@@ -107,7 +109,7 @@ public sealed class SpeculateCommand
         var command = new Command(Name, "Generate with speculative decoding (drafter-invariant DISD or standard) and report acceptance, block efficiency and speed")
         {
             Target, Drafter, NgramMin, NgramMax, InputText, PromptIds, PromptsFile, Questions, Answers, BaselineAnswers, Chat, ChatDate,
-            MaxNewTokens, AllowBeyondContext, DraftLengthOption, Coupling, Method, Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads,
+            MaxNewTokens, AllowBeyondContext, DraftLengthOption, NumDrafts, Coupling, Method, Temperature, Seed, Device, DType, Verify, NoPrediction, Repeats, Threads,
             Trace, IgnoreEos, Shard, Json,
         };
         foreach (var option in Sampling.All)
@@ -162,6 +164,7 @@ public sealed class SpeculateCommand
             (tokenizer, sharedVocab, dirs) =>
             {
                 prompts = Prompts(parse, promptSource, lines, tokenizer, sharedVocab);
+                RequireMultiDraft(settings, sharedVocab);
                 CheckRequest(dirs, prompts, settings, parse.GetValue(AllowBeyondContext), device, dtype);
             });
         var config = Config(parse, settings, models, device, dtype);
@@ -324,8 +327,20 @@ public sealed class SpeculateCommand
 
         var (topK, topP, minP) = Sampling.Read(parse);
         var options = new DecodingOptions(maxNewTokens, temperature, parse.GetValue(Seed), coupling,
-            StopAtEos: !parse.GetValue(IgnoreEos), ComputePredictedAcceptance: !parse.GetValue(NoPrediction), TopK: topK, TopP: topP, MinP: minP);
-        return new SpeculateSettings(options, method, draftLength, ReadNgram(parse));
+            StopAtEos: !parse.GetValue(IgnoreEos), ComputePredictedAcceptance: !parse.GetValue(NoPrediction), TopK: topK, TopP: topP, MinP: minP,
+            NumDrafts: parse.GetValue(NumDrafts));
+        var settings = new SpeculateSettings(options, method, draftLength, ReadNgram(parse));
+        // Everything but the size bound, which needs the vocabulary (checked again once it is known).
+        RequireMultiDraft(settings, vocab: 2);
+        return settings;
+    }
+
+    /// <summary>--num-drafts against the coupling, the method, the drafter and (given the vocabulary) memory.</summary>
+    private static void RequireMultiDraft(SpeculateSettings settings, int vocab)
+    {
+        var speculative = new SpeculativeOptions(settings.Method, settings.DraftLength);
+        if (MultiDraftLimits.Problem(settings.Options, speculative, vocab, modelDrafter: settings.Ngram is null) is { } problem)
+            throw new DisdException(problem);
     }
 
     /// <summary>The n-gram drafter when --drafter is ngram (its range checked either way).</summary>
@@ -389,6 +404,7 @@ public sealed class SpeculateCommand
             options.TopP,
             options.MinP,
             options.Transform.Describe(),
+            options.NumDrafts,
             options.MaxNewTokens,
             !options.StopAtEos,
             parse.GetRequiredValue(Target),

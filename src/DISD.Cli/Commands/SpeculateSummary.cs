@@ -12,6 +12,7 @@ internal sealed record SpeculateConfig(
     double? TopP,
     double? MinP,
     string Sampling,
+    int NumDrafts,
     int MaxNewTokens,
     bool IgnoreEos,
     string Target,

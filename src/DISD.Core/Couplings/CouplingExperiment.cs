@@ -7,11 +7,17 @@ public static class CouplingExperiment
     /// Position i compares p = <paramref name="large"/>[i] with q = <paramref name="small"/>[i] (Token = i) for
     /// i &lt; <paramref name="numTokens"/>. Each position's Monte-Carlo seeds are derived from (seed, i) with SplitMix64,
     /// so results do not depend on the thread count. Positions run in parallel for <see cref="RaceEstimator"/>, in order
-    /// otherwise. <paramref name="progress"/> receives the number of finished positions.
+    /// otherwise. <paramref name="progress"/> receives the number of finished positions. For each of
+    /// <paramref name="listSizes"/> the Gumbel list agreement (target = large, K drafts from small) is measured with the
+    /// race engine, whatever <paramref name="engine"/>, and computed exactly.
     /// </summary>
     public static IReadOnlyList<PositionCoupling> Run(IReadOnlyList<double[]> large, IReadOnlyList<double[]> small,
-        int numTokens, int numRetries, IAgreementEstimator engine, ulong seed, IProgress<int>? progress = null)
+        int numTokens, int numRetries, IAgreementEstimator engine, ulong seed, IProgress<int>? progress = null,
+        IReadOnlyList<int>? listSizes = null)
     {
+        listSizes ??= [];
+        if (listSizes.Any(size => size < 1))
+            throw new ArgumentOutOfRangeException(nameof(listSizes), "List sizes must be at least 1.");
         ArgumentNullException.ThrowIfNull(large);
         ArgumentNullException.ThrowIfNull(small);
         ArgumentNullException.ThrowIfNull(engine);
@@ -33,7 +39,10 @@ public static class CouplingExperiment
         int finished = 0;
         void RunPosition(int i)
         {
-            results[i] = Measure(i, large[i], small[i], numRetries, engine, seed);
+            results[i] = Measure(i, large[i], small[i], numRetries, engine, seed) with
+            {
+                Lists = MeasureLists(i, large[i], small[i], numRetries, listSizes, seed),
+            };
             int count = Interlocked.Increment(ref finished);
             progress?.Report(count);
         }
@@ -44,6 +53,17 @@ public static class CouplingExperiment
             for (int i = 0; i < numTokens; i++)
                 RunPosition(i);
         return results;
+    }
+
+    /// <summary>Streams 2 + K of the position's seed: the single-draft couplings use streams 0 and 1.</summary>
+    private static ListAgreement[] MeasureLists(int token, double[] large, double[] small, int retries,
+        IReadOnlyList<int> listSizes, ulong seed)
+    {
+        ulong positionSeed = SeedMixer.Derive(seed, (ulong)token);
+        var race = new RaceEstimator();
+        return listSizes.Select(size => new ListAgreement(size,
+            race.GumbelList(small, large, size, retries, SeedMixer.Derive(positionSeed, 2 + (ulong)size)),
+            ExactListAgreement.Gumbel(small, large, size))).ToArray();
     }
 
     private static PositionCoupling Measure(int token, double[] p, double[] q, int retries, IAgreementEstimator engine, ulong seed)

@@ -36,6 +36,37 @@ internal sealed class ExponentialRace
     /// <summary>One Gumbel-sampling retry: the pair (a, b).</summary>
     public (int A, int B) NextGumbel(ref CouplingRng rng)
     {
+        var (a, b, _) = NextGumbelWithTargetValue(ref rng);
+        return (a, b);
+    }
+
+    /// <summary>
+    /// One Gumbel list-sampling retry with <paramref name="lists"/> independent races: whether the target's token
+    /// b = b_{k*} (k* = the race with the smallest min_i E_i/q_i) is among the drafter's a_0 … a_{K−1}.
+    /// </summary>
+    public bool NextGumbelListMatch(ref CouplingRng rng, int lists, Span<int> proposals)
+    {
+        int target = -1;
+        double best = double.PositiveInfinity;
+        for (int k = 0; k < lists; k++)
+        {
+            var (a, b, value) = NextGumbelWithTargetValue(ref rng);
+            proposals[k] = a;
+            if (value < best)
+            {
+                best = value;
+                target = b;
+            }
+        }
+        return proposals[..lists].Contains(target);
+    }
+
+    /// <summary>
+    /// One retry: (a, b) and the target's winning value min_i E_i/q_i, exact because the race only stops once every
+    /// later arrival's value is at least τ, which is at least that minimum.
+    /// </summary>
+    private (int A, int B, double TargetValue) NextGumbelWithTargetValue(ref CouplingRng rng)
+    {
         double remaining = _tree.Total, tau = 0;
         double bestA = double.PositiveInfinity, bestB = double.PositiveInfinity;
         int a = -1, b = -1;
@@ -62,7 +93,7 @@ internal sealed class ExponentialRace
             }
         }
         _tree.RestoreAll();
-        return (a, b);
+        return (a, b, bestB);
     }
 
     /// <summary>One Weighted-MinHash retry (darts under max(p, q)): the pair (a, b).</summary>

@@ -10,4 +10,8 @@ public sealed record PositionCoupling(
     double WmhExact,
     double TightLowerBound,
     double UpperBound,
-    double LowerBound);
+    double LowerBound)
+{
+    /// <summary>Gumbel list agreement per requested list size (target = the large model, drafter = the small one).</summary>
+    public IReadOnlyList<ListAgreement> Lists { get; init; } = [];
+}

@@ -60,6 +60,46 @@ public static class PublicRandomness
     }
 
     /// <summary>
+    /// Uniforms of K independent lists per position for Gumbel list sampling: [count, lists, V], where list k, token i
+    /// is hash index k·V + i of the token stream. List 0 is exactly <see cref="UniformsForPositions"/>, and per position
+    /// the map (k, i) → hash is a bijection, so no two uniforms of one position tie. Requires lists·V ≤ 2³².
+    /// </summary>
+    public static Tensor ListUniformsForPositions(ulong seed, long firstPosition, int count, int vocab, int lists,
+        Device device)
+    {
+        RequirePositive(lists, nameof(lists));
+        RequirePositive(vocab, nameof(vocab));
+        var width = (long)lists * vocab;
+        if (width > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(lists), lists,
+                $"PublicRandomness: {lists} lists of {vocab} tokens exceed the {int.MaxValue} indices of one call.");
+        using var flat = UniformsForPositions(seed, firstPosition, count, (int)width, device);
+        return flat.reshape(count, lists, vocab);
+    }
+
+    /// <summary>List <paramref name="list"/> of one position's <see cref="ListUniformsForPositions"/>: float64 [V].</summary>
+    public static Tensor ListUniforms(ulong seed, long position, int list, int vocab, Device device)
+    {
+        RequirePositive(vocab, nameof(vocab));
+        if (list < 0)
+            throw new ArgumentOutOfRangeException(nameof(list), list, "PublicRandomness: list must be non-negative.");
+        long startIndex = (long)list * vocab;
+        RequireIndex(startIndex, vocab);
+        if (device.type == DeviceType.CPU)
+        {
+            var hashes = HostHashes(seed, position, 1, RandomStream.Token, startIndex, vocab);
+            return tensor(Array.ConvertAll(hashes, UnitInterval), new long[] { vocab });
+        }
+        using var scope = NewDisposeScope();
+        var grid = HashGrid(seed, position, 1, RandomStream.Token, startIndex, vocab, device);
+        return ToUnitInterval(grid, ScalarType.Float64).reshape(vocab).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Scalar reference of <see cref="ListUniformsForPositions"/>: list <paramref name="list"/>, token <paramref name="index"/>.</summary>
+    public static double ListUniformScalar(ulong seed, long position, int list, long index, int vocab)
+        => UniformScalar(seed, position, (long)list * vocab + index);
+
+    /// <summary>
     /// Darts <paramref name="startIndex"/> … startIndex+count−1 of one position: columns int64 uniform in [0,V) and
     /// heights float64 uniform in (0,1), from two hash streams separate from the token uniforms.
     /// </summary>

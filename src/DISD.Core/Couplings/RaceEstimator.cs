@@ -22,6 +22,26 @@ public sealed class RaceEstimator : IAgreementEstimator
         return AgreementEstimate.FromCount(agreements, retries);
     }
 
+    /// <summary>
+    /// Gumbel list sampling with <paramref name="lists"/> lists: the rate of b ∈ {a_0, …, a_{K−1}} (see
+    /// <see cref="ExactListAgreement"/>), K independent races per retry. K = 1 is <see cref="Gumbel"/>'s agreement.
+    /// </summary>
+    public AgreementEstimate GumbelList(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int lists, int retries,
+        ulong seed)
+    {
+        RequirePositive(retries);
+        if (lists < 1)
+            throw new ArgumentOutOfRangeException(nameof(lists), lists, "The list size must be at least 1.");
+        var race = new ExponentialRace(p, q);
+        var rng = new CouplingRng(seed);
+        var proposals = new int[lists];
+        long matches = 0;
+        for (int r = 0; r < retries; r++)
+            if (race.NextGumbelListMatch(ref rng, lists, proposals))
+                matches++;
+        return AgreementEstimate.FromCount(matches, retries);
+    }
+
     public AgreementEstimate WeightedMinHash(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int retries, ulong seed)
     {
         RequirePositive(retries);

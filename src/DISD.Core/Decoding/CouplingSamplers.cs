@@ -7,6 +7,7 @@ public static class CouplingSamplers
         ? new GreedySampler()
         : options.Coupling switch
         {
+            CouplingKind.Gumbel when options.NumDrafts > 1 => new GumbelListCouplingSampler(options.Seed, options.NumDrafts),
             CouplingKind.Gumbel => new GumbelCouplingSampler(options.Seed),
             CouplingKind.WeightedMinHash => new WeightedMinHashCouplingSampler(options.Seed,
                 options.WmhDartsPerTokenPerBatch),

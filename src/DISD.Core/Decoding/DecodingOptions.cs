@@ -29,6 +29,10 @@ public enum SpeculativeMethod
 /// <param name="TopK">Top-k truncation of every party's distribution (null = off); see <see cref="SamplingTransform"/>.</param>
 /// <param name="TopP">Top-p (nucleus) truncation (null or 1 = off).</param>
 /// <param name="MinP">Min-p truncation (null or 0 = off).</param>
+/// <param name="NumDrafts">
+/// K, the lists of Gumbel list sampling: the target's token is argmin over K lists of E/q (K = 1: plain Gumbel), and a
+/// speculative drafter proposes K branches. K &gt; 1 needs the Gumbel coupling.
+/// </param>
 public sealed record DecodingOptions(
     int MaxNewTokens,
     double Temperature = 1.0,
@@ -39,7 +43,8 @@ public sealed record DecodingOptions(
     int WmhDartsPerTokenPerBatch = 3,
     int? TopK = null,
     double? TopP = null,
-    double? MinP = null)
+    double? MinP = null,
+    int NumDrafts = 1)
 {
     /// <summary>
     /// The smallest positive temperature. logits / T must stay finite in float32 (|logits| ≤ 3.4e38 · T), and below it
@@ -57,6 +62,10 @@ public sealed record DecodingOptions(
         if (!(Temperature == 0 || Temperature >= MinTemperature) || double.IsInfinity(Temperature))
             throw new ArgumentException($"--temperature must be 0 (greedy) or a finite number ≥ {MinTemperature} (got {Temperature}).");
         Transform.Validate();
+        if (NumDrafts < 1)
+            throw new ArgumentException($"--num-drafts must be ≥ 1 (got {NumDrafts}).");
+        if (NumDrafts > 1 && Coupling != CouplingKind.Gumbel)
+            throw new ArgumentException($"--num-drafts {NumDrafts} needs --coupling gumbel (Gumbel list sampling); weighted MinHash has no list form here.");
         if (WmhDartsPerTokenPerBatch < 1)
             throw new ArgumentException($"WMH darts per token per batch must be ≥ 1 (got {WmhDartsPerTokenPerBatch}).");
     }

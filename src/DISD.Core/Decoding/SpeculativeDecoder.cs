@@ -15,7 +15,9 @@ namespace DISD.Decoding;
 /// for the same seed and coupling, whatever the drafter and k. <see cref="SpeculativeMethod.Standard"/>: Leviathan et
 /// al. (2023) accept/resample with public uniforms; correct in distribution, output depends on the drafter.
 /// Every party samples from its own distribution under the same <see cref="SamplingTransform"/>. The drafter is a model
-/// or the model-free <see cref="NgramDrafter"/>, whose proposals are point masses.
+/// or the model-free <see cref="NgramDrafter"/>, whose proposals are point masses. With
+/// <see cref="DecodingOptions.NumDrafts"/> K &gt; 1 (DISD, Gumbel, a drafter model) the drafter proposes K branches
+/// verified as one tree (<see cref="TreeSpeculativeDecoding"/>).
 /// </summary>
 public sealed class SpeculativeDecoder
 {
@@ -38,6 +40,7 @@ public sealed class SpeculativeDecoder
             throw new ArgumentException(
                 $"Speculative decoding: drafter on {drafter.Device} but target on {target.Device}; put both on one device.");
         _drafter = drafter;
+        RequireMultiDraft(MultiDraftLimits.Problem(options, speculative, target.VocabSize, modelDrafter: true));
     }
 
     /// <summary>Speculative decoding with the model-free n-gram (prompt-lookup) drafter.</summary>
@@ -45,6 +48,13 @@ public sealed class SpeculativeDecoder
         SpeculativeOptions speculative) : this(target, options, speculative)
     {
         _ngram = drafter;
+        RequireMultiDraft(MultiDraftLimits.Problem(options, speculative, target.VocabSize, modelDrafter: false));
+    }
+
+    private static void RequireMultiDraft(string? problem)
+    {
+        if (problem is not null)
+            throw new ArgumentException(problem + ".");
     }
 
     private SpeculativeDecoder(ICausalLanguageModel target, DecodingOptions options, SpeculativeOptions speculative)
@@ -60,6 +70,8 @@ public sealed class SpeculativeDecoder
 
     public DecodingResult Generate(IReadOnlyList<int> prompt)
     {
+        if (_options.NumDrafts > 1)
+            return new TreeSpeculativeDecoding(_target, _drafter!, _options, _speculative).Generate(prompt);
         PromptTensors.Require(prompt);
         var clock = Stopwatch.StartNew();
         using var noGrad = no_grad();

@@ -32,6 +32,9 @@ public sealed class TimedModel(ICausalLanguageModel inner) : ICausalLanguageMode
 
     public Tensor Decode(Tensor ids, IKvCache cache) => Timed(() => inner.Decode(ids, cache));
 
+    public Tensor DecodeTree(Tensor ids, IReadOnlyList<int> parents, IKvCache cache) =>
+        Timed(() => inner.DecodeTree(ids, parents, cache));
+
     public void Reset()
     {
         _ticks = 0;

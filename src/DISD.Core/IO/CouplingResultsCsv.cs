@@ -17,6 +17,16 @@ public static class CouplingResultsCsv
         "GumbelStdErr", "WMHStdErr", "Retries", "RunId",
     ];
 
+    /// <summary>
+    /// <see cref="Columns"/> followed, per list size K, by GumbelList{K} (Monte Carlo), GumbelList{K}Exact and
+    /// GumbelList{K}StdErr: appended, so readers of the original columns are unaffected.
+    /// </summary>
+    public static IReadOnlyList<string> ColumnsFor(IReadOnlyList<int> listSizes) =>
+    [
+        .. Columns,
+        .. listSizes.SelectMany(k => new[] { $"GumbelList{k}", $"GumbelList{k}Exact", $"GumbelList{k}StdErr" }),
+    ];
+
     /// <summary>Writes <paramref name="results"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, IReadOnlyList<PositionCoupling> results, string runId = "") =>
         AtomicFile.Write(path, stream => Write(stream, results, runId));
@@ -27,7 +37,8 @@ public static class CouplingResultsCsv
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(results);
         using var writer = CsvWriter.Create(stream, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, NewLine = "\n" }, leaveOpen: true);
-        writer.WriteHeader(Columns.ToArray());
+        var listSizes = results.Count > 0 ? results[0].Lists.Select(list => list.Size).ToArray() : [];
+        writer.WriteHeader(ColumnsFor(listSizes).ToArray());
         foreach (var row in results)
         {
             writer.WriteField(row.Token, default);
@@ -43,6 +54,12 @@ public static class CouplingResultsCsv
             writer.WriteField(row.Wmh.StandardError, default);
             writer.WriteField(row.Gumbel.Retries, default);
             writer.WriteField(runId);
+            foreach (var list in row.Lists)
+            {
+                writer.WriteField(list.MonteCarlo.Rate, default);
+                writer.WriteField(list.Exact, default);
+                writer.WriteField(list.MonteCarlo.StandardError, default);
+            }
             writer.EndRecord();
         }
     }

@@ -24,7 +24,8 @@ public sealed record CouplingRunManifest(
     ulong Seed,
     string? Device,
     string Figure,
-    string Results)
+    string Results,
+    string ListSizes = "")
 {
     public const string Extension = ".json";
 

@@ -61,16 +61,25 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         {
             throw new InvalidOperationException($"Prefill needs an empty cache, this one holds {kv.Length} positions (use Decode, or Truncate(0) first)");
         }
-        return Run(ids, kv);
+        return Run(ids, kv, null);
     }
 
-    public Tensor Decode(Tensor ids, IKvCache cache) => Run(ids, OwnCache(cache));
+    public Tensor Decode(Tensor ids, IKvCache cache) => Run(ids, OwnCache(cache), null);
+
+    public Tensor DecodeTree(Tensor ids, IReadOnlyList<int> parents, IKvCache cache)
+    {
+        var kv = OwnCache(cache);
+        if (ids.dim() != 1 || ids.shape[0] != parents.Count)
+            throw new ArgumentException($"{Name}: a token tree needs one parent per token, got {parents.Count} parents for shape [{string.Join(", ", ids.shape)}]", nameof(parents));
+        return Run(ids, kv, parents);
+    }
 
     /// <summary>
-    /// Logits [T, V] in the compute dtype for <paramref name="ids"/> at positions cache.Length … cache.Length+T−1, writing
-    /// their keys and values into <paramref name="cache"/> (without advancing its length).
+    /// Logits [T, V] in the compute dtype for <paramref name="ids"/> laid out by <paramref name="layout"/> (positions
+    /// cache.Length … cache.Length+T−1, or a token tree's), writing their keys and values into cache rows
+    /// cache.Length … cache.Length+T−1 (without advancing its length).
     /// </summary>
-    protected abstract Tensor Forward(Tensor ids, KvCache cache);
+    protected abstract Tensor Forward(Tensor ids, KvCache cache, BlockLayout layout);
 
     protected Device LayerDevice(int layer) => Devices.Layers[layer];
 
@@ -101,7 +110,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         }
     }
 
-    private Tensor Run(Tensor ids, KvCache cache)
+    private Tensor Run(Tensor ids, KvCache cache, IReadOnlyList<int>? parents)
     {
         if (ids.dim() != 1 || ids.dtype != ScalarType.Int64 || ids.shape[0] < 1)
         {
@@ -115,7 +124,8 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         // Inference mode rather than no_grad: views and outputs then carry no autograd metadata or version counters.
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        var logits = Forward(IsOn(ids, Device) ? ids : ids.to(Device), cache);
+        var layout = parents is null ? BlockLayout.Sequential(cache.Length, count) : BlockLayout.Tree(cache.Length, parents);
+        var logits = Forward(IsOn(ids, Device) ? ids : ids.to(Device), cache, layout);
         cache.Advance(count);
         logits = RmsNorm.CastTo(logits, ScalarType.Float32);
         return (IsOn(logits, Device) ? logits : logits.to(Device)).MoveToOuterDisposeScope();

@@ -61,12 +61,11 @@ public sealed class Gemma2Model : CausalLanguageModel
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
-    protected override Tensor Forward(Tensor ids, KvCache cache)
+    protected override Tensor Forward(Tensor ids, KvCache cache, BlockLayout layout)
     {
-        long start = cache.Length, count = ids.shape[0];
-        var (cos, sin) = _rope.Table(start, count, DType);
-        var full = AttentionWindow.Create(start, count, null, DType, Device);
-        var sliding = AttentionWindow.Create(start, count, _config.SlidingWindow, DType, Device);
+        var (cos, sin) = _rope.Table(layout, DType);
+        var full = AttentionWindow.Create(layout, null, DType, Device);
+        var sliding = AttentionWindow.Create(layout, _config.SlidingWindow, DType, Device);
         var hidden = _embedding.index_select(0, ids).mul_(_embeddingScale);
         for (int i = 0; i < _layers.Length; i++)
         {

@@ -70,13 +70,12 @@ public sealed class Gemma3Model : CausalLanguageModel
         public Positions To(Device device) => new(Cos.to(device), Sin.to(device), Window.To(device));
     }
 
-    protected override Tensor Forward(Tensor ids, KvCache cache)
+    protected override Tensor Forward(Tensor ids, KvCache cache, BlockLayout layout)
     {
-        long start = cache.Length, count = ids.shape[0];
-        var (globalCos, globalSin) = _globalRope.Table(start, count, DType);
-        var (localCos, localSin) = _localRope.Table(start, count, DType);
-        var global = new Positions(globalCos, globalSin, AttentionWindow.Create(start, count, null, DType, Device));
-        var local = new Positions(localCos, localSin, AttentionWindow.Create(start, count, _config.SlidingWindow, DType, Device));
+        var (globalCos, globalSin) = _globalRope.Table(layout, DType);
+        var (localCos, localSin) = _localRope.Table(layout, DType);
+        var global = new Positions(globalCos, globalSin, AttentionWindow.Create(layout, null, DType, Device));
+        var local = new Positions(localCos, localSin, AttentionWindow.Create(layout, _config.SlidingWindow, DType, Device));
         var hidden = _embedding.index_select(0, ids).mul_(_embeddingScale);
         for (int i = 0; i < _layers.Length; i++)
         {

@@ -29,6 +29,15 @@ public interface ICausalLanguageModel : IDisposable
 
     /// <summary>Appends <paramref name="ids"/> (int64 [k], k ≥ 1) after the cached positions; returns float32 logits [k, V].</summary>
     Tensor Decode(Tensor ids, IKvCache cache);
+
+    /// <summary>
+    /// Appends a token tree (see <see cref="Layers.BlockLayout.Tree"/>): <paramref name="ids"/> int64 [n] with
+    /// <paramref name="parents"/>[j] an earlier token or −1 (the cached prefix); token j sits at position
+    /// cache.Length + depth(j), attends to the prefix and its ancestors, and is stored at cache row cache.Length + j.
+    /// Returns float32 logits [n, V]. Keep the accepted path with <see cref="IKvCache.KeepRows"/>.
+    /// </summary>
+    Tensor DecodeTree(Tensor ids, IReadOnlyList<int> parents, IKvCache cache) =>
+        throw new NotSupportedException($"{Name}: token-tree decoding is not supported by this model");
 }
 
 /// <summary>Per-layer keys and values of the positions seen so far.</summary>
@@ -41,4 +50,8 @@ public interface IKvCache : IDisposable
 
     /// <summary>Drops every position at or after <paramref name="length"/> (rejected draft tokens).</summary>
     void Truncate(int length);
+
+    /// <summary>Keeps cached rows start + rows[i] as positions start + i and drops everything after them.</summary>
+    void KeepRows(int start, IReadOnlyList<int> rows) =>
+        throw new NotSupportedException("This KV cache cannot keep a token tree's path");
 }

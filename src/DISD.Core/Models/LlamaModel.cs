@@ -56,11 +56,10 @@ public sealed class LlamaModel : CausalLanguageModel
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
-    protected override Tensor Forward(Tensor ids, KvCache cache)
+    protected override Tensor Forward(Tensor ids, KvCache cache, BlockLayout layout)
     {
-        long start = cache.Length, count = ids.shape[0];
-        var (cos, sin) = _rope.Table(start, count, DType);
-        var window = AttentionWindow.Create(start, count, null, DType, Device);
+        var (cos, sin) = _rope.Table(layout, DType);
+        var window = AttentionWindow.Create(layout, null, DType, Device);
         var hidden = _embedding.index_select(0, ids);
         for (int i = 0; i < _layers.Length; i++)
         {

@@ -52,12 +52,11 @@ public sealed class Qwen2Model : CausalLanguageModel
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
-    protected override Tensor Forward(Tensor ids, KvCache cache)
+    protected override Tensor Forward(Tensor ids, KvCache cache, BlockLayout layout)
     {
-        long start = cache.Length, count = ids.shape[0];
-        var (cos, sin) = _rope.Table(start, count, DType);
-        var full = AttentionWindow.Create(start, count, null, DType, Device);
-        var sliding = _config.SlidingWindow is int w ? AttentionWindow.Create(start, count, w, DType, Device) : full;
+        var (cos, sin) = _rope.Table(layout, DType);
+        var full = AttentionWindow.Create(layout, null, DType, Device);
+        var sliding = _config.SlidingWindow is int w ? AttentionWindow.Create(layout, w, DType, Device) : full;
         var hidden = _embedding.index_select(0, ids);
         for (int i = 0; i < _layers.Length; i++)
         {

@@ -21,6 +21,8 @@ public static class CouplingFigure
     private static readonly Color Bound = Color.FromHex("#d62728");
     private static readonly Color GumbelColor = Color.FromHex("#8B008B");
     private static readonly Color WmhColor = Color.FromHex("#556B2F");
+    private static readonly Color[] ListColors =
+        [Color.FromHex("#ff7f0e"), Color.FromHex("#17becf"), Color.FromHex("#e377c2"), Color.FromHex("#7f7f7f"), Color.FromHex("#bcbd22")];
 
     /// <summary>Renders the figure of <paramref name="results"/> and writes it to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, string title, IReadOnlyList<PositionCoupling> results, FigureFormat format) =>
@@ -35,12 +37,33 @@ public static class CouplingFigure
         var points = results
             .Select(r => new CouplingPoint(r.Dtv, r.Gumbel.Rate, r.Gumbel.StandardError, r.GumbelExact, r.Wmh.Rate, r.Wmh.StandardError, r.WmhExact))
             .ToArray();
-        return Render(title, points, format, subtitle);
+        var lists = ListSeries(results);
+        return Render(title, points, format, subtitle, lists);
     }
 
-    internal static byte[] Render(string title, IReadOnlyList<CouplingPoint> points, FigureFormat format, string? subtitle = null)
+    /// <summary>Per list size K &gt; 1 (K = 1 is the Gumbel series): D_TV, Monte-Carlo rate, its error and the exact value.</summary>
+    private static IReadOnlyList<ListSeriesPoints> ListSeries(IReadOnlyList<PositionCoupling> results)
     {
-        using var plot = Build(title, points, subtitle);
+        if (results.Count == 0)
+            return [];
+        return results[0].Lists.Select((list, index) => (list.Size, index)).Where(item => item.Size > 1)
+            .Select(item => new ListSeriesPoints(item.Size,
+                results.Select(r => r.Dtv).ToArray(),
+                results.Select(r => r.Lists[item.index].MonteCarlo.Rate).ToArray(),
+                results.Select(r => r.Lists[item.index].MonteCarlo.StandardError).ToArray(),
+                results.Select(r => r.Lists[item.index].Exact).ToArray()))
+            .ToArray();
+    }
+
+    private sealed record ListSeriesPoints(int Size, double[] Dtv, double[] Rate, double[] StdErr, double[] Exact);
+
+    internal static byte[] Render(string title, IReadOnlyList<CouplingPoint> points, FigureFormat format, string? subtitle = null) =>
+        Render(title, points, format, subtitle, []);
+
+    private static byte[] Render(string title, IReadOnlyList<CouplingPoint> points, FigureFormat format, string? subtitle,
+        IReadOnlyList<ListSeriesPoints> lists)
+    {
+        using var plot = Build(title, points, subtitle, lists);
         return format switch
         {
             FigureFormat.Png => plot.GetImageBytes(Width, Height, ImageFormat.Png),
@@ -49,7 +72,7 @@ public static class CouplingFigure
         };
     }
 
-    private static Plot Build(string title, IReadOnlyList<CouplingPoint> points, string? subtitle)
+    private static Plot Build(string title, IReadOnlyList<CouplingPoint> points, string? subtitle, IReadOnlyList<ListSeriesPoints> lists)
     {
         var plot = new Plot();
         // A serif font when the machine has one; otherwise ScottPlot's default (a fresh machine may have no fonts at all).
@@ -64,8 +87,15 @@ public static class CouplingFigure
             points.Select(p => p.WmhStdErr).ToArray(), WmhColor, MarkerShape.FilledDiamond, "Weighted MinHash");
         AddExact(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.GumbelExact).ToArray(), GumbelColor, MarkerShape.OpenCircle, "Gumbel (exact)");
         AddExact(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.WmhExact).ToArray(), WmhColor, MarkerShape.OpenDiamond, "Weighted MinHash (exact)");
+        for (var i = 0; i < lists.Count; i++)
+        {
+            var list = lists[i];
+            var color = ListColors[i % ListColors.Length];
+            AddRates(plot, list.Dtv, list.Rate, list.StdErr, color, MarkerShape.FilledSquare, $"Gumbel list, K = {list.Size}");
+            AddExact(plot, list.Dtv, list.Exact, color, MarkerShape.OpenSquare, $"Gumbel list, K = {list.Size} (exact)");
+        }
 
-        Style(plot, title, font);
+        Style(plot, title, font, lists.Count > 0 ? "Pr[a = b], Pr[b ∈ list]" : "Pr[a = b]");
         FigureText.Subtitle(plot, subtitle);
         return plot;
     }
@@ -107,12 +137,12 @@ public static class CouplingFigure
         scatter.LegendText = label;
     }
 
-    private static void Style(Plot plot, string title, string font)
+    private static void Style(Plot plot, string title, string font, string yLabel)
     {
         // Long input texts are wrapped onto several lines at the full size, not shrunk.
         FigureText.Title(plot, FigureText.Wrap(title, TitleChars), 40f);
         plot.XLabel("D_TV(P,Q)", size: 36);
-        plot.YLabel("Pr[a = b]", size: 36);
+        plot.YLabel(yLabel, size: 36);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 28;
         plot.Axes.Left.TickLabelStyle.FontSize = 28;
         plot.Axes.Title.Label.Bold = false;

@@ -172,6 +172,10 @@ public sealed class PlotCouplingCliTests : IDisposable
     [InlineData("--model_large", "", "--model-large is empty")]
     [InlineData("--model-small", " ", "--model-small is empty")]
     [InlineData("--data-dir", " ", "--data-dir is empty; expected a folder")]
+    [InlineData("--list-sizes", "0,2", "--list-sizes: '0' is not a list size")]
+    [InlineData("--list-sizes", "65", "--list-sizes: '65' is not a list size")]
+    [InlineData("--list-sizes", "2,x", "--list-sizes: 'x' is not a list size")]
+    [InlineData("--list-sizes", "2,2", "--list-sizes: 2 is given twice")]
     public void BadInputFailsWithOneLineAndNoOutputs(string option, string value, string expected)
     {
         var extra = option == "--device" ? new[] { "--mc", "dense", option, value } : [option, value];
@@ -182,6 +186,42 @@ public sealed class PlotCouplingCliTests : IDisposable
         var error = Assert.Single(stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
         Assert.Contains(expected, error);
         AssertNoOutputs();
+    }
+
+    [Fact]
+    public void ListSizesAddColumnsCurvesAndSummaries()
+    {
+        var (code, stdout, stderr) = CliRunner.Run(Args("--json", "--list-sizes", "1,2,4"));
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var summary = json.RootElement;
+        var positions = summary.GetProperty("positions").EnumerateArray().ToArray();
+        foreach (var position in positions)
+        {
+            var lists = position.GetProperty("lists").EnumerateArray().ToArray();
+            Assert.Equal([1, 2, 4], lists.Select(l => l.GetProperty("size").GetInt32()));
+            // K = 1 is the single-draft Gumbel agreement.
+            Assert.Equal(position.GetProperty("gumbel_exact").GetDouble(), lists[0].GetProperty("exact").GetDouble(), 12);
+            foreach (var list in lists)
+            {
+                double exact = list.GetProperty("exact").GetDouble(), rate = list.GetProperty("rate").GetDouble();
+                var sigma = Math.Sqrt(exact * (1 - exact) / 4000);
+                Assert.InRange(rate, exact - 5 * sigma - 1e-9, exact + 5 * sigma + 1e-9);
+            }
+            Assert.True(lists[2].GetProperty("exact").GetDouble() >= lists[1].GetProperty("exact").GetDouble() - 1e-12);
+        }
+        var means = summary.GetProperty("lists").EnumerateArray().ToArray();
+        Assert.Equal(positions.Average(p => p.GetProperty("lists")[2].GetProperty("exact").GetDouble()),
+            means[2].GetProperty("mean_exact").GetDouble(), 12);
+
+        var lines = File.ReadAllLines(summary.GetProperty("results_csv").GetString()!);
+        Assert.Equal(string.Join(',', CouplingResultsCsv.ColumnsFor([1, 2, 4])), lines[0]);
+        Assert.EndsWith(",GumbelList4,GumbelList4Exact,GumbelList4StdErr", lines[0]);
+        var first = lines[1].Split(',');
+        Assert.Equal(positions[0].GetProperty("lists")[1].GetProperty("exact").GetDouble(),
+            double.Parse(first[CouplingResultsCsv.Columns.Count + 4], CultureInfo.InvariantCulture));
+        Assert.Contains("Gumbel list K = 4", stderr);
     }
 
     [Fact]

@@ -43,6 +43,23 @@ public sealed class RandomTransformerCache : IKvCache
 
     internal void SetLength(int length) => Length = length;
 
+    public void KeepRows(int start, IReadOnlyList<int> rows)
+    {
+        if (start < 0 || start > Length || rows.Any(row => row < 0 || start + row >= Length))
+            throw new ArgumentOutOfRangeException(nameof(rows), $"KeepRows: rows must lie within the {Length} cached positions after {start}.");
+        if (rows.Count > 0)
+        {
+            using var scope = NewDisposeScope();
+            var index = tensor(rows.Select(row => (long)(start + row)).ToArray(), ScalarType.Int64, _keys[0].device);
+            for (var l = 0; l < _keys.Length; l++)
+            {
+                _keys[l].narrow(1, start, rows.Count).copy_(_keys[l].index_select(1, index));
+                _values[l].narrow(1, start, rows.Count).copy_(_values[l].index_select(1, index));
+            }
+        }
+        Length = start + rows.Count;
+    }
+
     public void Dispose()
     {
         foreach (var tensor in _keys.Concat(_values))

@@ -1,5 +1,6 @@
 using DISD.Runtime;
 using DISD.Models;
+using DISD.Models.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -91,7 +92,14 @@ public sealed class RandomTransformerModel : ICausalLanguageModel
 
     public Tensor Decode(Tensor ids, IKvCache cache) => Forward(ids, cache);
 
-    private Tensor Forward(Tensor ids, IKvCache cacheBase)
+    public Tensor DecodeTree(Tensor ids, IReadOnlyList<int> parents, IKvCache cache)
+    {
+        if (ids.dim() != 1 || ids.shape[0] != parents.Count)
+            throw new ArgumentException($"{Name}: a token tree needs one parent per token.");
+        return Forward(ids, cache, parents);
+    }
+
+    private Tensor Forward(Tensor ids, IKvCache cacheBase, IReadOnlyList<int>? parents = null)
     {
         if (cacheBase is not RandomTransformerCache cache)
             throw new ArgumentException($"{Name}: the cache was not made by this model type.");
@@ -104,12 +112,9 @@ public sealed class RandomTransformerModel : ICausalLanguageModel
         using var scope = NewDisposeScope();
         var heads = _config.Heads;
         var headWidth = _config.Width / heads;
-        var x = _embedding.index_select(0, ids).add(_positions.narrow(0, start, count), Scalars.One);
-        using var from = Scalars.Temporary(start);
-        using var to = Scalars.Temporary(start + count);
-        var keyPositions = arange(Scalars.Of(0L), to, Scalars.One, device: Device).unsqueeze(0);
-        var queryPositions = arange(from, to, Scalars.One, device: Device).unsqueeze(1);
-        var future = keyPositions.gt(queryPositions);
+        var layout = parents is null ? BlockLayout.Sequential(start, count) : BlockLayout.Tree(start, parents);
+        var x = _embedding.index_select(0, ids).add(PositionRows(layout), Scalars.One);
+        var future = HiddenKeys(layout);
         for (var l = 0; l < _layers.Count; l++)
         {
             var layer = _layers[l];
@@ -123,6 +128,33 @@ public sealed class RandomTransformerModel : ICausalLanguageModel
         cache.SetLength(start + count);
         var logits = RmsNorm(x).matmul(_output).to_type(ScalarType.Float32);
         return logits.MoveToOuterDisposeScope();
+    }
+
+    private Tensor PositionRows(BlockLayout layout)
+    {
+        if (!layout.IsTree)
+            return _positions.narrow(0, layout.Start, layout.Count);
+        var positions = Enumerable.Range(0, (int)layout.Count).Select(layout.PositionOf).ToArray();
+        return _positions.index_select(0, tensor(positions, ScalarType.Int64, Device));
+    }
+
+    /// <summary>True where a query must not see a key: later positions, or, in a tree, new tokens that are not ancestors.</summary>
+    private Tensor HiddenKeys(BlockLayout layout)
+    {
+        long start = layout.Start, count = layout.Count, keys = start + count;
+        if (!layout.IsTree)
+        {
+            using var from = Scalars.Temporary(start);
+            using var to = Scalars.Temporary(keys);
+            var keyPositions = arange(Scalars.Of(0L), to, Scalars.One, device: Device).unsqueeze(0);
+            var queryPositions = arange(from, to, Scalars.One, device: Device).unsqueeze(1);
+            return keyPositions.gt(queryPositions);
+        }
+        var hidden = new bool[count * keys];
+        for (var query = 0; query < count; query++)
+            for (var key = start; key < keys; key++)
+                hidden[query * keys + key] = !layout.IsAncestorOrSelf((int)(key - start), query);
+        return tensor(hidden, [count, keys], device: Device);
     }
 
     /// <remarks>pow(2L) is what TorchSharp's square() computes, without the int Scalar it makes and drops.</remarks>

@@ -33,6 +33,43 @@ public sealed record AttentionWindow(long FirstKey, Tensor? Mask)
         return new AttentionWindow(firstKey, mask);
     }
 
+    /// <summary>
+    /// The window of <paramref name="layout"/>: as <see cref="Create(long, long, int?, ScalarType, Device)"/> for a
+    /// sequential block; for a token tree each new token sees the cached prefix (within the window) and its own
+    /// ancestors and itself, with the window measured in positions (Start + depth), not cache rows.
+    /// </summary>
+    public static AttentionWindow Create(BlockLayout layout, int? window, ScalarType dtype, Device device)
+    {
+        long start = layout.Start, count = layout.Count;
+        if (!layout.IsTree)
+        {
+            return Create(start, count, window, dtype, device);
+        }
+        long firstKey = window is int w ? Math.Max(0, start - w + 1) : 0;
+        if (count == 1)
+        {
+            return new AttentionWindow(firstKey, null);
+        }
+        long keys = start + count - firstKey;
+        var mask = new float[count * keys];
+        for (int query = 0; query < count; query++)
+        {
+            long queryPosition = layout.PositionOf(query);
+            for (long key = firstKey; key < start + count; key++)
+            {
+                bool visible = key < start || layout.IsAncestorOrSelf((int)(key - start), query);
+                long keyPosition = key < start ? key : layout.PositionOf((int)(key - start));
+                if (window is int size && keyPosition <= queryPosition - size)
+                {
+                    visible = false;
+                }
+                mask[query * keys + key - firstKey] = visible ? 0f : float.NegativeInfinity;
+            }
+        }
+        var hostMask = torch.tensor(mask, [count, keys], ScalarType.Float32);
+        return new AttentionWindow(firstKey, hostMask.to(dtype, device));
+    }
+
     /// <summary>The same window with its mask on <paramref name="device"/> (for a model split across devices).</summary>
     public AttentionWindow To(Device device) => Mask is null ? this : this with { Mask = Mask.to(device) };
 }

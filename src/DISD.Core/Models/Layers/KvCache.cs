@@ -46,6 +46,33 @@ public sealed class KvCache : IKvCache
     }
 
     /// <summary>
+    /// Keeps the cached rows start + rows[0], start + rows[1], … (a verified token tree's accepted path) as positions
+    /// start, start + 1, … and drops everything after them.
+    /// </summary>
+    public void KeepRows(int start, IReadOnlyList<int> rows)
+    {
+        if (start < 0 || start > Length || rows.Any(row => row < 0 || start + row >= Length))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), $"KeepRows needs rows within the {Length} cached positions after {start}");
+        }
+        if (rows.Count > 0)
+        {
+            using var inference = torch.inference_mode();
+            using var scope = torch.NewDisposeScope();
+            var index = torch.tensor(rows.Select(row => (long)(start + row)).ToArray(), ScalarType.Int64, _keys[0].device);
+            for (int layer = 0; layer < _keys.Length; layer++)
+            {
+                var layerIndex = DISD.Runtime.DeviceMap.Same(index.device, _keys[layer].device) ? index : index.to(_keys[layer].device);
+                var keys = _keys[layer].index_select(1, layerIndex);
+                var values = _values[layer].index_select(1, layerIndex);
+                _keys[layer].narrow(1, start, rows.Count).copy_(keys);
+                _values[layer].narrow(1, start, rows.Count).copy_(values);
+            }
+        }
+        Length = start + rows.Count;
+    }
+
+    /// <summary>
     /// Stores <paramref name="keys"/> and <paramref name="values"/> ([kvHeads, T, headDim]) at positions Length … Length+T−1
     /// of layer <paramref name="layer"/> and returns views of the cached positions <paramref name="firstKey"/> … Length+T−1.
     /// </summary>

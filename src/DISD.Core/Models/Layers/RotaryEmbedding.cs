@@ -40,7 +40,23 @@ public sealed class RotaryEmbedding : IDisposable
     {
         using var from = Scalars.Temporary(start);
         using var to = Scalars.Temporary(start + count);
-        var positions = torch.arange(from, to, Scalars.One, ScalarType.Float32, _inverseFrequencies.device);
+        return TableAt(torch.arange(from, to, Scalars.One, ScalarType.Float32, _inverseFrequencies.device), dtype);
+    }
+
+    /// <summary>
+    /// <see cref="Table(long, long, ScalarType)"/> for the positions of <paramref name="layout"/>: explicit positions
+    /// Start + depth for a token tree (integers below 2²⁴ are exact in float32, as arange's).
+    /// </summary>
+    public (Tensor Cos, Tensor Sin) Table(BlockLayout layout, ScalarType dtype)
+    {
+        if (!layout.IsTree)
+            return Table(layout.Start, layout.Count, dtype);
+        var positions = Enumerable.Range(0, (int)layout.Count).Select(j => (float)layout.PositionOf(j)).ToArray();
+        return TableAt(torch.tensor(positions, ScalarType.Float32, _inverseFrequencies.device), dtype);
+    }
+
+    private (Tensor Cos, Tensor Sin) TableAt(Tensor positions, ScalarType dtype)
+    {
         var angles = positions.unsqueeze(1).mul(_inverseFrequencies.unsqueeze(0));
         var doubled = torch.cat([angles, angles], -1);
         var signedSin = doubled.sin();
