@@ -4,7 +4,6 @@ using DISD.Models.Layers;
 using DISD.Models.Loading;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace DISD.Models;
 
@@ -77,7 +76,7 @@ public sealed class Gemma2Model : CausalLanguageModel
             var layer = _layers[i];
             hidden = DecoderLayer(layer, i, hidden, cos, sin, layer.Sliding ? sliding : full, cache).MoveToOuterDisposeScope();
         }
-        var logits = F.linear(RmsNorm.Gemma(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
+        var logits = Linear.Apply(RmsNorm.Gemma(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
         return _config.FinalLogitSoftcapping is double cap ? Attention.SoftCap(logits, cap) : logits;
     }
 
@@ -92,12 +91,12 @@ public sealed class Gemma2Model : CausalLanguageModel
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
     {
-        var (qk, v) = Attention.SplitQueryKeyValue(F.linear(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        var (qk, v) = Attention.SplitQueryKeyValue(Linear.Apply(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
         var (q, k) = Attention.SplitQueryKey(RotaryEmbedding.Apply(qk, cos, sin), _config.NumHeads, _config.NumKvHeads);
         var (keys, values) = cache.Write(index, k, v, window.FirstKey);
         double scale = Math.Pow(_config.QueryPreAttnScalar, -0.5);
         var attended = Attention.Attend(q, keys, values, window.Mask, scale, _config.AttnLogitSoftcapping);
-        return F.linear(attended, layer.Output);
+        return Linear.Apply(attended, layer.Output);
     }
 
     protected override void DisposeExtras() => _rope.Dispose();

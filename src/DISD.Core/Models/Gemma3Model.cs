@@ -4,7 +4,6 @@ using DISD.Models.Layers;
 using DISD.Models.Loading;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace DISD.Models;
 
@@ -87,7 +86,7 @@ public sealed class Gemma3Model : CausalLanguageModel
             var layer = _layers[i];
             hidden = DecoderLayer(layer, i, hidden, layer.Sliding ? local : global, cache).MoveToOuterDisposeScope();
         }
-        var logits = F.linear(RmsNorm.Gemma(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
+        var logits = Linear.Apply(RmsNorm.Gemma(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
         return _config.FinalLogitSoftcapping is double cap ? Attention.SoftCap(logits, cap) : logits;
     }
 
@@ -102,13 +101,13 @@ public sealed class Gemma3Model : CausalLanguageModel
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Positions positions, KvCache cache)
     {
-        var (q, k, v) = Attention.SplitHeads(F.linear(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        var (q, k, v) = Attention.SplitHeads(Linear.Apply(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
         q = RotaryEmbedding.Apply(RmsNorm.Gemma(q, layer.QueryNorm, _config.RmsNormEps), positions.Cos, positions.Sin);
         k = RotaryEmbedding.Apply(RmsNorm.Gemma(k, layer.KeyNorm, _config.RmsNormEps), positions.Cos, positions.Sin);
         var (keys, values) = cache.Write(index, k, v, positions.Window.FirstKey);
         double scale = Math.Pow(_config.QueryPreAttnScalar, -0.5);
         var attended = Attention.Attend(q, keys, values, positions.Window.Mask, scale, _config.AttnLogitSoftcapping);
-        return F.linear(attended, layer.Output);
+        return Linear.Apply(attended, layer.Output);
     }
 
     protected override void DisposeExtras()

@@ -4,7 +4,6 @@ using DISD.Models.Layers;
 using DISD.Models.Loading;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace DISD.Models;
 
@@ -68,7 +67,7 @@ public sealed class Qwen2Model : CausalLanguageModel
             var layer = _layers[i];
             hidden = DecoderLayer(layer, i, hidden, cos, sin, layer.Sliding ? sliding : full, cache).MoveToOuterDisposeScope();
         }
-        return F.linear(RmsNorm.Llama(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
+        return Linear.Apply(RmsNorm.Llama(ToHead(hidden), _finalNorm, _config.RmsNormEps), _lmHead);
     }
 
     private Tensor DecoderLayer(Layer layer, int index, Tensor hidden, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
@@ -81,11 +80,11 @@ public sealed class Qwen2Model : CausalLanguageModel
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
     {
-        var (qk, v) = Attention.SplitQueryKeyValue(F.linear(x, layer.Qkv, layer.QkvBias), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        var (qk, v) = Attention.SplitQueryKeyValue(Linear.Apply(x, layer.Qkv, layer.QkvBias), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
         var (q, k) = Attention.SplitQueryKey(RotaryEmbedding.Apply(qk, cos, sin), _config.NumHeads, _config.NumKvHeads);
         var (keys, values) = cache.Write(index, k, v, window.FirstKey);
         var attended = Attention.Attend(q, keys, values, window.Mask, Math.Pow(_config.HeadDim, -0.5), softcap: null);
-        return F.linear(attended, layer.Output);
+        return Linear.Apply(attended, layer.Output);
     }
 
     protected override void DisposeExtras() => _rope.Dispose();

@@ -1,6 +1,5 @@
 using DISD.Models.Config;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace DISD.Models.Layers;
 
@@ -9,7 +8,7 @@ public static class FeedForward
 {
     public static Tensor Gated(Tensor x, Tensor gateUp, Tensor down, Activation activation, Tensor? gateUpBias = null, Tensor? downBias = null)
     {
-        var both = F.linear(x, gateUp, gateUpBias);
+        var both = Linear.Apply(x, gateUp, gateUpBias);
         long inner = both.shape[^1] / 2;
         var gate = both.narrow(-1, 0, inner);
         var up = both.narrow(-1, inner, inner);
@@ -19,6 +18,6 @@ public static class FeedForward
             Activation.Gelu => gate.gelu(),
             _ => gate.silu(),
         };
-        return F.linear(activated.mul_(up), down, downBias);
+        return Linear.Apply(activated.mul_(up), down, downBias);
     }
 }
