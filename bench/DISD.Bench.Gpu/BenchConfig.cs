@@ -7,6 +7,9 @@ internal sealed record BenchConfig(
     string Name, int Hidden, int Layers, int Heads, int KvHeads, int HeadDim, int Intermediate, int Vocab,
     int QueryPreAttnScalar, int SlidingWindow)
 {
+    /// <summary>hidden 1024, 8 layers, 8 / 4 heads of 128, intermediate 4096, vocab 32,000: 158.6M parameters (bench/DISD.Bench.Models).</summary>
+    public static readonly BenchConfig Gemma2_150M = new("gemma2-150m", 1024, 8, 8, 4, 128, 4096, 32_000, 128, 4096);
+
     public static BenchConfig Parse(string name) => name switch
     {
         "2b" => new("2b", 2304, 26, 8, 4, 256, 9216, 256_000, 256, 4096),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DISD.Bench.Gpu;
 using DISD.Bench.Models;
 using DISD.Models;
 using TorchSharp;
@@ -12,7 +13,7 @@ torch.set_num_threads(options.Threads);
 string checkpoint = options.ModelDir ?? options.Shape switch
 {
     "demo-large" => RepoPaths.DemoModel("large"),
-    "gemma2-150m" => BenchShape.Gemma2_150M.WriteCheckpoint(Path.Combine(Path.GetTempPath(), "disd-bench-models", "gemma2-150m")),
+    "gemma2-150m" => RandomCheckpoint.Write(BenchConfig.Gemma2_150M, Path.Combine(Path.GetTempPath(), "disd-bench-models", "gemma2-150m"), CPU),
     var other => throw new ArgumentException($"--shape '{other}' is not one of demo-large, gemma2-150m"),
 };
 string shapeName = options.ModelDir is null ? options.Shape : Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpoint));
