@@ -17,10 +17,10 @@ public static class CouplingFigure
     private const int TitleChars = 75;
     private static readonly string[] SerifFonts = ["DejaVu Serif", "Liberation Serif", "Times New Roman", "Nimbus Roman", "FreeSerif"];
 
-    private static readonly Color Optimal = Color.FromHex("#1f77b4");
-    private static readonly Color Bound = Color.FromHex("#d62728");
-    private static readonly Color GumbelColor = Color.FromHex("#8B008B");
-    private static readonly Color WmhColor = Color.FromHex("#556B2F");
+    internal static readonly Color Optimal = Color.FromHex("#1f77b4");
+    internal static readonly Color Bound = Color.FromHex("#d62728");
+    internal static readonly Color GumbelColor = Color.FromHex("#8B008B");
+    internal static readonly Color WmhColor = Color.FromHex("#556B2F");
     private static readonly Color[] ListColors =
         [Color.FromHex("#ff7f0e"), Color.FromHex("#17becf"), Color.FromHex("#e377c2"), Color.FromHex("#7f7f7f"), Color.FromHex("#bcbd22")];
 
@@ -100,12 +100,13 @@ public static class CouplingFigure
         return plot;
     }
 
-    private static void AddCurves(Plot plot)
+    /// <summary>The optimal coupling 1 − D and the paper's (1 − D)/(1 + D) bound; <paramref name="dtv"/> names D in the legend.</summary>
+    internal static void AddCurves(Plot plot, string dtv = "D_TV(P,Q)")
     {
         var xs = Enumerable.Range(0, CurvePoints).Select(i => i / (double)(CurvePoints - 1)).ToArray();
         var optimal = plot.Add.ScatterLine(xs, xs.Select(x => 1 - x).ToArray(), Optimal);
         optimal.LineWidth = 4;
-        optimal.LegendText = "1 − D_TV(P,Q) (Optimal)";
+        optimal.LegendText = $"1 − {dtv} (Optimal)";
 
         var bound = plot.Add.ScatterLine(xs, xs.Select(x => (1 - x) / (1 + x)).ToArray(), Bound);
         bound.LineWidth = 4;

@@ -20,21 +20,15 @@ public static class ReportFigures
     private const int MeanBins = 20;
     private const int HistogramBins = 40;
 
-    private static readonly Color Optimal = Color.FromHex("#1f77b4");
-    private static readonly Color Bound = Color.FromHex("#d62728");
-    private static readonly Color GumbelColor = Color.FromHex("#8B008B");
-    private static readonly Color WmhColor = Color.FromHex("#556B2F");
+    private static readonly Color Optimal = CouplingFigure.Optimal;
+    private static readonly Color Bound = CouplingFigure.Bound;
+    private static readonly Color GumbelColor = CouplingFigure.GumbelColor;
+    private static readonly Color WmhColor = CouplingFigure.WmhColor;
 
     public static byte[] AgreementScatter(string title, string subtitle, IReadOnlyList<AgreementPoint> points, FigureFormat format)
     {
         using var plot = NewPlot(title, subtitle);
-        var xs = Enumerable.Range(0, 201).Select(i => i / 200.0).ToArray();
-        var optimal = plot.Add.ScatterLine(xs, xs.Select(x => 1 - x).ToArray(), Optimal);
-        optimal.LineWidth = 4;
-        optimal.LegendText = "1 − D_TV (Optimal)";
-        var bound = plot.Add.ScatterLine(xs, xs.Select(x => (1 - x) / (1 + x)).ToArray(), Bound);
-        bound.LineWidth = 4;
-        bound.LegendText = "(1−D_TV)/(1+D_TV) (Thm. 3 Bound)";
+        CouplingFigure.AddCurves(plot, "D_TV");
 
         var alpha = Math.Clamp(15 / Math.Sqrt(Math.Max(points.Count, 1)), 0.05, 0.8);
         var size = points.Count > 300 ? 6f : 12f;
