@@ -8,8 +8,15 @@ using static TorchSharp.torch;
 // Decode-step latency of one model at block sizes 1 and k+1, positions 16 and 512, and aten operators per step.
 // Usage: DISD.Bench.Models (--model DIR | --shape demo-large|gemma2-150m) [--threads N] [--dtype float32|bfloat16]
 //        [--block K1] [--repeats N] [--json] [--ops-detail (operators by name)] [--ops-trace (one step's operators in order)]
+DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
 var options = BenchArguments.Parse(args);
 torch.set_num_threads(options.Threads);
+if (options.Projections)
+{
+    using (torch.inference_mode())
+        ProjectionBench.Run(options.Threads, options.Repeats, options.Block);
+    return 0;
+}
 string checkpoint = options.ModelDir ?? options.Shape switch
 {
     "demo-large" => RepoPaths.DemoModel("large"),

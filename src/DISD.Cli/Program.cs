@@ -1,3 +1,3 @@
-DISD.Cli.OpenMpWaitPolicy.DefaultToPassive();
+DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
 using var signals = DISD.Cli.CliSignals.Install();
 return DISD.Cli.CliSignals.ExitCode(DISD.Cli.CliApp.Run(args));

@@ -1,3 +1,4 @@
+using DISD.Models.Kernels;
 using DISD.Models.Layers;
 using DISD.Runtime;
 using TorchSharp;
@@ -123,6 +124,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         }
         // Inference mode rather than no_grad: views and outputs then carry no autograd metadata or version counters.
         using var inference = torch.inference_mode();
+        using var threads = DecodeThreads.Enter(onCpu: Devices.Layers.All(device => device.type == DeviceType.CPU) && count <= SmallBlockMatmul.MaxRows);
         using var scope = torch.NewDisposeScope();
         var layout = parents is null ? BlockLayout.Sequential(cache.Length, count) : BlockLayout.Tree(cache.Length, parents);
         var logits = Forward(IsOn(ids, Device) ? ids : ids.to(Device), cache, layout);

@@ -4,12 +4,12 @@ using System.Runtime.InteropServices;
 namespace DISD.Tests.Generate;
 
 /// <summary>The test process runs libtorch as the disd executable does: OpenMP threads wait passively (see
-/// <see cref="DISD.Cli.OpenMpWaitPolicy"/>), which keeps the model tests fast on a busy machine.</summary>
+/// <see cref="DISD.Runtime.OpenMpWaitPolicy"/>), which keeps the model tests fast on a busy machine.</summary>
 internal static class OpenMpSetup
 {
     [ModuleInitializer]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "Must run before libtorch loads.")]
-    internal static void PassiveOpenMpThreads() => DISD.Cli.OpenMpWaitPolicy.DefaultToPassive();
+    internal static void PassiveOpenMpThreads() => DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
 }
 
 public sealed class OpenMpWaitPolicyTests
@@ -25,7 +25,7 @@ public sealed class OpenMpWaitPolicyTests
             return;
         }
 
-        DISD.Cli.OpenMpWaitPolicy.DefaultToPassive();
+        DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
         var expected = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } chosen ? chosen : "PASSIVE";
         Assert.Equal(expected, Marshal.PtrToStringUTF8(NativeGetEnv("OMP_WAIT_POLICY")));
     }
