@@ -52,6 +52,12 @@ print("|---|---|---|---|---|---|---|")
 for key in sorted(d):
     print(f"| {key[0]} | {key[1]} | {d[key][0]:.2f} | {d[key][1]:.2f} | {p[key][0]:.2f} | {p[key][1]:.2f} | {d[key][0] / p[key][0]:.2f} |")
 one = {pos: d[(1, pos)][0] for pos in (16, 512)}
+bandwidths = [run["bandwidth_gb_s"] for run in runs["disd"] if "bandwidth_gb_s" in run]
+if bandwidths:
+    best = max(bandwidths)
+    limit = runs["disd"][0]["weights_mb"] / best
+    print(f"memory: {min(bandwidths):.1f}-{best:.1f} GB/s streaming read over the rounds; {runs['disd'][0]['weights_mb']} MB of weights -> "
+          f"limit {limit:.2f} ms at the best; disd one token (min) = {min(one.values()) / limit:.2f}x that")
 for (block, pos), (m, _) in sorted(d.items()):
     if block > 1:
         print(f"disd block of {block} / one token at position {pos} (min): {m / one[pos]:.2f}")

@@ -98,6 +98,11 @@ if (options.OpsDetail && ops is not null)
     }
 }
 
+double bandwidth = MemoryBandwidth.Measure(options.Threads);
+double weightMegabytes = ((CausalLanguageModel)model).WeightBytes / 1e6;
+double limitMs = weightMegabytes / bandwidth;
+double bestOneToken = steps.Where(s => (int)s["block"] == 1).Min(s => (double)s["min_ms"]);
+Log($"memory: {bandwidth:F1} GB/s streaming read ({options.Threads} threads); weights {weightMegabytes:F1} MB, so a step cannot take less than {limitMs:F2} ms; best one-token step {bestOneToken:F2} ms = {bestOneToken / limitMs:F2}x that");
 if (options.Json)
 {
     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -111,6 +116,9 @@ if (options.Json)
         ["top_level_ops_per_step"] = ops?.TopLevel,
         ["ops_per_block"] = blockOps?.All.Values.Sum(),
         ["tensor_handles_per_step"] = handles,
+        ["bandwidth_gb_s"] = Math.Round(bandwidth, 2),
+        ["weights_mb"] = Math.Round(weightMegabytes, 1),
+        ["memory_limit_ms"] = Math.Round(limitMs, 3),
     }));
 }
 else

@@ -40,6 +40,9 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
 
     public IReadOnlyList<int> EosTokenIds { get; }
 
+    /// <summary>Bytes of all weights as loaded (a tied head counted once): what one decode step must read.</summary>
+    public long WeightBytes => _parameters.Sum(parameter => parameter.NumberOfElements * parameter.ElementSize);
+
     /// <summary>The input device (the embedding's); returned logits live here too.</summary>
     public Device Device { get; }
 
