@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace DISD.Runtime;
 
@@ -7,7 +8,7 @@ namespace DISD.Runtime;
 /// hand-written CPU kernels (libtorch's own thread pool is not reachable from .NET). A worker spins for
 /// <see cref="SpinMicroseconds"/> after each job, so the next projection of the same decode step finds it awake,
 /// then sleeps: an idle process burns no core. One caller at a time uses the workers; a concurrent caller runs all
-/// parts itself rather than wait.
+/// parts itself rather than wait. A failing part's exception reaches the caller as itself, once every part has ended.
 /// </summary>
 public static class CpuWorkers
 {
@@ -51,13 +52,22 @@ public static class CpuWorkers
             lock (Gate)
                 Monitor.PulseAll(Gate);
         }
-        body(0);
+        Exception? own = null;
+        try
+        {
+            body(0);
+        }
+        catch (Exception error)
+        {
+            own = error;
+        }
+        // Always wait for the workers, even after a failure: the next call must not find them on this job.
         var spin = new SpinWait();
         while (Volatile.Read(ref _pending) > 0)
             spin.SpinOnce(sleep1Threshold: -1);
         _job = null;
-        if (_failure is { } failure)
-            throw new AggregateException("a CPU worker failed", failure);
+        if ((own ?? _failure) is { } failure)
+            ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
     private static void EnsureWorkers(int count)
