@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace DISD.Bench.Models;
 
-internal sealed record BenchArguments(string? ModelDir, string Shape, int Threads, ScalarType DType, int Block, int Repeats, bool Json, bool OpsDetail, bool OpsTrace, bool Projections = false)
+internal sealed record BenchArguments(string? ModelDir, string Shape, int Threads, ScalarType DType, int Block, int Repeats, bool Json, bool OpsDetail, bool OpsTrace, bool Projections = false, bool OpsTime = false)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -22,6 +22,7 @@ internal sealed record BenchArguments(string? ModelDir, string Shape, int Thread
                 "--ops-detail" => result with { OpsDetail = true },
                 "--ops-trace" => result with { OpsTrace = true },
                 "--projections" => result with { Projections = true },
+                "--ops-time" => result with { OpsTime = true },
                 var other => throw new ArgumentException($"unknown option {other}; see the usage line in Program.cs"),
             };
         }

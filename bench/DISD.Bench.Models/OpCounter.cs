@@ -23,6 +23,11 @@ internal static unsafe class OpCounter
     }
 
     private static readonly Dictionary<string, long> Counts = [];
+    private static long _topStart;
+    private static string _topName = "";
+
+    /// <summary>Stopwatch ticks spent inside each directly called operator during the last <see cref="Count"/>.</summary>
+    public static Dictionary<string, long> TopLevelTicks { get; } = [];
     private static delegate* unmanaged<nint, nint> _name;
     private static bool _counting;
     private static int _depth;
@@ -65,6 +70,7 @@ internal static unsafe class OpCounter
         Counts.Clear();
         TopLevel = 0;
         Trace.Clear();
+        TopLevelTicks.Clear();
         _depth = 0;
         _counting = true;
         try
@@ -91,6 +97,8 @@ internal static unsafe class OpCounter
             if (_depth++ == 0)
             {
                 TopLevel++;
+                _topName = name;
+                _topStart = System.Diagnostics.Stopwatch.GetTimestamp();
             }
             Counts[name] = Counts.GetValueOrDefault(name) + 1;
         }
@@ -100,9 +108,9 @@ internal static unsafe class OpCounter
     [UnmanagedCallersOnly]
     private static void OnEnd(nint recordFunction, nint context)
     {
-        if (_counting)
+        if (_counting && --_depth == 0)
         {
-            _depth--;
+            TopLevelTicks[_topName] = TopLevelTicks.GetValueOrDefault(_topName) + System.Diagnostics.Stopwatch.GetTimestamp() - _topStart;
         }
     }
 
