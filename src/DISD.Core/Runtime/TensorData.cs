@@ -21,6 +21,14 @@ public static unsafe class TensorData
         return (float*)DataOf(tensor.Handle);
     }
 
+    /// <summary>The first element of a float32 CPU tensor or view, whatever its strides (the caller checks them).</summary>
+    public static float* Float32View(Tensor tensor)
+    {
+        if (tensor.device_type != DeviceType.CPU || tensor.dtype != ScalarType.Float32)
+            throw new ArgumentException($"expected a float32 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
+        return (float*)DataOf(tensor.Handle);
+    }
+
     private static delegate* unmanaged<IntPtr, IntPtr> Resolve()
     {
         var library = NativeLibrary.Load("LibTorchSharp", typeof(torch).Assembly, null);

@@ -50,14 +50,14 @@ public static unsafe class SmallBlockMatmul
         return y;
     }
 
-    private readonly struct Operands(float* x, int rows, int k, float* w, int n, float* y)
+    internal readonly struct Operands(float* x, int rows, int k, float* w, int n, float* y)
     {
         public readonly float* X = x, W = w, Y = y;
         public readonly int Rows = rows, K = k, N = n;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Range(Operands p, int first, int end)
+    internal static void Range(Operands p, int first, int end)
     {
         for (int o = first; o < end; o++)
         {

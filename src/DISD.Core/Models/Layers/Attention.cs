@@ -1,3 +1,4 @@
+using DISD.Models.Kernels;
 using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -114,7 +115,9 @@ public static class Attention
         long heads = q.shape[0], tokens = q.shape[1], headDim = q.shape[2];
         long kvHeads = keys.shape[0], keyCount = keys.shape[1];
         long group = heads / kvHeads;
-        var scores = q.reshape(kvHeads, group * tokens, headDim).matmul(keys.transpose(1, 2));
+        var grouped = q.reshape(kvHeads, group * tokens, headDim);
+        bool kernels = AttentionKernels.Apply(grouped, keys, values);
+        var scores = kernels ? AttentionKernels.Scores(grouped, keys, DecodeThreads.ForProjections) : grouped.matmul(keys.transpose(1, 2));
         scores = Scalars.MulInPlace(scores, scale);
         if (softcap is double cap)
         {
@@ -126,7 +129,8 @@ public static class Attention
             scores = scores.add_(mask, Scalars.One);
         }
         var probabilities = RmsNorm.CastTo(scores.softmax(-1, ScalarType.Float32), q.dtype);
-        var output = probabilities.view(kvHeads, group * tokens, keyCount).matmul(values);
+        var weights = probabilities.view(kvHeads, group * tokens, keyCount);
+        var output = kernels ? AttentionKernels.Mix(weights, values, DecodeThreads.ForProjections) : weights.matmul(values);
         return output.view(heads, tokens, headDim).transpose(0, 1).reshape(tokens, heads * headDim);
     }
 

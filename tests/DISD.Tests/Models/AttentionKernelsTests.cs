@@ -1,0 +1,92 @@
+using DISD.Models.Kernels;
+using static TorchSharp.torch;
+
+namespace DISD.Tests.Models;
+
+/// <summary>q·Kᵀ and p·V over a cache-shaped view (Models/Kernels/AttentionKernels).</summary>
+public class AttentionKernelsTests
+{
+    [Theory]
+    [InlineData(1, 1, 5, 64)]
+    [InlineData(4, 2, 517, 128)]
+    [InlineData(2, 15, 70, 256)]
+    [InlineData(1, 16, 300, 64)]
+    public void ScoresAndMixMatchFloat64WithinTheRoundingBound(int heads, int rows, int keys, int headDim)
+    {
+        var generator = new Random(heads * 100 + rows);
+        using var q = tensor(RandomFloats(generator, heads * rows * headDim), [heads, rows, headDim]);
+        // The cache holds more positions than are attended to: per-head rows are contiguous, heads are not.
+        using var cache = tensor(RandomFloats(generator, heads * (keys + 9) * headDim), [heads, keys + 9, headDim]);
+        using var k = cache.narrow(1, 3, keys);
+        using var p = tensor(RandomFloats(generator, heads * rows * keys).Select(Math.Abs).ToArray(), [heads, rows, keys]);
+        Assert.True(AttentionKernels.Apply(q, k, k));
+
+        using var scores = AttentionKernels.Scores(q, k, threads: 2);
+        using var mixed = AttentionKernels.Mix(p, k, threads: 2);
+        var qs = q.data<float>().ToArray();
+        var ks = k.contiguous().data<float>().ToArray();
+        var ps = p.data<float>().ToArray();
+        var s = scores.data<float>().ToArray();
+        var m = mixed.data<float>().ToArray();
+        for (int h = 0; h < heads; h++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = 0; j < keys; j++)
+                    AssertWithinBound(s[(h * rows + r) * keys + j], Enumerable.Range(0, headDim).Select(d => (double)qs[(h * rows + r) * headDim + d] * ks[(h * keys + j) * headDim + d]));
+                for (int d = 0; d < headDim; d++)
+                    AssertWithinBound(m[(h * rows + r) * headDim + d], Enumerable.Range(0, keys).Select(j => (double)ps[(h * rows + r) * keys + j] * ks[(h * keys + j) * headDim + d]));
+            }
+        }
+    }
+
+    /// <summary>A query row's scores and mix do not depend on the rows beside it or the thread count, bit for bit.</summary>
+    [Fact]
+    public void ARowsResultIsTheSameInEveryBlockAndWithEveryThreadCount()
+    {
+        const int heads = 2, keys = 333, headDim = 128;
+        var generator = new Random(3);
+        using var q = tensor(RandomFloats(generator, heads * 16 * headDim), [heads, 16, headDim]);
+        using var p = tensor(RandomFloats(generator, heads * 16 * keys), [heads, 16, keys]);
+        using var k = tensor(RandomFloats(generator, heads * keys * headDim), [heads, keys, headDim]);
+        using var allScores = AttentionKernels.Scores(q, k, threads: 1);
+        using var allMixed = AttentionKernels.Mix(p, k, threads: 1);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            foreach (int rows in new[] { 1, 2, 5, 16 })
+            {
+                using var qRows = q.narrow(1, 16 - rows, rows);
+                using var pRows = p.narrow(1, 16 - rows, rows);
+                using var scores = AttentionKernels.Scores(qRows, k, threads);
+                using var mixed = AttentionKernels.Mix(pRows, k, threads);
+                using var expectedScores = allScores.narrow(1, 16 - rows, rows).contiguous();
+                using var expectedMixed = allMixed.narrow(1, 16 - rows, rows).contiguous();
+                Assert.Equal(expectedScores.data<float>().ToArray(), scores.data<float>().ToArray());
+                Assert.Equal(expectedMixed.data<float>().ToArray(), mixed.data<float>().ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void LeavesOtherShapesToLibtorch()
+    {
+        using var q = zeros(2, 17, 64);
+        using var k = zeros(2, 10, 64);
+        using var odd = zeros(2, 3, 48);
+        using var transposed = zeros(2, 64, 10).transpose(1, 2);
+        Assert.False(AttentionKernels.Apply(q, k, k));
+        Assert.False(AttentionKernels.Apply(odd, odd, odd));
+        using var q2 = zeros(2, 3, 64);
+        Assert.False(AttentionKernels.Apply(q2, transposed, k));
+    }
+
+    private static void AssertWithinBound(float actual, IEnumerable<double> terms)
+    {
+        var list = terms.ToList();
+        double exact = list.Sum(), bound = list.Count * Math.Pow(2, -24) * list.Sum(Math.Abs) * 1.01 + 1e-30;
+        Assert.True(Math.Abs(actual - exact) <= bound, $"{actual} vs exact {exact}, bound {bound}");
+    }
+
+    private static float[] RandomFloats(Random generator, int count) =>
+        Enumerable.Range(0, count).Select(_ => (float)(generator.NextDouble() * 2 - 1)).ToArray();
+}
