@@ -20,7 +20,7 @@ public static unsafe class AttentionKernels
     public static bool Apply(Tensor q, Tensor keys, Tensor values)
     {
         long rows = q.shape[1], headDim = q.shape[2];
-        return SmallBlockMatmul.IsSupported && rows <= SmallBlockMatmul.MaxRows && headDim % 64 == 0
+        return SmallBlockMatmul.IsSupported && rows <= SmallBlockMatmul.MaxRows && headDim % 16 == 0
             && q.device_type == TorchSharp.DeviceType.CPU && q.dtype == ScalarType.Float32
             && keys.dtype == ScalarType.Float32 && values.dtype == ScalarType.Float32
             && HeadRowsContiguous(keys, headDim) && HeadRowsContiguous(values, headDim);
@@ -71,52 +71,79 @@ public static unsafe class AttentionKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MixHead(float* p, int rows, int count, float* v, int headDim, float* y)
     {
-        for (int column = 0; column < headDim; column += 64)
+        for (int column = 0; column < headDim;)
         {
+            bool wide = column + 64 <= headDim;
             for (int r = 0; r < rows; r += 4)
             {
                 float* pr = p + (long)r * count, yr = y + (long)r * headDim + column;
-                switch (Math.Min(4, rows - r))
+                switch ((Math.Min(4, rows - r), wide))
                 {
-                    case 1: MixRows<One>(pr, count, v + column, headDim, yr); break;
-                    case 2: MixRows<Two>(pr, count, v + column, headDim, yr); break;
-                    case 3: MixRows<Three>(pr, count, v + column, headDim, yr); break;
-                    default: MixRows<Four>(pr, count, v + column, headDim, yr); break;
+                    case (1, true): MixRows<One, Four>(pr, count, v + column, headDim, yr); break;
+                    case (2, true): MixRows<Two, Four>(pr, count, v + column, headDim, yr); break;
+                    case (3, true): MixRows<Three, Four>(pr, count, v + column, headDim, yr); break;
+                    case (_, true): MixRows<Four, Four>(pr, count, v + column, headDim, yr); break;
+                    case (1, false): MixRows<One, One>(pr, count, v + column, headDim, yr); break;
+                    case (2, false): MixRows<Two, One>(pr, count, v + column, headDim, yr); break;
+                    case (3, false): MixRows<Three, One>(pr, count, v + column, headDim, yr); break;
+                    default: MixRows<Four, One>(pr, count, v + column, headDim, yr); break;
                 }
             }
+            column += wide ? 64 : 16;
         }
     }
 
-    /// <summary>Up to 4 rows of p times 64 columns of V: 16 accumulators, the keys in order.</summary>
+    /// <summary>Up to 4 rows of p times 64 (or 16) columns of V: up to 16 accumulators, the keys in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MixRows<T>(float* p, int count, float* v, int headDim, float* y) where T : struct, IRowCount
+    private static void MixRows<T, TColumns>(float* p, int count, float* v, int headDim, float* y) where T : struct, IRowCount where TColumns : struct, IRowCount
     {
         V a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
         V c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default, d2 = default, d3 = default;
         float* p1 = p + count, p2 = p1 + count, p3 = p2 + count;
+        bool wide = TColumns.Count > 1;
         for (int s = 0; s < count; s++)
         {
             float* row = v + (long)s * headDim;
-            V v0 = VX.Load(row), v1 = VX.Load(row + 16), v2 = VX.Load(row + 32), v3 = VX.Load(row + 48);
+            V v0 = VX.Load(row), v1 = default, v2 = default, v3 = default;
+            if (wide) { v1 = VX.Load(row + 16); v2 = VX.Load(row + 32); v3 = VX.Load(row + 48); }
             var w = VX.Create(p[s]);
-            a0 = VX.FusedMultiplyAdd(w, v0, a0); a1 = VX.FusedMultiplyAdd(w, v1, a1); a2 = VX.FusedMultiplyAdd(w, v2, a2); a3 = VX.FusedMultiplyAdd(w, v3, a3);
-            if (T.Count > 1) { w = VX.Create(p1[s]); b0 = VX.FusedMultiplyAdd(w, v0, b0); b1 = VX.FusedMultiplyAdd(w, v1, b1); b2 = VX.FusedMultiplyAdd(w, v2, b2); b3 = VX.FusedMultiplyAdd(w, v3, b3); }
-            if (T.Count > 2) { w = VX.Create(p2[s]); c0 = VX.FusedMultiplyAdd(w, v0, c0); c1 = VX.FusedMultiplyAdd(w, v1, c1); c2 = VX.FusedMultiplyAdd(w, v2, c2); c3 = VX.FusedMultiplyAdd(w, v3, c3); }
-            if (T.Count > 3) { w = VX.Create(p3[s]); d0 = VX.FusedMultiplyAdd(w, v0, d0); d1 = VX.FusedMultiplyAdd(w, v1, d1); d2 = VX.FusedMultiplyAdd(w, v2, d2); d3 = VX.FusedMultiplyAdd(w, v3, d3); }
+            a0 = VX.FusedMultiplyAdd(w, v0, a0);
+            if (wide) { a1 = VX.FusedMultiplyAdd(w, v1, a1); a2 = VX.FusedMultiplyAdd(w, v2, a2); a3 = VX.FusedMultiplyAdd(w, v3, a3); }
+            if (T.Count > 1)
+            {
+                w = VX.Create(p1[s]);
+                b0 = VX.FusedMultiplyAdd(w, v0, b0);
+                if (wide) { b1 = VX.FusedMultiplyAdd(w, v1, b1); b2 = VX.FusedMultiplyAdd(w, v2, b2); b3 = VX.FusedMultiplyAdd(w, v3, b3); }
+            }
+            if (T.Count > 2)
+            {
+                w = VX.Create(p2[s]);
+                c0 = VX.FusedMultiplyAdd(w, v0, c0);
+                if (wide) { c1 = VX.FusedMultiplyAdd(w, v1, c1); c2 = VX.FusedMultiplyAdd(w, v2, c2); c3 = VX.FusedMultiplyAdd(w, v3, c3); }
+            }
+            if (T.Count > 3)
+            {
+                w = VX.Create(p3[s]);
+                d0 = VX.FusedMultiplyAdd(w, v0, d0);
+                if (wide) { d1 = VX.FusedMultiplyAdd(w, v1, d1); d2 = VX.FusedMultiplyAdd(w, v2, d2); d3 = VX.FusedMultiplyAdd(w, v3, d3); }
+            }
         }
-        Store(y, a0, a1, a2, a3);
-        if (T.Count > 1) Store(y + headDim, b0, b1, b2, b3);
-        if (T.Count > 2) Store(y + 2 * headDim, c0, c1, c2, c3);
-        if (T.Count > 3) Store(y + 3 * headDim, d0, d1, d2, d3);
+        Store<TColumns>(y, a0, a1, a2, a3);
+        if (T.Count > 1) Store<TColumns>(y + headDim, b0, b1, b2, b3);
+        if (T.Count > 2) Store<TColumns>(y + 2 * headDim, c0, c1, c2, c3);
+        if (T.Count > 3) Store<TColumns>(y + 3 * headDim, d0, d1, d2, d3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* y, V a, V b, V c, V d)
+    private static void Store<TColumns>(float* y, V a, V b, V c, V d) where TColumns : struct, IRowCount
     {
         a.Store(y);
-        b.Store(y + 16);
-        c.Store(y + 32);
-        d.Store(y + 48);
+        if (TColumns.Count > 1)
+        {
+            b.Store(y + 16);
+            c.Store(y + 32);
+            d.Store(y + 48);
+        }
     }
 
     private interface IRowCount { static abstract int Count { get; } }
