@@ -29,7 +29,7 @@ public static unsafe class AttentionKernels
     /// <summary>scores [KV, R, S] = q [KV, R, D] · keys [KV, S, D]ᵀ.</summary>
     public static Tensor Scores(Tensor q, Tensor keys, int threads)
     {
-        using var queries = q.contiguous();
+        var queries = q.is_contiguous() ? q : q.contiguous();
         int heads = (int)q.shape[0], rows = (int)q.shape[1], headDim = (int)q.shape[2], count = (int)keys.shape[1];
         var scores = empty(heads, rows, count, ScalarType.Float32);
         float* x = TensorData.Float32(queries), k = TensorData.Float32View(keys), y = TensorData.Float32(scores);
@@ -44,13 +44,14 @@ public static unsafe class AttentionKernels
             }
         });
         GC.KeepAlive(keys);
+        GC.KeepAlive(queries);
         return scores;
     }
 
     /// <summary>out [KV, R, D] = p [KV, R, S] · values [KV, S, D].</summary>
     public static Tensor Mix(Tensor probabilities, Tensor values, int threads)
     {
-        using var p = probabilities.contiguous();
+        var p = probabilities.is_contiguous() ? probabilities : probabilities.contiguous();
         int heads = (int)p.shape[0], rows = (int)p.shape[1], count = (int)p.shape[2], headDim = (int)values.shape[2];
         var output = empty(heads, rows, headDim, ScalarType.Float32);
         float* ps = TensorData.Float32(p), vs = TensorData.Float32View(values), ys = TensorData.Float32(output);
@@ -62,6 +63,7 @@ public static unsafe class AttentionKernels
                 MixHead(ps + (long)head * rows * count, rows, count, vs + head * valueStride, headDim, ys + (long)head * rows * headDim);
         });
         GC.KeepAlive(values);
+        GC.KeepAlive(p);
         return output;
     }
 
