@@ -39,7 +39,9 @@ public sealed class SignalTests : IDisposable
     public void ASignalDuringTheWritePhaseRemovesTheStagingFolderAndKeepsThePreviousResult(int signal, string name)
     {
         var previous = PreviousResult();
-        using var child = new DisdChild(Args(seed: 2, tokens: 64));
+        // 256 tokens: the write phase (staging folder to commit) lasts about 0.8 s, against 0.3 s with 64 tokens, where
+        // a test thread descheduled on a busy 2-core machine once signalled after the commit (exit 0).
+        using var child = new DisdChild(Args(seed: 2, tokens: 256));
         Assert.True(child.WaitUntil(Staging), "the run ended before it staged its folder");
         child.Signal(signal);
         var (code, _, stderr) = child.Wait();
