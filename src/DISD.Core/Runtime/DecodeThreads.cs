@@ -7,8 +7,9 @@ namespace DISD.Runtime;
 /// projections over the requested threads (<see cref="Models.Kernels.SmallBlockMatmul"/> on <see cref="CpuWorkers"/>).
 /// <para>Why: libtorch's OpenMP threads (libgomp) keep spinning after each parallel region — about 3 ms with
 /// OMP_WAIT_POLICY unset (libgomp's env.c) — on the very core a projection's second half needs, and a decode step's
-/// operators are too small to gain from a second thread. Measured on the 158.6M shape, 2 threads, one token at
-/// position 16: 25–28 ms per step with libtorch on 2 threads, 13–14 ms with it on one.</para>
+/// operators are too small to gain from a second thread. Measured on the 158.6M shape, 2 threads, min ms of one
+/// token / a block of 5 at position 16: 25–28 / 43–48 with libtorch on 2 threads and its default wait policy,
+/// 13.9–16.4 / 33–44 on 2 threads with OMP_WAIT_POLICY=PASSIVE, 13.1–13.9 / 23–27 with this scope and PASSIVE.</para>
 /// </summary>
 public static class DecodeThreads
 {
