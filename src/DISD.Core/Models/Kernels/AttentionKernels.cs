@@ -147,10 +147,4 @@ public static unsafe class AttentionKernels
             d.Store(y + 48);
         }
     }
-
-    private interface IRowCount { static abstract int Count { get; } }
-    private struct One : IRowCount { public static int Count => 1; }
-    private struct Two : IRowCount { public static int Count => 2; }
-    private struct Three : IRowCount { public static int Count => 3; }
-    private struct Four : IRowCount { public static int Count => 4; }
 }

@@ -136,14 +136,4 @@ public static unsafe class SmallBlockMatmul
             sum = MathF.FusedMultiplyAdd(x[i], w[i], sum);
         return sum;
     }
-
-    private interface IRowCount { static abstract int Count { get; } }
-    private struct One : IRowCount { public static int Count => 1; }
-    private struct Two : IRowCount { public static int Count => 2; }
-    private struct Three : IRowCount { public static int Count => 3; }
-    private struct Four : IRowCount { public static int Count => 4; }
-    private struct Five : IRowCount { public static int Count => 5; }
-    private struct Six : IRowCount { public static int Count => 6; }
-    private struct Seven : IRowCount { public static int Count => 7; }
-    private struct Eight : IRowCount { public static int Count => 8; }
 }
