@@ -22,6 +22,10 @@ public static class CpuWorkers
     private static int _sleeping;
     private static Exception? _failure;
 
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> near-equal slices of [0, <paramref name="count"/>).</summary>
+    public static (int Start, int End) Slice(int count, int part, int parts) =>
+        ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+
     public static void For(int parts, Action<int> body)
     {
         if (parts <= 1 || !Monitor.TryEnter(Pool))

@@ -16,9 +16,9 @@ public static unsafe class TensorData
     /// <summary>The elements of a contiguous float32 CPU tensor; the tensor must outlive every use of the pointer.</summary>
     public static float* Float32(Tensor tensor)
     {
-        if (tensor.device_type != DeviceType.CPU || tensor.dtype != ScalarType.Float32 || !tensor.is_contiguous())
-            throw new ArgumentException($"expected a contiguous float32 CPU tensor, got {tensor.dtype} on {tensor.device} (contiguous: {tensor.is_contiguous()})", nameof(tensor));
-        return (float*)DataOf(tensor.Handle);
+        if (!tensor.is_contiguous())
+            throw new ArgumentException($"expected a contiguous float32 CPU tensor, got a strided {tensor.dtype} view", nameof(tensor));
+        return Float32View(tensor);
     }
 
     /// <summary>The first element of a float32 CPU tensor or view, whatever its strides (the caller checks them).</summary>

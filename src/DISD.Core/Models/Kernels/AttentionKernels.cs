@@ -37,10 +37,11 @@ public static unsafe class AttentionKernels
         int parts = Math.Max(1, Math.Min(threads, count / 64));
         CpuWorkers.For(parts, part =>
         {
+            var (start, end) = CpuWorkers.Slice(count, part, parts);
             for (int head = 0; head < heads; head++)
             {
                 var operands = new SmallBlockMatmul.Operands(x + (long)head * rows * headDim, rows, headDim, k + head * keyStride, count, y + (long)head * rows * count);
-                SmallBlockMatmul.Range(operands, (int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+                SmallBlockMatmul.Range(operands, start, end);
             }
         });
         GC.KeepAlive(keys);

@@ -47,7 +47,11 @@ public static unsafe class SmallBlockMatmul
         float* xs = TensorData.Float32(x), ws = TensorData.Float32(weight), ys = TensorData.Float32(y);
         var input = new Operands(xs, rows, k, ws, n, ys);
         int parts = Math.Max(1, Math.Min(threads, n / 64));
-        CpuWorkers.For(parts, part => Range(input, (int)((long)n * part / parts), (int)((long)n * (part + 1) / parts)));
+        CpuWorkers.For(parts, part =>
+        {
+            var (start, end) = CpuWorkers.Slice(n, part, parts);
+            Range(input, start, end);
+        });
         GC.KeepAlive(x);
         GC.KeepAlive(weight);
         return y;
