@@ -13,7 +13,7 @@ namespace DISD.Models.Kernels;
 /// weight row is streamed from memory once and multiplied by all rows of x while it is in L1.
 /// <para>Written by hand because libtorch's MKL sgemm/sgemv is neither fast nor consistent here. On this project's
 /// 2-core AMD machines the 158.6M shape's projections took 27 ms for one row (23.5 GB/s; this kernel: 11.9 ms,
-/// 53 GB/s) and 78 ms for five (this kernel: 17.9 ms), `DISD.Bench.Models --projections`; and a row's result
+/// 53 GB/s) and 78 ms for five (this kernel: 15.2–15.8 ms), `DISD.Bench.Models --projections`; and a row's result
 /// depended on how many rows it was multiplied with, so a token's logits in a verify block differed in the last bits
 /// from its one-token decode.</para>
 /// <para>Each output element has one fixed summation order, whatever the number of rows and threads: 16-lane chunks
