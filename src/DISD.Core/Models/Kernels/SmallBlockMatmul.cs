@@ -72,19 +72,22 @@ public static unsafe class SmallBlockMatmul
     {
         public readonly float* X = x, W = w, Y = y;
         public readonly int Rows = rows, K = k, N = n;
+
+        /// <summary>Whether k is read in blocks (see <see cref="KBlock"/>).</summary>
+        public bool Blocked => Rows > 1 && K > KBlock;
     }
 
     /// <summary>Output columns [<paramref name="first"/>, <paramref name="end"/>) of every row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Range(Operands p, int first, int end)
     {
-        bool blocked = p.Rows > 1 && p.K > KBlock, oneGroup = p.Rows <= 8;
+        bool blocked = p.Blocked, oneGroup = p.Rows <= 8;
         int tile = blocked ? Tile : end - first, main = p.K & ~31, block = blocked ? KBlock : main;
         // Two accumulators per (weight row of the tile, row of x), kept here between blocks.
         V* sums = stackalloc V[blocked ? tile * p.Rows * 2 : 0];
         for (int o0 = first; o0 < end; o0 += tile)
         {
-            var run = new Run(p, o0, Math.Min(tile, end - o0), blocked, sums);
+            var run = new Run(p, o0, Math.Min(tile, end - o0), sums);
             int kb = 0;
             do
             {
@@ -108,11 +111,10 @@ public static unsafe class SmallBlockMatmul
 
     /// <summary>Weight rows [<see cref="O0"/>, <see cref="O0"/> + <see cref="Count"/>) of one tile, with the
     /// accumulators they keep between blocks (<see cref="Sums"/>, 2 per row of x per weight row).</summary>
-    private readonly struct Run(Operands p, int o0, int count, bool blocked, V* sums)
+    private readonly struct Run(Operands p, int o0, int count, V* sums)
     {
         public readonly Operands P = p;
         public readonly int O0 = o0, Count = count;
-        public readonly bool Blocked = blocked;
         public readonly V* Sums = sums;
     }
 
@@ -138,7 +140,7 @@ public static unsafe class SmallBlockMatmul
     private static float* Ahead(Run run, int t, int start)
     {
         float* w = run.P.W + (long)run.O0 * run.P.K;
-        if (!run.Blocked)
+        if (!run.P.Blocked)
             return w + (long)t * run.P.K + start + PrefetchDistance;
         int later = t + PrefetchDistance / KBlock;
         return later < run.Count
