@@ -15,6 +15,8 @@ namespace DISD.Models;
 public abstract class CausalLanguageModel : ICausalLanguageModel
 {
     private readonly List<Tensor> _parameters = [];
+    private Tensor? _embedding;
+    private bool _headIsEmbedding;
     private readonly int _kvHeads;
     private readonly int _headDim;
 
@@ -40,8 +42,15 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
 
     public IReadOnlyList<int> EosTokenIds { get; }
 
-    /// <summary>Bytes of all weights as loaded (a tied head counted once): what one decode step must read.</summary>
-    public long WeightBytes => _parameters.Sum(parameter => parameter.NumberOfElements * parameter.ElementSize);
+    /// <summary>
+    /// Bytes of the weights one decode step reads: all of them but an embedding table that only gives rows (one
+    /// whose head is a separate tensor: an untied head, or a tied head kept as panels).
+    /// </summary>
+    public long WeightBytes =>
+        _parameters.Sum(parameter => parameter.NumberOfElements * parameter.ElementSize) - (_headIsEmbedding ? 0 : EmbeddingBytes);
+
+    /// <summary>The input embedding table (set by the model's constructor through <see cref="OwnEmbedding"/>).</summary>
+    private long EmbeddingBytes => _embedding is null ? 0 : _embedding.NumberOfElements * _embedding.ElementSize;
 
     /// <summary>The input device (the embedding's); returned logits live here too.</summary>
     public Device Device { get; }
@@ -94,6 +103,28 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
 
     /// <summary>A tied output head: the embedding itself, or its copy when the head lives on another device.</summary>
     protected Tensor TiedHead(Tensor embedding) => IsOn(embedding, Devices.Head) ? embedding : Own(embedding.to(Devices.Head));
+
+    /// <summary>
+    /// A projection of weights just loaded, registered with the model. Where the CPU kernel runs the weight is
+    /// replaced by its panels, and freed unless <paramref name="shared"/> (a tied head: the embedding, kept for lookups).
+    /// </summary>
+    protected Projection ProjectionOf(Tensor weight, Tensor? bias = null, bool shared = false)
+    {
+        if (bias is not null)
+            Own(bias);
+        if (!Projection.KeepsPanels(weight))
+        {
+            _headIsEmbedding |= ReferenceEquals(weight, _embedding);
+            return Projection.Dense(shared ? weight : Own(weight), bias);
+        }
+        var projection = Projection.FromPanels(Own(PanelMatmul.Pack(weight)), weight.shape[0], bias);
+        if (!shared)
+            weight.Dispose();
+        return projection;
+    }
+
+    /// <summary>Registers the input embedding table, disposed with the model.</summary>
+    protected Tensor OwnEmbedding(Tensor table) => _embedding = Own(table);
 
     /// <summary>Registers a weight, disposed with the model.</summary>
     protected Tensor Own(Tensor parameter)

@@ -15,15 +15,15 @@ namespace DISD.Models;
 public sealed class Gemma3Model : CausalLanguageModel
 {
     private sealed record Layer(
-        Tensor InputNorm, Tensor Qkv, Tensor QueryNorm, Tensor KeyNorm, Tensor Output, Tensor PostAttentionNorm,
-        Tensor PreFeedforwardNorm, Tensor GateUp, Tensor Down, Tensor PostFeedforwardNorm, bool Sliding);
+        Tensor InputNorm, Projection Qkv, Tensor QueryNorm, Tensor KeyNorm, Projection Output, Tensor PostAttentionNorm,
+        Tensor PreFeedforwardNorm, Projection GateUp, Projection Down, Tensor PostFeedforwardNorm, bool Sliding);
 
     private readonly Gemma3Config _config;
     private readonly Tensor _embedding;
     private readonly Tensor _embeddingScale;
     private readonly Layer[] _layers;
     private readonly Tensor _finalNorm;
-    private readonly Tensor _lmHead;
+    private readonly Projection _lmHead;
     private readonly RotaryEmbedding _globalRope;
     private readonly RotaryEmbedding _localRope;
 
@@ -33,7 +33,7 @@ public sealed class Gemma3Model : CausalLanguageModel
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize, headDim = config.HeadDim;
         long qRows = config.NumHeads * headDim, kvRows = config.NumKvHeads * headDim;
-        _embedding = Own(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        _embedding = OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
         _embeddingScale = Own(torch.tensor(Math.Sqrt(hidden), DType, Device));
         _layers = new Layer[config.NumLayers];
         for (int i = 0; i < config.NumLayers; i++)
@@ -42,24 +42,24 @@ public sealed class Gemma3Model : CausalLanguageModel
             Tensor Norm(string n, long size) => Own(RmsNorm.LoadGemmaScale(weights, p + n + ".weight", size));
             _layers[i] = new Layer(
                 InputNorm: Norm("input_layernorm", hidden),
-                Qkv: Own(weights.LoadConcatenated([
+                Qkv: ProjectionOf(weights.LoadConcatenated([
                     (p + "self_attn.q_proj.weight", [qRows, hidden]),
                     (p + "self_attn.k_proj.weight", [kvRows, hidden]),
                     (p + "self_attn.v_proj.weight", [kvRows, hidden])])),
                 QueryNorm: Norm("self_attn.q_norm", headDim),
                 KeyNorm: Norm("self_attn.k_norm", headDim),
-                Output: Own(weights.Load(p + "self_attn.o_proj.weight", hidden, qRows)),
+                Output: ProjectionOf(weights.Load(p + "self_attn.o_proj.weight", hidden, qRows)),
                 PostAttentionNorm: Norm("post_attention_layernorm", hidden),
                 PreFeedforwardNorm: Norm("pre_feedforward_layernorm", hidden),
-                GateUp: Own(weights.LoadConcatenated([
+                GateUp: ProjectionOf(weights.LoadConcatenated([
                     (p + "mlp.gate_proj.weight", [inner, hidden]),
                     (p + "mlp.up_proj.weight", [inner, hidden])])),
-                Down: Own(weights.Load(p + "mlp.down_proj.weight", hidden, inner)),
+                Down: ProjectionOf(weights.Load(p + "mlp.down_proj.weight", hidden, inner)),
                 PostFeedforwardNorm: Norm("post_feedforward_layernorm", hidden),
                 Sliding: config.SlidingLayers[i]);
         }
         _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? ProjectionOf(TiedHead(_embedding), shared: true) : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
         _globalRope = new RotaryEmbedding(config.GlobalRope, config.HeadDim, Device);
         _localRope = new RotaryEmbedding(config.LocalRope, config.HeadDim, Device);
     }

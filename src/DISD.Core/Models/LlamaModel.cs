@@ -14,14 +14,13 @@ namespace DISD.Models;
 public sealed class LlamaModel : CausalLanguageModel
 {
     private sealed record Layer(
-        Tensor InputNorm, Tensor Qkv, Tensor? QkvBias, Tensor Output, Tensor? OutputBias,
-        Tensor PostAttentionNorm, Tensor GateUp, Tensor? GateUpBias, Tensor Down, Tensor? DownBias);
+        Tensor InputNorm, Projection Qkv, Projection Output, Tensor PostAttentionNorm, Projection GateUp, Projection Down);
 
     private readonly LlamaConfig _config;
     private readonly Tensor _embedding;
     private readonly Layer[] _layers;
     private readonly Tensor _finalNorm;
-    private readonly Tensor _lmHead;
+    private readonly Projection _lmHead;
     private readonly RotaryEmbedding _rope;
 
     internal LlamaModel(string name, LlamaConfig config, ModelWeights weights)
@@ -30,28 +29,28 @@ public sealed class LlamaModel : CausalLanguageModel
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize;
         long qRows = config.NumHeads * config.HeadDim, kvRows = config.NumKvHeads * config.HeadDim;
-        _embedding = Own(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        _embedding = OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
         _layers = new Layer[config.NumLayers];
         for (int i = 0; i < config.NumLayers; i++)
         {
             string p = $"layers.{i}.";
             Tensor? Fused(bool present, string suffix, params (string Name, long Rows)[] parts) =>
-                present ? Own(weights.LoadConcatenated(parts.Select(x => (p + x.Name + suffix, suffix == ".weight" ? new[] { x.Rows, hidden } : [x.Rows])).ToList())) : null;
-            Tensor? Bias(bool present, string n, long rows) => present ? Own(weights.Load(p + n + ".bias", rows)) : null;
+                present ? weights.LoadConcatenated(parts.Select(x => (p + x.Name + suffix, suffix == ".weight" ? new[] { x.Rows, hidden } : [x.Rows])).ToList()) : null;
+            Tensor? Bias(bool present, string n, long rows) => present ? weights.Load(p + n + ".bias", rows) : null;
             _layers[i] = new Layer(
                 InputNorm: Own(weights.Load(p + "input_layernorm.weight", hidden)),
-                Qkv: Fused(true, ".weight", ("self_attn.q_proj", qRows), ("self_attn.k_proj", kvRows), ("self_attn.v_proj", kvRows))!,
-                QkvBias: Fused(config.AttentionBias, ".bias", ("self_attn.q_proj", qRows), ("self_attn.k_proj", kvRows), ("self_attn.v_proj", kvRows)),
-                Output: Own(weights.Load(p + "self_attn.o_proj.weight", hidden, qRows)),
-                OutputBias: Bias(config.AttentionBias, "self_attn.o_proj", hidden),
+                Qkv: ProjectionOf(
+                    Fused(true, ".weight", ("self_attn.q_proj", qRows), ("self_attn.k_proj", kvRows), ("self_attn.v_proj", kvRows))!,
+                    Fused(config.AttentionBias, ".bias", ("self_attn.q_proj", qRows), ("self_attn.k_proj", kvRows), ("self_attn.v_proj", kvRows))),
+                Output: ProjectionOf(weights.Load(p + "self_attn.o_proj.weight", hidden, qRows), Bias(config.AttentionBias, "self_attn.o_proj", hidden)),
                 PostAttentionNorm: Own(weights.Load(p + "post_attention_layernorm.weight", hidden)),
-                GateUp: Fused(true, ".weight", ("mlp.gate_proj", inner), ("mlp.up_proj", inner))!,
-                GateUpBias: Fused(config.MlpBias, ".bias", ("mlp.gate_proj", inner), ("mlp.up_proj", inner)),
-                Down: Own(weights.Load(p + "mlp.down_proj.weight", hidden, inner)),
-                DownBias: Bias(config.MlpBias, "mlp.down_proj", hidden));
+                GateUp: ProjectionOf(
+                    Fused(true, ".weight", ("mlp.gate_proj", inner), ("mlp.up_proj", inner))!,
+                    Fused(config.MlpBias, ".bias", ("mlp.gate_proj", inner), ("mlp.up_proj", inner))),
+                Down: ProjectionOf(weights.Load(p + "mlp.down_proj.weight", hidden, inner), Bias(config.MlpBias, "mlp.down_proj", hidden)));
         }
         _finalNorm = Own(weights.Load("norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings ? ProjectionOf(TiedHead(_embedding), shared: true) : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
@@ -77,16 +76,16 @@ public sealed class LlamaModel : CausalLanguageModel
         double eps = _config.RmsNormEps;
         hidden = hidden.add(SelfAttention(layer, index, RmsNorm.Llama(hidden, layer.InputNorm, eps), cos, sin, window, cache), Scalars.One);
         var normed = RmsNorm.Llama(hidden, layer.PostAttentionNorm, eps);
-        return hidden.add_(FeedForward.Gated(normed, layer.GateUp, layer.Down, _config.Activation, layer.GateUpBias, layer.DownBias), Scalars.One);
+        return hidden.add_(FeedForward.Gated(normed, layer.GateUp, layer.Down, _config.Activation), Scalars.One);
     }
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
     {
-        var (qk, v) = Attention.SplitQueryKeyValue(Linear.Apply(x, layer.Qkv, layer.QkvBias), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        var (qk, v) = Attention.SplitQueryKeyValue(Linear.Apply(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
         var (q, k) = Attention.SplitQueryKey(RotaryEmbedding.Apply(qk, cos, sin), _config.NumHeads, _config.NumKvHeads);
         var (keys, values) = cache.Write(index, k, v, window.FirstKey);
         var attended = Attention.Attend(q, keys, values, window.Mask, Math.Pow(_config.HeadDim, -0.5), softcap: null);
-        return Linear.Apply(attended, layer.Output, layer.OutputBias);
+        return Linear.Apply(attended, layer.Output);
     }
 
     protected override void DisposeExtras() => _rope.Dispose();

@@ -14,13 +14,13 @@ namespace DISD.Models;
 public sealed class Qwen2Model : CausalLanguageModel
 {
     private sealed record Layer(
-        Tensor InputNorm, Tensor Qkv, Tensor QkvBias, Tensor Output, Tensor PostAttentionNorm, Tensor GateUp, Tensor Down, bool Sliding);
+        Tensor InputNorm, Projection Qkv, Projection Output, Tensor PostAttentionNorm, Projection GateUp, Projection Down, bool Sliding);
 
     private readonly Qwen2Config _config;
     private readonly Tensor _embedding;
     private readonly Layer[] _layers;
     private readonly Tensor _finalNorm;
-    private readonly Tensor _lmHead;
+    private readonly Projection _lmHead;
     private readonly RotaryEmbedding _rope;
 
     internal Qwen2Model(string name, Qwen2Config config, ModelWeights weights)
@@ -29,25 +29,25 @@ public sealed class Qwen2Model : CausalLanguageModel
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize;
         long qRows = config.NumHeads * config.HeadDim, kvRows = config.NumKvHeads * config.HeadDim;
-        _embedding = Own(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        _embedding = OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
         _layers = new Layer[config.NumLayers];
         for (int i = 0; i < config.NumLayers; i++)
         {
             string p = $"layers.{i}.self_attn.", m = $"layers.{i}.mlp.";
             _layers[i] = new Layer(
                 InputNorm: Own(weights.Load($"layers.{i}.input_layernorm.weight", hidden)),
-                Qkv: Own(weights.LoadConcatenated([
-                    (p + "q_proj.weight", [qRows, hidden]), (p + "k_proj.weight", [kvRows, hidden]), (p + "v_proj.weight", [kvRows, hidden])])),
-                QkvBias: Own(weights.LoadConcatenated([
-                    (p + "q_proj.bias", [qRows]), (p + "k_proj.bias", [kvRows]), (p + "v_proj.bias", [kvRows])])),
-                Output: Own(weights.Load(p + "o_proj.weight", hidden, qRows)),
+                Qkv: ProjectionOf(
+                    weights.LoadConcatenated([
+                        (p + "q_proj.weight", [qRows, hidden]), (p + "k_proj.weight", [kvRows, hidden]), (p + "v_proj.weight", [kvRows, hidden])]),
+                    weights.LoadConcatenated([(p + "q_proj.bias", [qRows]), (p + "k_proj.bias", [kvRows]), (p + "v_proj.bias", [kvRows])])),
+                Output: ProjectionOf(weights.Load(p + "o_proj.weight", hidden, qRows)),
                 PostAttentionNorm: Own(weights.Load($"layers.{i}.post_attention_layernorm.weight", hidden)),
-                GateUp: Own(weights.LoadConcatenated([(m + "gate_proj.weight", [inner, hidden]), (m + "up_proj.weight", [inner, hidden])])),
-                Down: Own(weights.Load(m + "down_proj.weight", hidden, inner)),
+                GateUp: ProjectionOf(weights.LoadConcatenated([(m + "gate_proj.weight", [inner, hidden]), (m + "up_proj.weight", [inner, hidden])])),
+                Down: ProjectionOf(weights.Load(m + "down_proj.weight", hidden, inner)),
                 Sliding: config.SlidingLayers[i]);
         }
         _finalNorm = Own(weights.Load("norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings ? TiedHead(_embedding) : Own(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings ? ProjectionOf(TiedHead(_embedding), shared: true) : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
@@ -80,7 +80,7 @@ public sealed class Qwen2Model : CausalLanguageModel
 
     private Tensor SelfAttention(Layer layer, int index, Tensor x, Tensor cos, Tensor sin, AttentionWindow window, KvCache cache)
     {
-        var (qk, v) = Attention.SplitQueryKeyValue(Linear.Apply(x, layer.Qkv, layer.QkvBias), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
+        var (qk, v) = Attention.SplitQueryKeyValue(Linear.Apply(x, layer.Qkv), _config.NumHeads, _config.NumKvHeads, _config.HeadDim);
         var (q, k) = Attention.SplitQueryKey(RotaryEmbedding.Apply(qk, cos, sin), _config.NumHeads, _config.NumKvHeads);
         var (keys, values) = cache.Write(index, k, v, window.FirstKey);
         var attended = Attention.Attend(q, keys, values, window.Mask, Math.Pow(_config.HeadDim, -0.5), softcap: null);

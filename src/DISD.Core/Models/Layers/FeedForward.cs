@@ -6,9 +6,9 @@ namespace DISD.Models.Layers;
 /// <summary>The gated MLP <c>down(act(gate(x)) · up(x))</c> with gate and up fused into one [2·I, hidden] projection.</summary>
 public static class FeedForward
 {
-    public static Tensor Gated(Tensor x, Tensor gateUp, Tensor down, Activation activation, Tensor? gateUpBias = null, Tensor? downBias = null)
+    public static Tensor Gated(Tensor x, Projection gateUp, Projection down, Activation activation)
     {
-        var both = Linear.Apply(x, gateUp, gateUpBias);
+        var both = Linear.Apply(x, gateUp);
         long inner = both.shape[^1] / 2;
         var gate = both.narrow(-1, 0, inner);
         var up = both.narrow(-1, inner, inner);
@@ -18,6 +18,6 @@ public static class FeedForward
             Activation.Gelu => gate.gelu(),
             _ => gate.silu(),
         };
-        return Linear.Apply(activated.mul_(up), down, downBias);
+        return Linear.Apply(activated.mul_(up), down);
     }
 }
