@@ -16,6 +16,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
 {
     private readonly List<Tensor> _parameters = [];
     private Tensor? _embedding;
+    private Tensor? _embeddingPanels;
     private bool _headIsEmbedding;
     private readonly int _kvHeads;
     private readonly int _headDim;
@@ -49,7 +50,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     public long WeightBytes =>
         _parameters.Sum(parameter => parameter.NumberOfElements * parameter.ElementSize) - (_headIsEmbedding ? 0 : EmbeddingBytes);
 
-    /// <summary>The input embedding table (set by the model's constructor through <see cref="OwnEmbedding"/>).</summary>
+    /// <summary>The input embedding table, while it is kept (see <see cref="TiedHeadProjection"/>).</summary>
     private long EmbeddingBytes => _embedding is null ? 0 : _embedding.NumberOfElements * _embedding.ElementSize;
 
     /// <summary>The input device (the embedding's); returned logits live here too.</summary>
@@ -101,8 +102,27 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     /// <summary>The hidden state on the head's device (a no-op unless the model is split).</summary>
     protected Tensor ToHead(Tensor hidden) => IsOn(hidden, Devices.Head) ? hidden : hidden.to(Devices.Head);
 
-    /// <summary>A tied output head: the embedding itself, or its copy when the head lives on another device.</summary>
-    protected Tensor TiedHead(Tensor embedding) => IsOn(embedding, Devices.Head) ? embedding : Own(embedding.to(Devices.Head));
+    /// <summary>
+    /// The tied output head: the embedding itself, or its copy when the head lives on another device. Where the CPU
+    /// kernel runs it is kept as panels, which then also give the embedding's rows (<see cref="Embed"/>), and the
+    /// table is freed: the weights are held once.
+    /// </summary>
+    protected Projection TiedHeadProjection()
+    {
+        var table = _embedding!;
+        var head = ProjectionOf(IsOn(table, Devices.Head) ? table : Own(table.to(Devices.Head)), shared: true);
+        if (head.Panels is { } panels && IsOn(panels, table.device))
+        {
+            _parameters.Remove(table);
+            table.Dispose();
+            (_embedding, _embeddingPanels) = (null, panels);
+        }
+        return head;
+    }
+
+    /// <summary>The embedding rows of <paramref name="ids"/>.</summary>
+    protected Tensor Embed(Tensor ids) =>
+        _embedding is { } table ? table.index_select(0, ids) : PanelMatmul.Rows(_embeddingPanels!, ids, VocabSize);
 
     /// <summary>
     /// A projection of weights just loaded, registered with the model. Where the CPU kernel runs the weight is
@@ -124,7 +144,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     }
 
     /// <summary>Registers the input embedding table, disposed with the model.</summary>
-    protected Tensor OwnEmbedding(Tensor table) => _embedding = Own(table);
+    protected void OwnEmbedding(Tensor table) => _embedding = Own(table);
 
     /// <summary>Registers a weight, disposed with the model.</summary>
     protected Tensor Own(Tensor parameter)

@@ -18,7 +18,6 @@ public sealed class Gemma2Model : CausalLanguageModel
         Tensor PreFeedforwardNorm, Projection GateUp, Projection Down, Tensor PostFeedforwardNorm, bool Sliding);
 
     private readonly Gemma2Config _config;
-    private readonly Tensor _embedding;
     private readonly Tensor _embeddingScale;
     private readonly Layer[] _layers;
     private readonly Tensor _finalNorm;
@@ -31,7 +30,7 @@ public sealed class Gemma2Model : CausalLanguageModel
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize, headDim = config.HeadDim;
         long qRows = config.NumHeads * headDim, kvRows = config.NumKvHeads * headDim;
-        _embedding = OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
         // transformers rounds √hidden to the activation dtype before multiplying.
         _embeddingScale = Own(torch.tensor(Math.Sqrt(hidden), DType, Device));
         _layers = new Layer[config.NumLayers];
@@ -56,7 +55,7 @@ public sealed class Gemma2Model : CausalLanguageModel
                 Sliding: config.SlidingLayers[i]);
         }
         _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? ProjectionOf(TiedHead(_embedding), shared: true) : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? TiedHeadProjection() : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
@@ -65,7 +64,7 @@ public sealed class Gemma2Model : CausalLanguageModel
         var (cos, sin) = _rope.Table(layout, DType);
         var full = AttentionWindow.Create(layout, null, DType, Device);
         var sliding = AttentionWindow.Create(layout, _config.SlidingWindow, DType, Device);
-        var hidden = _embedding.index_select(0, ids).mul_(_embeddingScale);
+        var hidden = Embed(ids).mul_(_embeddingScale);
         for (int i = 0; i < _layers.Length; i++)
         {
             if (LayerDevice(i) is var device && !IsOn(hidden, device))

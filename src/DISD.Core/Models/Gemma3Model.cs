@@ -19,7 +19,6 @@ public sealed class Gemma3Model : CausalLanguageModel
         Tensor PreFeedforwardNorm, Projection GateUp, Projection Down, Tensor PostFeedforwardNorm, bool Sliding);
 
     private readonly Gemma3Config _config;
-    private readonly Tensor _embedding;
     private readonly Tensor _embeddingScale;
     private readonly Layer[] _layers;
     private readonly Tensor _finalNorm;
@@ -33,7 +32,7 @@ public sealed class Gemma3Model : CausalLanguageModel
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize, headDim = config.HeadDim;
         long qRows = config.NumHeads * headDim, kvRows = config.NumKvHeads * headDim;
-        _embedding = OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
         _embeddingScale = Own(torch.tensor(Math.Sqrt(hidden), DType, Device));
         _layers = new Layer[config.NumLayers];
         for (int i = 0; i < config.NumLayers; i++)
@@ -59,7 +58,7 @@ public sealed class Gemma3Model : CausalLanguageModel
                 Sliding: config.SlidingLayers[i]);
         }
         _finalNorm = Own(RmsNorm.LoadGemmaScale(weights, "norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? ProjectionOf(TiedHead(_embedding), shared: true) : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings || !weights.HasLmHead ? TiedHeadProjection() : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
         _globalRope = new RotaryEmbedding(config.GlobalRope, config.HeadDim, Device);
         _localRope = new RotaryEmbedding(config.LocalRope, config.HeadDim, Device);
     }
@@ -75,7 +74,7 @@ public sealed class Gemma3Model : CausalLanguageModel
         var (localCos, localSin) = _localRope.Table(layout, DType);
         var global = new Positions(globalCos, globalSin, AttentionWindow.Create(layout, null, DType, Device));
         var local = new Positions(localCos, localSin, AttentionWindow.Create(layout, _config.SlidingWindow, DType, Device));
-        var hidden = _embedding.index_select(0, ids).mul_(_embeddingScale);
+        var hidden = Embed(ids).mul_(_embeddingScale);
         for (int i = 0; i < _layers.Length; i++)
         {
             if (LayerDevice(i) is var device && !IsOn(hidden, device))

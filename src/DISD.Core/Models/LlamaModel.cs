@@ -17,7 +17,6 @@ public sealed class LlamaModel : CausalLanguageModel
         Tensor InputNorm, Projection Qkv, Projection Output, Tensor PostAttentionNorm, Projection GateUp, Projection Down);
 
     private readonly LlamaConfig _config;
-    private readonly Tensor _embedding;
     private readonly Layer[] _layers;
     private readonly Tensor _finalNorm;
     private readonly Projection _lmHead;
@@ -29,7 +28,7 @@ public sealed class LlamaModel : CausalLanguageModel
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize;
         long qRows = config.NumHeads * config.HeadDim, kvRows = config.NumKvHeads * config.HeadDim;
-        _embedding = OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
         _layers = new Layer[config.NumLayers];
         for (int i = 0; i < config.NumLayers; i++)
         {
@@ -50,7 +49,7 @@ public sealed class LlamaModel : CausalLanguageModel
                 Down: ProjectionOf(weights.Load(p + "mlp.down_proj.weight", hidden, inner), Bias(config.MlpBias, "mlp.down_proj", hidden)));
         }
         _finalNorm = Own(weights.Load("norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings ? ProjectionOf(TiedHead(_embedding), shared: true) : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings ? TiedHeadProjection() : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
@@ -58,7 +57,7 @@ public sealed class LlamaModel : CausalLanguageModel
     {
         var (cos, sin) = _rope.Table(layout, DType);
         var window = AttentionWindow.Create(layout, null, DType, Device);
-        var hidden = _embedding.index_select(0, ids);
+        var hidden = Embed(ids);
         for (int i = 0; i < _layers.Length; i++)
         {
             if (LayerDevice(i) is var device && !IsOn(hidden, device))

@@ -17,7 +17,6 @@ public sealed class Qwen2Model : CausalLanguageModel
         Tensor InputNorm, Projection Qkv, Projection Output, Tensor PostAttentionNorm, Projection GateUp, Projection Down, bool Sliding);
 
     private readonly Qwen2Config _config;
-    private readonly Tensor _embedding;
     private readonly Layer[] _layers;
     private readonly Tensor _finalNorm;
     private readonly Projection _lmHead;
@@ -29,7 +28,7 @@ public sealed class Qwen2Model : CausalLanguageModel
         _config = config;
         long hidden = config.HiddenSize, inner = config.IntermediateSize;
         long qRows = config.NumHeads * config.HeadDim, kvRows = config.NumKvHeads * config.HeadDim;
-        _embedding = OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
         _layers = new Layer[config.NumLayers];
         for (int i = 0; i < config.NumLayers; i++)
         {
@@ -47,7 +46,7 @@ public sealed class Qwen2Model : CausalLanguageModel
                 Sliding: config.SlidingLayers[i]);
         }
         _finalNorm = Own(weights.Load("norm.weight", hidden));
-        _lmHead = config.TieWordEmbeddings ? ProjectionOf(TiedHead(_embedding), shared: true) : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
+        _lmHead = config.TieWordEmbeddings ? TiedHeadProjection() : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
         _rope = new RotaryEmbedding(config.Rope, config.HeadDim, Device);
     }
 
@@ -56,7 +55,7 @@ public sealed class Qwen2Model : CausalLanguageModel
         var (cos, sin) = _rope.Table(layout, DType);
         var full = AttentionWindow.Create(layout, null, DType, Device);
         var sliding = _config.SlidingWindow is int w ? AttentionWindow.Create(layout, w, DType, Device) : full;
-        var hidden = _embedding.index_select(0, ids);
+        var hidden = Embed(ids);
         for (int i = 0; i < _layers.Length; i++)
         {
             if (LayerDevice(i) is var device && !IsOn(hidden, device))

@@ -99,6 +99,22 @@ public class PanelMatmulTests
     }
 
     [Fact]
+    public void RowsGatheredFromPanelsAreTheWeightsRows()
+    {
+        using var w = randn(130, 24);
+        using var panels = PanelMatmul.Pack(w);
+        long[] picked = [0, 63, 64, 129, 5, 64];
+        using var ids = tensor(picked);
+        using var rows = PanelMatmul.Rows(panels, ids, 130);
+        using var expected = w.index_select(0, ids);
+        Assert.True(rows.eq(expected).all().item<bool>());
+        using var padding = tensor(new long[] { 3, 130 });
+        using var negative = tensor(new long[] { -1 });
+        Assert.Contains("token id 130 is outside the vocabulary [0, 130)", Assert.Throws<ArgumentException>(() => PanelMatmul.Rows(panels, padding, 130)).Message);
+        Assert.Throws<ArgumentException>(() => PanelMatmul.Rows(panels, negative, 130));
+    }
+
+    [Fact]
     public void RefusesWhatItCannotMultiply()
     {
         using var w = zeros(4, 8);

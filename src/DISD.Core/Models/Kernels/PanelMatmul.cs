@@ -52,6 +52,21 @@ public static unsafe class PanelMatmul
         return padded.view(panels, Width, k).transpose(1, 2).contiguous().MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Rows <paramref name="ids"/> of W [<paramref name="n"/>, k], gathered from its panels: a tied head's panels give
+    /// the embedding's rows, so the table itself need not be kept.
+    /// </summary>
+    public static Tensor Rows(Tensor panels, Tensor ids, long n)
+    {
+        long low = ids.min().item<long>(), high = ids.max().item<long>();
+        if (low < 0 || high >= n)
+            throw new ArgumentException($"token id {(low < 0 ? low : high)} is outside the vocabulary [0, {n})", nameof(ids));
+        using var scope = NewDisposeScope();
+        var panel = ids.div(Scalars.Of((long)Width), RoundingMode.floor);
+        var column = ids.remainder(Scalars.Of((long)Width));
+        return panels.index(TensorIndex.Tensor(panel), TensorIndex.Colon, TensorIndex.Tensor(column)).MoveToOuterDisposeScope();
+    }
+
     /// <summary><paramref name="x"/> [rows, k] times W [<paramref name="n"/>, k]ᵀ from W's <paramref name="panels"/>,
     /// split over <paramref name="threads"/>.</summary>
     public static Tensor Multiply(Tensor x, Tensor panels, long n, int threads)
