@@ -6,10 +6,24 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Decode-step latency of one model at block sizes 1 and k+1, positions 16 and 512, and aten operators per step.
-// Usage: DISD.Bench.Models (--model DIR | --shape demo-large|gemma2-150m) [--threads N] [--dtype float32|bfloat16]
-//        [--block K1] [--repeats N] [--json] [--ops-detail (operators by name)] [--ops-trace (one step's operators in order)]
+// Usage: see BenchArguments.Usage (--help).
 DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
-var options = BenchArguments.Parse(args);
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchArguments.Usage);
+    return 0;
+}
+BenchArguments options;
+try
+{
+    options = BenchArguments.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine($"DISD.Bench.Models: {e.Message}");
+    Console.Error.WriteLine(BenchArguments.Usage);
+    return 2;
+}
 torch.set_num_threads(options.Threads);
 if (options.Projections)
 {
@@ -56,21 +70,24 @@ void FillCache(int position)
         prefill512 = Math.Min(prefill512, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
 }
 
-var steps = new List<Dictionary<string, object>>();
-foreach (int block in new[] { 1, options.Block })
+// At each position the one-token step and the block take turns (Timing.Measure), so their ratio holds on a noisy machine.
+var measured = new List<(int Block, int Position, Timing.Result Time)>();
+int[] blocks = [1, options.Block];
+foreach (int position in new[] { 16, 512 })
 {
-    foreach (int position in new[] { 16, 512 })
+    FillCache(position);
+    var times = Timing.Measure(options.Repeats, blocks.Select(block => RandomIds(block)).Select(ids => (Func<long>)(() =>
     {
-        FillCache(position);
-        var ids = RandomIds(block);
-        var time = Timing.Measure(options.Repeats, () =>
-        {
-            cache.Truncate(position);
-            return Step(ids);
-        });
-        Log($"block {block} at position {position}: {time}");
-        steps.Add(new() { ["block"] = block, ["position"] = position, ["min_ms"] = Math.Round(time.Min, 3), ["median_ms"] = Math.Round(time.Median, 3) });
-    }
+        cache.Truncate(position);
+        return Step(ids);
+    })).ToArray());
+    measured.AddRange(blocks.Select((block, i) => (block, position, times[i])));
+}
+var steps = new List<Dictionary<string, object>>();
+foreach (var (block, position, time) in measured.OrderBy(m => m.Block).ThenBy(m => m.Position))
+{
+    Log($"block {block} at position {position}: {time}");
+    steps.Add(new() { ["block"] = block, ["position"] = position, ["min_ms"] = Math.Round(time.Min, 3), ["median_ms"] = Math.Round(time.Median, 3) });
 }
 
 // Operators per step, counted after the timings so the callback costs them nothing.

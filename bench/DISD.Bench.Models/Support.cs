@@ -10,21 +10,34 @@ internal static class Timing
         public override string ToString() => $"min {Min:F3} ms, median {Median:F3} ms";
     }
 
-    /// <summary>Wall time in ms of <paramref name="repeats"/> runs after two warm-up runs; each run reads its result back to the host.</summary>
-    public static Result Measure(int repeats, Func<long> run)
+    /// <summary>
+    /// Wall time in ms of <paramref name="repeats"/> runs of each of <paramref name="runs"/> after two warm-up runs,
+    /// the runs taking turns within each repeat so that all of them see the same state of a shared, noisy machine
+    /// (their ratio is what the benchmark is read for); each run reads its result back to the host.
+    /// </summary>
+    public static Result[] Measure(int repeats, params Func<long>[] runs)
     {
-        run();
-        run();
-        var times = new double[repeats];
+        foreach (var run in runs)
+        {
+            run();
+            run();
+        }
+        var times = runs.Select(_ => new double[repeats]).ToArray();
         for (int i = 0; i < repeats; i++)
         {
-            using var scope = NewDisposeScope();
-            var watch = Stopwatch.StartNew();
-            run();
-            times[i] = watch.Elapsed.TotalMilliseconds;
+            for (int r = 0; r < runs.Length; r++)
+            {
+                using var scope = NewDisposeScope();
+                var watch = Stopwatch.StartNew();
+                runs[r]();
+                times[r][i] = watch.Elapsed.TotalMilliseconds;
+            }
         }
-        Array.Sort(times);
-        return new Result(times[0], times[repeats / 2]);
+        return times.Select(t =>
+        {
+            Array.Sort(t);
+            return new Result(t[0], t[repeats / 2]);
+        }).ToArray();
     }
 }
 

@@ -4,7 +4,8 @@ namespace DISD.Runtime;
 
 /// <summary>
 /// A decode step or verify block on the CPU runs libtorch's own operators on one thread and spreads only its
-/// projections over the requested threads (<see cref="Models.Kernels.SmallBlockMatmul"/> on <see cref="CpuWorkers"/>).
+/// projections and attention products over the requested threads (<see cref="Models.Kernels.PanelMatmul"/> and
+/// <see cref="Models.Kernels.AttentionKernels"/> on <see cref="CpuWorkers"/>).
 /// <para>Why: libtorch's OpenMP threads (libgomp) keep spinning after each parallel region — about 3 ms with
 /// OMP_WAIT_POLICY unset (libgomp's env.c) — on the very core a projection's second half needs, and a decode step's
 /// operators are too small to gain from a second thread. Measured on the 158.6M shape, 2 threads, min ms of one
