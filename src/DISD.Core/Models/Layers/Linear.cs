@@ -8,7 +8,7 @@ namespace DISD.Models.Layers;
 /// <summary>
 /// <c>x · Wᵀ + b</c> (<c>nn.functional.linear</c>) for every projection of the models. A projection kept as panels
 /// (float32 on the CPU) goes through <see cref="PanelMatmul"/>: it streams the weights at the memory's speed, a verify
-/// block of k+1 tokens costs little more than one, and a token's result does not depend on the block it is in (a
+/// block of k+1 tokens costs little more than one, and a token's product does not depend on the block it is in (a
 /// prompt's prefill included). Other dtypes and devices use F.linear.
 /// </summary>
 public static class Linear
