@@ -17,7 +17,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     private readonly List<Tensor> _parameters = [];
     private Tensor? _embedding;
     private Tensor? _embeddingPanels;
-    private bool _headIsEmbedding;
+    private Projection? _tiedHead;
     private readonly int _kvHeads;
     private readonly int _headDim;
 
@@ -48,10 +48,10 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     /// whose head is a separate tensor: an untied head, or a tied head kept as panels).
     /// </summary>
     public long WeightBytes =>
-        _parameters.Sum(parameter => parameter.NumberOfElements * parameter.ElementSize) - (_headIsEmbedding ? 0 : EmbeddingBytes);
+        _parameters.Sum(parameter => parameter.NumberOfElements * parameter.ElementSize)
+        - (_embedding is null || ReferenceEquals(_tiedHead?.Weight, _embedding) ? 0 : EmbeddingBytes);
 
-    /// <summary>The input embedding table, while it is kept (see <see cref="TiedHeadProjection"/>).</summary>
-    private long EmbeddingBytes => _embedding is null ? 0 : _embedding.NumberOfElements * _embedding.ElementSize;
+    private long EmbeddingBytes => _embedding!.NumberOfElements * _embedding.ElementSize;
 
     /// <summary>The input device (the embedding's); returned logits live here too.</summary>
     public Device Device { get; }
@@ -117,7 +117,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
             table.Dispose();
             (_embedding, _embeddingPanels) = (null, panels);
         }
-        return head;
+        return _tiedHead = head;
     }
 
     /// <summary>The embedding rows of <paramref name="ids"/>.</summary>
@@ -133,17 +133,14 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         if (bias is not null)
             Own(bias);
         if (!Projection.KeepsPanels(weight))
-        {
-            _headIsEmbedding |= ReferenceEquals(weight, _embedding);
             return Projection.Dense(shared ? weight : Own(weight), bias);
-        }
         var projection = Projection.FromPanels(Own(PanelMatmul.Pack(weight)), weight.shape[0], bias);
         if (!shared)
             weight.Dispose();
         return projection;
     }
 
-    /// <summary>Registers the input embedding table, disposed with the model.</summary>
+    /// <summary>Registers the input embedding table (kept unless a tied head's panels replace it), disposed with the model.</summary>
     protected void OwnEmbedding(Tensor table) => _embedding = Own(table);
 
     /// <summary>Registers a weight, disposed with the model.</summary>

@@ -16,11 +16,11 @@ public class AttentionKernelsTests
     public void ScoresAndMixMatchFloat64WithinTheRoundingBound(int heads, int rows, int keys, int headDim)
     {
         var generator = new Random(heads * 100 + rows);
-        using var q = tensor(RandomFloats(generator, heads * rows * headDim), [heads, rows, headDim]);
+        using var q = tensor(KernelReference.RandomFloats(generator, heads * rows * headDim), [heads, rows, headDim]);
         // The cache holds more positions than are attended to: per-head rows are contiguous, heads are not.
-        using var cache = tensor(RandomFloats(generator, heads * (keys + 9) * headDim), [heads, keys + 9, headDim]);
+        using var cache = tensor(KernelReference.RandomFloats(generator, heads * (keys + 9) * headDim), [heads, keys + 9, headDim]);
         using var k = cache.narrow(1, 3, keys);
-        using var p = tensor(RandomFloats(generator, heads * rows * keys).Select(Math.Abs).ToArray(), [heads, rows, keys]);
+        using var p = tensor(KernelReference.RandomFloats(generator, heads * rows * keys).Select(Math.Abs).ToArray(), [heads, rows, keys]);
         Assert.True(AttentionKernels.Apply(q, k, k));
 
         using var scores = AttentionKernels.Scores(q, k, threads: 2);
@@ -35,9 +35,9 @@ public class AttentionKernelsTests
             for (int r = 0; r < rows; r++)
             {
                 for (int j = 0; j < keys; j++)
-                    AssertWithinBound(s[(h * rows + r) * keys + j], Enumerable.Range(0, headDim).Select(d => (double)qs[(h * rows + r) * headDim + d] * ks[(h * keys + j) * headDim + d]));
+                    KernelReference.AssertWithinRoundingBound(s[(h * rows + r) * keys + j], Enumerable.Range(0, headDim).Select(d => (double)qs[(h * rows + r) * headDim + d] * ks[(h * keys + j) * headDim + d]));
                 for (int d = 0; d < headDim; d++)
-                    AssertWithinBound(m[(h * rows + r) * headDim + d], Enumerable.Range(0, keys).Select(j => (double)ps[(h * rows + r) * keys + j] * ks[(h * keys + j) * headDim + d]));
+                    KernelReference.AssertWithinRoundingBound(m[(h * rows + r) * headDim + d], Enumerable.Range(0, keys).Select(j => (double)ps[(h * rows + r) * keys + j] * ks[(h * keys + j) * headDim + d]));
             }
         }
     }
@@ -48,9 +48,9 @@ public class AttentionKernelsTests
     {
         const int heads = 2, keys = 333, headDim = 144;
         var generator = new Random(3);
-        using var q = tensor(RandomFloats(generator, heads * 16 * headDim), [heads, 16, headDim]);
-        using var p = tensor(RandomFloats(generator, heads * 16 * keys), [heads, 16, keys]);
-        using var k = tensor(RandomFloats(generator, heads * keys * headDim), [heads, keys, headDim]);
+        using var q = tensor(KernelReference.RandomFloats(generator, heads * 16 * headDim), [heads, 16, headDim]);
+        using var p = tensor(KernelReference.RandomFloats(generator, heads * 16 * keys), [heads, 16, keys]);
+        using var k = tensor(KernelReference.RandomFloats(generator, heads * keys * headDim), [heads, keys, headDim]);
         using var allScores = AttentionKernels.Scores(q, k, threads: 1);
         using var allMixed = AttentionKernels.Mix(p, k, threads: 1);
         foreach (int threads in new[] { 1, 2, 3 })
@@ -81,14 +81,4 @@ public class AttentionKernelsTests
         using var q2 = zeros(2, 3, 64);
         Assert.False(AttentionKernels.Apply(q2, transposed, k));
     }
-
-    private static void AssertWithinBound(float actual, IEnumerable<double> terms)
-    {
-        var list = terms.ToList();
-        double exact = list.Sum(), bound = list.Count * Math.Pow(2, -24) * list.Sum(Math.Abs) * 1.01 + 1e-30;
-        Assert.True(Math.Abs(actual - exact) <= bound, $"{actual} vs exact {exact}, bound {bound}");
-    }
-
-    private static float[] RandomFloats(Random generator, int count) =>
-        Enumerable.Range(0, count).Select(_ => (float)(generator.NextDouble() * 2 - 1)).ToArray();
 }

@@ -20,6 +20,21 @@ public class DemoModelTests
         return model.Prefill(ids, cache);
     }
 
+    /// <summary>
+    /// A decode step's weight bytes are the checkpoint's parameters once: the tied head counts as the embedding, which
+    /// only gives rows (plus the few bytes of panel padding and the √hidden scale), in float32 and bfloat16 alike.
+    /// </summary>
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void WeightBytesCountTheTiedEmbeddingOnce(ScalarType dtype)
+    {
+        string dir = ModelFixtures.DemoModelDir("large");
+        using var model = (CausalLanguageModel)ModelLoader.Load(dir, CPU, dtype);
+        var footprint = DISD.Runtime.ModelPlacement.Footprint(dir, dtype);
+        Assert.InRange(model.WeightBytes, footprint.TotalBytes, footprint.TotalBytes * 1.01);
+    }
+
     [Fact]
     public void Float32PrefillLogitsAreFiniteAndSoftCapped()
     {

@@ -29,7 +29,7 @@ public class PanelMatmulTests
     public void EachOutputIsOneFusedMultiplyAddChainOverK(int rows, int k, int n)
     {
         var generator = new Random(rows * 1000 + k);
-        float[] x = RandomFloats(generator, rows * k), w = RandomFloats(generator, n * k);
+        float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
         var result = Multiply(x, rows, k, w, n, threads: 2);
         for (int r = 0; r < rows; r++)
         {
@@ -49,22 +49,9 @@ public class PanelMatmulTests
     public void MatchesAFloat64ProductWithinTheRoundingBound(int rows, int k, int n)
     {
         var generator = new Random(rows * 7 + k);
-        float[] x = RandomFloats(generator, rows * k), w = RandomFloats(generator, n * k);
+        float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
         var result = Multiply(x, rows, k, w, n, threads: 3);
-        for (int r = 0; r < rows; r++)
-        {
-            for (int o = 0; o < n; o++)
-            {
-                double exact = 0, magnitude = 0;
-                for (int i = 0; i < k; i++)
-                {
-                    exact += (double)x[r * k + i] * w[o * k + i];
-                    magnitude += Math.Abs((double)x[r * k + i] * w[o * k + i]);
-                }
-                double bound = k * Math.Pow(2, -24) * magnitude * 1.01 + 1e-30;
-                Assert.True(Math.Abs(result[r * n + o] - exact) <= bound, $"y[{r}, {o}] = {result[r * n + o]}, exact {exact}, bound {bound}");
-            }
-        }
+        KernelReference.AssertProductWithinRoundingBound(x, w, result, rows, k, n);
     }
 
     /// <summary>A row's result does not depend on the rows beside it or on the thread count, bit for bit: a verify
@@ -74,7 +61,7 @@ public class PanelMatmulTests
     {
         const int k = 1056, n = 301, max = PanelMatmul.SliceRows + 6;
         var generator = new Random(7);
-        float[] x = RandomFloats(generator, max * k), w = RandomFloats(generator, n * k);
+        float[] x = KernelReference.RandomFloats(generator, max * k), w = KernelReference.RandomFloats(generator, n * k);
         var single = Enumerable.Range(0, max).Select(r => Multiply(x[(r * k)..((r + 1) * k)], 1, k, w, n, threads: 1)).ToArray();
         foreach (int threads in new[] { 1, 2, 3 })
         {
@@ -137,14 +124,14 @@ public class PanelMatmulTests
     {
         var generator = new Random(3);
         const int k = 96, n = 70;
-        using var weight = tensor(RandomFloats(generator, n * k), [n, k]);
-        using var bias = tensor(RandomFloats(generator, n), [n]);
+        using var weight = tensor(KernelReference.RandomFloats(generator, n * k), [n, k]);
+        using var bias = tensor(KernelReference.RandomFloats(generator, n), [n]);
         using var panels = PanelMatmul.Pack(weight);
         var paneled = Projection.FromPanels(panels, n, bias);
         var dense = Projection.Dense(weight, bias);
         foreach (int rows in new[] { 1, 5, 16, 17, 100 })
         {
-            using var x = tensor(RandomFloats(generator, rows * k), [1, rows, k]);
+            using var x = tensor(KernelReference.RandomFloats(generator, rows * k), [1, rows, k]);
             using var reference = nn.functional.linear(x, weight, bias);
             using var viaDense = Linear.Apply(x, dense);
             Assert.True(viaDense.eq(reference).all().item<bool>());
@@ -166,6 +153,4 @@ public class PanelMatmulTests
         return y.data<float>().ToArray();
     }
 
-    private static float[] RandomFloats(Random generator, int count) =>
-        Enumerable.Range(0, count).Select(_ => (float)(generator.NextDouble() * 2 - 1)).ToArray();
 }

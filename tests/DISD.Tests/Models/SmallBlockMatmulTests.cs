@@ -22,25 +22,12 @@ public class SmallBlockMatmulTests
     public void MatchesAFloat64ProductWithinTheRoundingBound(int rows, int k, int n)
     {
         var generator = new Random(rows * 1000 + k);
-        float[] x = RandomFloats(generator, rows * k), w = RandomFloats(generator, n * k);
+        float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
         using var xs = tensor(x, [rows, k]);
         using var ws = tensor(w, [n, k]);
         using var y = SmallBlockMatmul.Multiply(xs, ws, threads: 2);
         var result = y.data<float>().ToArray();
-        for (int r = 0; r < rows; r++)
-        {
-            for (int o = 0; o < n; o++)
-            {
-                double exact = 0, magnitude = 0;
-                for (int i = 0; i < k; i++)
-                {
-                    exact += (double)x[r * k + i] * w[o * k + i];
-                    magnitude += Math.Abs((double)x[r * k + i] * w[o * k + i]);
-                }
-                double bound = k * Math.Pow(2, -24) * magnitude * 1.01 + 1e-30;
-                Assert.True(Math.Abs(result[r * n + o] - exact) <= bound, $"y[{r}, {o}] = {result[r * n + o]}, exact {exact}, bound {bound}");
-            }
-        }
+        KernelReference.AssertProductWithinRoundingBound(x, w, result, rows, k, n);
     }
 
     /// <summary>A row's result does not depend on the rows beside it or on the thread count, bit for bit.</summary>
@@ -49,8 +36,8 @@ public class SmallBlockMatmulTests
     {
         const int k = 1056, n = 301;
         var generator = new Random(7);
-        using var x = tensor(RandomFloats(generator, SmallBlockMatmul.MaxRows * k), [SmallBlockMatmul.MaxRows, k]);
-        using var w = tensor(RandomFloats(generator, n * k), [n, k]);
+        using var x = tensor(KernelReference.RandomFloats(generator, SmallBlockMatmul.MaxRows * k), [SmallBlockMatmul.MaxRows, k]);
+        using var w = tensor(KernelReference.RandomFloats(generator, n * k), [n, k]);
         var single = new float[SmallBlockMatmul.MaxRows][];
         for (int r = 0; r < SmallBlockMatmul.MaxRows; r++)
         {
@@ -83,6 +70,4 @@ public class SmallBlockMatmulTests
         Assert.Throws<ArgumentException>(() => SmallBlockMatmul.Multiply(half, w, 1));
     }
 
-    private static float[] RandomFloats(Random generator, int count) =>
-        Enumerable.Range(0, count).Select(_ => (float)(generator.NextDouble() * 2 - 1)).ToArray();
 }
