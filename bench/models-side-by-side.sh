@@ -10,6 +10,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench/DISD.Bench.Models/bin/Release/net10.0/DISD.Bench.Models.dll
 PYTHON=${PYTHON:-/usr/bin/python3}
 OUT_DIR=${OUT_DIR:-$(mktemp -d)}
+mkdir -p "$OUT_DIR"
 case $BLAS in
   blis) BLAS_DIR=/usr/lib/x86_64-linux-gnu/blis-openmp ;;
   openblas) BLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-openmp ;;

@@ -3,7 +3,7 @@ using DISD.Bench.Decoding;
 using DISD.Decoding;
 using TorchSharp;
 
-DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
+DISD.Runtime.NativeRuntime.Prepare();
 var settings = BenchSettings.Parse(args);
 var device = torch.device(settings.Device);
 if (settings.Threads > 0)

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 // Decode-step latency of one model at block sizes 1 and k+1, positions 16 and 512, and aten operators per step.
 // Usage: see BenchArguments.Usage (--help).
-DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
+DISD.Runtime.NativeRuntime.Prepare();
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(BenchArguments.Usage);

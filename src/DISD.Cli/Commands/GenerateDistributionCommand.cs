@@ -123,7 +123,8 @@ public sealed class GenerateDistributionCommand
         if (models is not null)
         {
             CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
-                + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count - existing.Count} prompt(s) × {numTokens} tokens, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s");
+                + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count - existing.Count} prompt(s) × {numTokens} tokens, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
+                + ComputeRuntime.Current(device.ToString(), dtypeName).Describe());
         }
 
         var results = new List<SummaryPrompt>();
@@ -153,7 +154,7 @@ public sealed class GenerateDistributionCommand
         var summary = new GenerateDistributionSummary(
             modelRequests.Select((r, i) => new SummaryModel(r.Role, r.Argument, paths[i], r.FileId)).ToArray(),
             models?.Vocab ?? 0, device.ToString(), dtypeName, seed, request.DecodingName, temperature, numTokens, shard?.ToString(), loadSeconds,
-            clock.Elapsed.TotalSeconds, results);
+            clock.Elapsed.TotalSeconds, results, ComputeRuntime.Current(device.ToString(), dtypeName));
         var failed = results.Count(r => r.Status == PromptStatus.Failed);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: done in {summary.TotalSeconds:F2} s: {results.Count(r => r.Status == PromptStatus.Done)} done, {results.Count(r => r.Status == PromptStatus.Skipped)} skipped, {failed} failed"));
@@ -175,7 +176,7 @@ public sealed class GenerateDistributionCommand
                 Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
             vocab, DTypeName, Device, Options.Seed, DecodingName, Temperature,
             new SamplingUsed(Options.TopK, Options.TopP, Options.MinP, Options.Transform.Describe()), Options.MaxNewTokens, Options.StopAtEos,
-            tokens, text, SoftwareVersions.Current(), timings);
+            tokens, text, SoftwareVersions.Current(), timings, ComputeRuntime.Current(Device, DTypeName));
     }
 
     private sealed record RunSettings(RunRequest Request, LoadedModels Models, double LoadSeconds);

@@ -4,6 +4,7 @@ namespace DISD.Cli.Commands;
 
 /// <summary>The --json object of generate-distribution (snake_case keys).</summary>
 /// <param name="Shard">The --shard I/N of the run, null for the whole prompts file.</param>
+/// <param name="Runtime">The kernel path, libtorch capability and threads, as in manifest.json.</param>
 internal sealed record GenerateDistributionSummary(
     IReadOnlyList<SummaryModel> Models,
     int VocabSize,
@@ -16,7 +17,8 @@ internal sealed record GenerateDistributionSummary(
     string? Shard,
     double LoadSeconds,
     double TotalSeconds,
-    IReadOnlyList<SummaryPrompt> Prompts);
+    IReadOnlyList<SummaryPrompt> Prompts,
+    Runtime.ComputeRuntime Runtime);
 
 internal sealed record SummaryModel(string Role, string Argument, string Path, string FileId);
 

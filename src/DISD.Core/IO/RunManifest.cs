@@ -49,6 +49,8 @@ public sealed record SamplingUsed(int? TopK, double? TopP, double? MinP, string 
 /// <summary>manifest.json of a generate-distribution result folder: everything needed to reproduce its tables.</summary>
 /// <param name="RunId">A digest of what determines the tables (<see cref="WithContentRunId"/>); plot-coupling pairs only
 /// tables of one run and copies it into its results. Empty in manifests of versions before it existed.</param>
+/// <param name="Runtime">What computed the tables (kernel path, libtorch capability, threads) and which machines give
+/// the same bits; not part of the run id, which digests the request. Absent in manifests of earlier versions.</param>
 public sealed record RunManifest(
     string RunId,
     string InputText,
@@ -68,7 +70,8 @@ public sealed record RunManifest(
     IReadOnlyList<int> TokenIds,
     string GeneratedText,
     SoftwareVersions Software,
-    RunTimings Timings)
+    RunTimings Timings,
+    Runtime.ComputeRuntime? Runtime = null)
 {
     public const string FileName = "manifest.json";
 
@@ -87,6 +90,7 @@ public sealed record RunManifest(
             GeneratedText = "",
             Software = new SoftwareVersions("", "", "", "", ""),
             Timings = new RunTimings(0, 0, 0),
+            Runtime = null,
         };
         var digest = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(basis, JsonOptions));
         return this with { RunId = Convert.ToHexStringLower(digest)[..32] };
@@ -108,6 +112,7 @@ public sealed record RunManifest(
             GeneratedText = "",
             Software = new SoftwareVersions("", "", "", "", ""),
             Timings = new RunTimings(0, 0, 0),
+            Runtime = null,
         };
         return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(basis, JsonOptions)))[..32];
     }

@@ -9,7 +9,7 @@ internal static class OpenMpSetup
 {
     [ModuleInitializer]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "Must run before libtorch loads.")]
-    internal static void PassiveOpenMpThreads() => DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
+    internal static void PassiveOpenMpThreads() => DISD.Runtime.NativeRuntime.Prepare();
 }
 
 public sealed class OpenMpWaitPolicyTests
@@ -25,7 +25,7 @@ public sealed class OpenMpWaitPolicyTests
             return;
         }
 
-        DISD.Runtime.OpenMpWaitPolicy.DefaultToPassive();
+        DISD.Runtime.NativeRuntime.Prepare();
         var expected = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } chosen ? chosen : "PASSIVE";
         Assert.Equal(expected, Marshal.PtrToStringUTF8(NativeGetEnv("OMP_WAIT_POLICY")));
     }

@@ -18,7 +18,12 @@ internal sealed class DisdChild : IDisposable
     private readonly Task<string> _stdout;
     private readonly Task<string> _stderr;
 
-    public DisdChild(params string[] args)
+    public DisdChild(params string[] args) : this(new Dictionary<string, string?>(), args)
+    {
+    }
+
+    /// <summary>Starts disd with <paramref name="environment"/> added to (a null value: removed from) this process's.</summary>
+    public DisdChild(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "disd"), args)
         {
@@ -27,6 +32,13 @@ internal sealed class DisdChild : IDisposable
             UseShellExecute = false,
         };
         info.Environment["OMP_NUM_THREADS"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+                info.Environment.Remove(name);
+            else
+                info.Environment[name] = value;
+        }
         _process = Process.Start(info) ?? throw new InvalidOperationException("disd did not start");
         _stdout = _process.StandardOutput.ReadToEndAsync();
         _stderr = _process.StandardError.ReadToEndAsync();
@@ -40,6 +52,13 @@ internal sealed class DisdChild : IDisposable
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
     {
         using var child = new DisdChild(args);
+        return child.Wait();
+    }
+
+    /// <summary>Runs disd to the end with <paramref name="environment"/> changed as the constructor says.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        using var child = new DisdChild(environment, args);
         return child.Wait();
     }
 

@@ -69,14 +69,39 @@ public class AttentionKernelsTests
         }
     }
 
-    [Fact]
-    public void LeavesOtherShapesToLibtorch()
+    /// <summary>p·V gives the same bits on every path: each output one fused multiply-add chain over the keys in
+    /// order from zero, computed here in plain C#.</summary>
+    [Theory]
+    [InlineData(CpuKernelPath.Avx512)]
+    [InlineData(CpuKernelPath.Avx2)]
+    [InlineData(CpuKernelPath.Portable)]
+    public void MixIsOneChainOverTheKeysOnEveryPath(CpuKernelPath path)
     {
-        using var q = zeros(2, 17, 64);
+        const int heads = 2, rows = 7, keys = 45, headDim = 80;
+        var generator = new Random(11);
+        using var p = tensor(KernelReference.RandomFloats(generator, heads * rows * keys), [heads, rows, keys]);
+        using var v = tensor(KernelReference.RandomFloats(generator, heads * keys * headDim), [heads, keys, headDim]);
+        using var mixed = AttentionKernels.Mix(p, v, threads: 2, path);
+        float[] ps = p.data<float>().ToArray(), vs = v.data<float>().ToArray(), m = mixed.data<float>().ToArray();
+        for (int h = 0; h < heads; h++)
+            for (int r = 0; r < rows; r++)
+                for (int d = 0; d < headDim; d++)
+                {
+                    float chain = 0;
+                    for (int j = 0; j < keys; j++)
+                        chain = MathF.FusedMultiplyAdd(ps[(h * rows + r) * keys + j], vs[(h * keys + j) * headDim + d], chain);
+                    Assert.True(chain == m[(h * rows + r) * headDim + d], $"out[{h}, {r}, {d}]");
+                }
+    }
+
+    [Fact]
+    public void TakesAnyRowCountAndLeavesOtherShapesToLibtorch()
+    {
+        using var q = zeros(2, 700, 64);
         using var k = zeros(2, 10, 64);
         using var odd = zeros(2, 3, 40);
         using var transposed = zeros(2, 64, 10).transpose(1, 2);
-        Assert.False(AttentionKernels.Apply(q, k, k));
+        Assert.True(AttentionKernels.Apply(q, k, k));
         Assert.False(AttentionKernels.Apply(odd, odd, odd));
         using var q2 = zeros(2, 3, 64);
         Assert.False(AttentionKernels.Apply(q2, transposed, k));

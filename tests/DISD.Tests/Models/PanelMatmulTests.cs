@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace DISD.Tests.Models;
 
 /// <summary>
-/// The CPU product for the models' projections in decode steps and verify blocks (Models/Kernels/PanelMatmul). On a
-/// CPU without 512-bit vectors .NET runs the same arithmetic in software (fused multiply-adds still fused), so these
-/// tests hold there too; the models then use F.linear.
+/// The CPU product for the models' projections (Models/Kernels/PanelMatmul), on each of its paths whatever this CPU
+/// has: a path the CPU does not accelerate runs in .NET's software fallback, with the same arithmetic (fused
+/// multiply-adds stay fused), so every path is checked on every machine.
 /// </summary>
 public class PanelMatmulTests
 {
@@ -20,17 +20,26 @@ public class PanelMatmulTests
         { 65, 40, 66 }, { 130, 1030, 33 },
     };
 
+    public static TheoryData<int, int, int, CpuKernelPath> ShapesOnEveryPath()
+    {
+        var data = new TheoryData<int, int, int, CpuKernelPath>();
+        foreach (var shape in Shapes())
+            foreach (var path in Enum.GetValues<CpuKernelPath>())
+                data.Add((int)shape[0], (int)shape[1], (int)shape[2], path);
+        return data;
+    }
+
     /// <summary>
-    /// Bit for bit the order the kernel promises: for each output, one chain of float32 fused multiply-adds over k
-    /// from zero, computed here in plain C#.
+    /// Bit for bit the order the kernel promises on every path: for each output, one chain of float32 fused
+    /// multiply-adds over k from zero, computed here in plain C#.
     /// </summary>
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void EachOutputIsOneFusedMultiplyAddChainOverK(int rows, int k, int n)
+    [MemberData(nameof(ShapesOnEveryPath))]
+    public void EachOutputIsOneFusedMultiplyAddChainOverK(int rows, int k, int n, CpuKernelPath path)
     {
         var generator = new Random(rows * 1000 + k);
         float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
-        var result = Multiply(x, rows, k, w, n, threads: 2);
+        var result = Multiply(x, rows, k, w, n, threads: 2, path);
         for (int r = 0; r < rows; r++)
         {
             for (int o = 0; o < n; o++)
@@ -56,18 +65,21 @@ public class PanelMatmulTests
 
     /// <summary>A row's result does not depend on the rows beside it or on the thread count, bit for bit: a verify
     /// block's rows equal one-token steps, and a prefill's rows equal them too.</summary>
-    [Fact]
-    public void ARowsResultIsTheSameInEveryBlockAndWithEveryThreadCount()
+    [Theory]
+    [InlineData(CpuKernelPath.Avx512)]
+    [InlineData(CpuKernelPath.Avx2)]
+    [InlineData(CpuKernelPath.Portable)]
+    public void ARowsResultIsTheSameInEveryBlockWithEveryThreadCountAndOnEveryPath(CpuKernelPath path)
     {
         const int k = 1056, n = 301, max = PanelMatmul.SliceRows + 6;
         var generator = new Random(7);
         float[] x = KernelReference.RandomFloats(generator, max * k), w = KernelReference.RandomFloats(generator, n * k);
-        var single = Enumerable.Range(0, max).Select(r => Multiply(x[(r * k)..((r + 1) * k)], 1, k, w, n, threads: 1)).ToArray();
+        var single = Enumerable.Range(0, max).Select(r => Multiply(x[(r * k)..((r + 1) * k)], 1, k, w, n, threads: 1, CpuKernelPath.Avx512)).ToArray();
         foreach (int threads in new[] { 1, 2, 3 })
         {
             for (int rows = 1; rows <= max; rows++)
             {
-                var result = Multiply(x[((max - rows) * k)..], rows, k, w, n, threads);
+                var result = Multiply(x[((max - rows) * k)..], rows, k, w, n, threads, path);
                 for (int r = 0; r < rows; r++)
                     Assert.Equal(single[max - rows + r], result[(r * n)..((r + 1) * n)]);
             }
@@ -78,18 +90,26 @@ public class PanelMatmulTests
     public void PanelsHoldTheWeightsColumnsInOrderAndZeroPadding()
     {
         using var w = arange(0f, 130f * 3f).reshape(130, 3);
-        using var panels = PanelMatmul.Pack(w);
-        Assert.Equal([3L, 3, PanelMatmul.Width], panels.shape);
+        using var panels = PanelMatmul.Pack(w, CpuKernelPath.Avx512);
+        Assert.Equal([3L, 3, 64], panels.shape);
         Assert.Equal(w[129, 2].item<float>(), panels[2, 2, 1].item<float>());
         Assert.Equal(w[64, 1].item<float>(), panels[1, 1, 0].item<float>());
         Assert.Equal(0f, panels[2, 0, 2].item<float>());
+        using var narrow = PanelMatmul.Pack(w, CpuKernelPath.Avx2);
+        Assert.Equal([9L, 3, 16], narrow.shape);
+        Assert.Equal(w[129, 2].item<float>(), narrow[8, 2, 1].item<float>());
+        Assert.Equal(w[17, 1].item<float>(), narrow[1, 1, 1].item<float>());
+        Assert.Equal(0f, narrow[8, 0, 2].item<float>());
     }
 
-    [Fact]
-    public void RowsGatheredFromPanelsAreTheWeightsRows()
+    [Theory]
+    [InlineData(CpuKernelPath.Avx512)]
+    [InlineData(CpuKernelPath.Avx2)]
+    [InlineData(CpuKernelPath.Portable)]
+    public void RowsGatheredFromPanelsAreTheWeightsRows(CpuKernelPath path)
     {
         using var w = randn(130, 24);
-        using var panels = PanelMatmul.Pack(w);
+        using var panels = PanelMatmul.Pack(w, path);
         long[] picked = [0, 63, 64, 129, 5, 64];
         using var ids = tensor(picked);
         using var rows = PanelMatmul.Rows(panels, ids, 130);
@@ -115,6 +135,8 @@ public class PanelMatmulTests
         using var x = zeros(2, 8);
         Assert.Throws<ArgumentException>(() => PanelMatmul.Multiply(x, panels, 65, 1));
         Assert.Throws<ArgumentException>(() => PanelMatmul.Pack(zeros([4, 8], ScalarType.Float16)));
+        using var wide = PanelMatmul.Pack(zeros(40, 8), CpuKernelPath.Avx512);
+        Assert.Contains("on the avx2 path", Assert.Throws<ArgumentException>(() => PanelMatmul.Multiply(x, wide, 40, 1, CpuKernelPath.Avx2)).Message);
     }
 
     /// <summary>Linear.Apply multiplies a projection kept as panels with the kernel, for a step, a verify block or a
@@ -144,12 +166,13 @@ public class PanelMatmulTests
         }
     }
 
-    private static float[] Multiply(float[] x, int rows, int k, float[] w, int n, int threads)
+    private static float[] Multiply(float[] x, int rows, int k, float[] w, int n, int threads, CpuKernelPath? path = null)
     {
         using var xs = tensor(x[..(rows * k)], [rows, k]);
         using var ws = tensor(w, [n, k]);
-        using var panels = PanelMatmul.Pack(ws);
-        using var y = PanelMatmul.Multiply(xs, panels, n, threads);
+        var chosen = path ?? CpuKernels.Path;
+        using var panels = PanelMatmul.Pack(ws, chosen);
+        using var y = PanelMatmul.Multiply(xs, panels, n, threads, chosen);
         return y.data<float>().ToArray();
     }
 

@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 namespace DISD.Tests.Models;
 
 /// <summary>
-/// The hand-written CPU product for decode steps and verify blocks (Models/Kernels/SmallBlockMatmul). On a CPU without
-/// 512-bit vectors .NET runs the same arithmetic in software (slowly, fused multiply-adds still fused), so these tests
-/// hold there too; the models then use F.linear.
+/// The hand-written CPU product of attention's q·Kᵀ (Models/Kernels/SmallBlockMatmul). Its eight lanes are a 256-bit
+/// vector in hardware with AVX2 and in .NET's exact software fallback elsewhere; DISD.Tests.Runtime.CpuPathTests runs
+/// the models with the fallback in a child process.
 /// </summary>
 public class SmallBlockMatmulTests
 {
@@ -15,6 +15,34 @@ public class SmallBlockMatmulTests
         { 1, 1, 1 }, { 3, 15, 7 }, { 16, 16, 5 }, { 5, 17, 64 }, { 8, 31, 130 }, { 9, 33, 3 }, { 16, 48, 257 },
         { 2, 1000, 65 }, { 7, 1072, 129 }, { 5, 2100, 97 }, { 12, 4096, 70 },
     };
+
+    /// <summary>Bit for bit the order the kernel promises: eight lanes of fused multiply-add chains over k ≡ j (mod 8),
+    /// the fixed tree ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)), then the remaining terms in order.</summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EachOutputFollowsTheEightLaneOrder(int rows, int k, int n)
+    {
+        var generator = new Random(rows * 31 + k);
+        float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
+        using var xs = tensor(x, [rows, k]);
+        using var ws = tensor(w, [n, k]);
+        using var y = SmallBlockMatmul.Multiply(xs, ws, threads: 2);
+        var result = y.data<float>().ToArray();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int o = 0; o < n; o++)
+            {
+                var lanes = new float[8];
+                int full = k / 8 * 8;
+                for (int i = 0; i < full; i++)
+                    lanes[i % 8] = MathF.FusedMultiplyAdd(w[o * k + i], x[r * k + i], lanes[i % 8]);
+                float sum = ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+                for (int i = full; i < k; i++)
+                    sum = MathF.FusedMultiplyAdd(x[r * k + i], w[o * k + i], sum);
+                Assert.True(sum == result[r * n + o], $"y[{r}, {o}] = {result[r * n + o]}, the order gives {sum}");
+            }
+        }
+    }
 
     /// <summary>Every element within the classic bound for a k-term dot product in float32: k·u·Σ|x_i w_i|.</summary>
     [Theory]

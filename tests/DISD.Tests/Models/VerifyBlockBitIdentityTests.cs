@@ -11,7 +11,7 @@ namespace DISD.Tests.Models;
 /// </summary>
 public class VerifyBlockBitIdentityTests
 {
-    [KernelTheory]
+    [Theory]
     [InlineData("demo large", 10, 5)]
     [InlineData("demo small", 3, 5)]
     [InlineData("demo medium", 200, 8)]

@@ -1,26 +1,27 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using DISD.Runtime;
 using static TorchSharp.torch;
-using V = System.Runtime.Intrinsics.Vector512<float>;
-using VX = System.Runtime.Intrinsics.Vector512;
 
 namespace DISD.Models.Kernels;
 
 /// <summary>
-/// The two products of attention for a decode step or verify block on the CPU in float32, per key/value head:
-/// scores = q·Kᵀ (with <see cref="SmallBlockMatmul"/>: the cached keys of a head are its weight rows) and
-/// p·V. They read the cache in place, where libtorch's batched matmul copied the transposed keys and took MKL's
-/// small-M path: 2.9–3.4 ms of a 158.6M step at position 512 against 0.6–0.8 ms at 16 (`--ops-time`). As in the
-/// projections, each output element has one summation order (keys in order for p·V), whatever the rows and threads.
+/// The two products of attention on the CPU in float32, per key/value head, for decode steps, verify blocks and
+/// prefills alike: scores = q·Kᵀ (with <see cref="SmallBlockMatmul"/>: the cached keys of a head are its weight
+/// rows) and p·V. They read the cache in place, where libtorch's batched matmul copied the transposed keys and took
+/// MKL's small-M path, whose results also depend on the CPU (bench/RESULTS.md, "CPU kernels"). As in the
+/// projections, each output element has one summation order (keys in order for p·V), whatever the rows, threads and
+/// <see cref="CpuKernelPath"/>; a masked key's weight is exactly 0 and adds nothing.
 /// </summary>
 public static unsafe class AttentionKernels
 {
-    /// <summary>Whether q [KV, R, D], keys and values [KV, S, D] (rows of each head contiguous) can go through here.</summary>
+    private const int QueryRowsPerPass = 64;
+
+    /// <summary>Whether q [KV, R, D], keys and values [KV, S, D] (rows of each head contiguous) can go through here:
+    /// float32 on the CPU with a head dim that is a multiple of 16, any number of query rows (prefill included).</summary>
     public static bool Apply(Tensor q, Tensor keys, Tensor values)
     {
-        long rows = q.shape[1], headDim = q.shape[2];
-        return SmallBlockMatmul.IsSupported && rows <= SmallBlockMatmul.MaxRows && headDim % 16 == 0
+        long headDim = q.shape[2];
+        return headDim % 16 == 0
             && q.device_type == TorchSharp.DeviceType.CPU && q.dtype == ScalarType.Float32
             && keys.dtype == ScalarType.Float32 && values.dtype == ScalarType.Float32
             && HeadRowsContiguous(keys, headDim) && HeadRowsContiguous(values, headDim);
@@ -40,8 +41,14 @@ public static unsafe class AttentionKernels
             var (start, end) = CpuWorkers.Slice(count, part, parts);
             for (int head = 0; head < heads; head++)
             {
-                var operands = new SmallBlockMatmul.Operands(x + (long)head * rows * headDim, rows, headDim, k + head * keyStride, count, y + (long)head * rows * count);
-                SmallBlockMatmul.Range(operands, start, end);
+                // A prefill's queries in slices of 64 rows, so that each key meets rows that are still in L1/L2.
+                for (int first = 0; first < rows; first += QueryRowsPerPass)
+                {
+                    long offset = (long)head * rows + first;
+                    var operands = new SmallBlockMatmul.Operands(x + offset * headDim, Math.Min(QueryRowsPerPass, rows - first), headDim,
+                        k + head * keyStride, count, y + offset * count);
+                    SmallBlockMatmul.Range(operands, start, end);
+                }
             }
         });
         GC.KeepAlive(keys);
@@ -50,7 +57,10 @@ public static unsafe class AttentionKernels
     }
 
     /// <summary>out [KV, R, D] = p [KV, R, S] · values [KV, S, D].</summary>
-    public static Tensor Mix(Tensor probabilities, Tensor values, int threads)
+    public static Tensor Mix(Tensor probabilities, Tensor values, int threads) => Mix(probabilities, values, threads, CpuKernels.Path);
+
+    /// <summary>As <see cref="Mix(Tensor, Tensor, int)"/> on <paramref name="path"/> (tests compare the paths in one process).</summary>
+    public static Tensor Mix(Tensor probabilities, Tensor values, int threads, CpuKernelPath path)
     {
         var p = probabilities.is_contiguous() ? probabilities : probabilities.contiguous();
         int heads = (int)p.shape[0], rows = (int)p.shape[1], count = (int)p.shape[2], headDim = (int)values.shape[2];
@@ -61,91 +71,151 @@ public static unsafe class AttentionKernels
         CpuWorkers.For(parts, part =>
         {
             for (int head = part; head < heads; head += parts)
-                MixHead(ps + (long)head * rows * count, rows, count, vs + head * valueStride, headDim, ys + (long)head * rows * headDim);
+            {
+                float* ph = ps + (long)head * rows * count, vh = vs + head * valueStride, yh = ys + (long)head * rows * headDim;
+                switch (path)
+                {
+                    case CpuKernelPath.Avx512: Mixer<Lanes512>.Head(ph, rows, count, vh, headDim, yh); break;
+                    case CpuKernelPath.Avx2: Mixer<Lanes256>.Head(ph, rows, count, vh, headDim, yh); break;
+                    default: Mixer<Lanes128>.Head(ph, rows, count, vh, headDim, yh); break;
+                }
+            }
         });
         GC.KeepAlive(values);
         GC.KeepAlive(p);
         return output;
     }
 
+    /// <summary>
+    /// Softmax over the last dimension of contiguous float32 scores, in place: max, then exp(x − max) summed key by key
+    /// in order, then each times 1/sum, as libtorch's kernel computes it. Written here because libtorch's reduction
+    /// assigns keys to vector lanes by their position in the row, so a sliding layer's verify-block row (whose window
+    /// starts inside the row, the keys before it masked) summed in another order than the same token's one-token step;
+    /// in key order the masked keys' zeros change nothing, so both give the same bits, on every CPU.
+    /// </summary>
+    public static Tensor SoftmaxInPlace(Tensor scores, int threads)
+    {
+        int count = (int)scores.shape[^1];
+        long rows = scores.numel() / Math.Max(count, 1);
+        float* data = TensorData.Float32(scores);
+        int parts = (int)Math.Max(1, Math.Min(threads, rows / 16));
+        CpuWorkers.For(parts, part =>
+        {
+            var (start, end) = CpuWorkers.Slice((int)rows, part, parts);
+            for (long row = start; row < end; row++)
+                SoftmaxRow(new Span<float>(data + row * count, count));
+        });
+        GC.KeepAlive(scores);
+        return scores;
+    }
+
+    private static void SoftmaxRow(Span<float> row)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float value in row)
+            max = Math.Max(max, value);
+        float sum = 0;
+        for (int i = 0; i < row.Length; i++)
+        {
+            row[i] = MathF.Exp(row[i] - max);
+            sum += row[i];
+        }
+        float scale = 1 / sum;
+        for (int i = 0; i < row.Length; i++)
+            row[i] *= scale;
+    }
+
     private static bool HeadRowsContiguous(Tensor t, long headDim) =>
         t.dim() == 3 && t.shape[2] == headDim && t.stride(2) == 1 && t.stride(1) == headDim;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MixHead(float* p, int rows, int count, float* v, int headDim, float* y)
+    /// <summary>p·V for one lane type: a chunk of columns (4 vectors of 16, else 2 vectors) for up to 4 rows at a time,
+    /// each output one chain over the keys in order, so the bits do not depend on the lane type.</summary>
+    private static class Mixer<TL> where TL : struct, IFloatLanes<TL>
     {
-        for (int column = 0; column < headDim;)
+        private static int Chunk => (TL.Count == 16 ? 4 : 2) * TL.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Head(float* p, int rows, int count, float* v, int headDim, float* y)
         {
-            bool wide = column + 64 <= headDim;
-            for (int r = 0; r < rows; r += 4)
+            for (int column = 0; column < headDim;)
             {
-                float* pr = p + (long)r * count, yr = y + (long)r * headDim + column;
-                switch ((Math.Min(4, rows - r), wide))
+                bool wide = column + Chunk <= headDim;
+                for (int r = 0; r < rows; r += 4)
                 {
-                    case (1, true): MixRows<One, Four>(pr, count, v + column, headDim, yr); break;
-                    case (2, true): MixRows<Two, Four>(pr, count, v + column, headDim, yr); break;
-                    case (3, true): MixRows<Three, Four>(pr, count, v + column, headDim, yr); break;
-                    case (_, true): MixRows<Four, Four>(pr, count, v + column, headDim, yr); break;
-                    case (1, false): MixRows<One, One>(pr, count, v + column, headDim, yr); break;
-                    case (2, false): MixRows<Two, One>(pr, count, v + column, headDim, yr); break;
-                    case (3, false): MixRows<Three, One>(pr, count, v + column, headDim, yr); break;
-                    default: MixRows<Four, One>(pr, count, v + column, headDim, yr); break;
+                    float* pr = p + (long)r * count, yr = y + (long)r * headDim + column;
+                    switch ((Math.Min(4, rows - r), wide))
+                    {
+                        case (1, true): Rows<One, Four>(pr, count, v + column, headDim, yr); break;
+                        case (2, true): Rows<Two, Four>(pr, count, v + column, headDim, yr); break;
+                        case (3, true): Rows<Three, Four>(pr, count, v + column, headDim, yr); break;
+                        case (_, true): Rows<Four, Four>(pr, count, v + column, headDim, yr); break;
+                        case (1, false): Rows<One, One>(pr, count, v + column, headDim, yr); break;
+                        case (2, false): Rows<Two, One>(pr, count, v + column, headDim, yr); break;
+                        case (3, false): Rows<Three, One>(pr, count, v + column, headDim, yr); break;
+                        default: Rows<Four, One>(pr, count, v + column, headDim, yr); break;
+                    }
+                }
+                column += wide ? Chunk : TL.Count;
+            }
+        }
+
+        /// <summary>Up to 4 rows of p times a chunk (or one vector) of V's columns: the keys in order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Rows<T, TWide>(float* p, int count, float* v, int headDim, float* y) where T : struct, IRowCount where TWide : struct, IRowCount
+        {
+            TL a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            TL c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default, d2 = default, d3 = default;
+            float* p1 = p + count, p2 = p1 + count, p3 = p2 + count;
+            int n = TL.Count;
+            bool two = TWide.Count > 1, four = two && TL.Count == 16;
+            for (int s = 0; s < count; s++)
+            {
+                float* row = v + (long)s * headDim;
+                TL v0 = TL.Load(row), v1 = default, v2 = default, v3 = default;
+                if (two) v1 = TL.Load(row + n);
+                if (four) { v2 = TL.Load(row + 2 * n); v3 = TL.Load(row + 3 * n); }
+                var w = TL.Broadcast(p[s]);
+                a0 = TL.MultiplyAdd(w, v0, a0);
+                if (two) a1 = TL.MultiplyAdd(w, v1, a1);
+                if (four) { a2 = TL.MultiplyAdd(w, v2, a2); a3 = TL.MultiplyAdd(w, v3, a3); }
+                if (T.Count > 1)
+                {
+                    w = TL.Broadcast(p1[s]);
+                    b0 = TL.MultiplyAdd(w, v0, b0);
+                    if (two) b1 = TL.MultiplyAdd(w, v1, b1);
+                    if (four) { b2 = TL.MultiplyAdd(w, v2, b2); b3 = TL.MultiplyAdd(w, v3, b3); }
+                }
+                if (T.Count > 2)
+                {
+                    w = TL.Broadcast(p2[s]);
+                    c0 = TL.MultiplyAdd(w, v0, c0);
+                    if (two) c1 = TL.MultiplyAdd(w, v1, c1);
+                    if (four) { c2 = TL.MultiplyAdd(w, v2, c2); c3 = TL.MultiplyAdd(w, v3, c3); }
+                }
+                if (T.Count > 3)
+                {
+                    w = TL.Broadcast(p3[s]);
+                    d0 = TL.MultiplyAdd(w, v0, d0);
+                    if (two) d1 = TL.MultiplyAdd(w, v1, d1);
+                    if (four) { d2 = TL.MultiplyAdd(w, v2, d2); d3 = TL.MultiplyAdd(w, v3, d3); }
                 }
             }
-            column += wide ? 64 : 16;
+            Store(y, n, two, four, a0, a1, a2, a3);
+            if (T.Count > 1) Store(y + headDim, n, two, four, b0, b1, b2, b3);
+            if (T.Count > 2) Store(y + 2 * headDim, n, two, four, c0, c1, c2, c3);
+            if (T.Count > 3) Store(y + 3 * headDim, n, two, four, d0, d1, d2, d3);
         }
-    }
 
-    /// <summary>Up to 4 rows of p times 64 (or 16) columns of V: up to 16 accumulators, the keys in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MixRows<T, TColumns>(float* p, int count, float* v, int headDim, float* y) where T : struct, IRowCount where TColumns : struct, IRowCount
-    {
-        V a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
-        V c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default, d2 = default, d3 = default;
-        float* p1 = p + count, p2 = p1 + count, p3 = p2 + count;
-        bool wide = TColumns.Count > 1;
-        for (int s = 0; s < count; s++)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store(float* y, int n, bool two, bool four, TL a, TL b, TL c, TL d)
         {
-            float* row = v + (long)s * headDim;
-            V v0 = VX.Load(row), v1 = default, v2 = default, v3 = default;
-            if (wide) { v1 = VX.Load(row + 16); v2 = VX.Load(row + 32); v3 = VX.Load(row + 48); }
-            var w = VX.Create(p[s]);
-            a0 = VX.FusedMultiplyAdd(w, v0, a0);
-            if (wide) { a1 = VX.FusedMultiplyAdd(w, v1, a1); a2 = VX.FusedMultiplyAdd(w, v2, a2); a3 = VX.FusedMultiplyAdd(w, v3, a3); }
-            if (T.Count > 1)
+            a.Store(y);
+            if (two) b.Store(y + n);
+            if (four)
             {
-                w = VX.Create(p1[s]);
-                b0 = VX.FusedMultiplyAdd(w, v0, b0);
-                if (wide) { b1 = VX.FusedMultiplyAdd(w, v1, b1); b2 = VX.FusedMultiplyAdd(w, v2, b2); b3 = VX.FusedMultiplyAdd(w, v3, b3); }
+                c.Store(y + 2 * n);
+                d.Store(y + 3 * n);
             }
-            if (T.Count > 2)
-            {
-                w = VX.Create(p2[s]);
-                c0 = VX.FusedMultiplyAdd(w, v0, c0);
-                if (wide) { c1 = VX.FusedMultiplyAdd(w, v1, c1); c2 = VX.FusedMultiplyAdd(w, v2, c2); c3 = VX.FusedMultiplyAdd(w, v3, c3); }
-            }
-            if (T.Count > 3)
-            {
-                w = VX.Create(p3[s]);
-                d0 = VX.FusedMultiplyAdd(w, v0, d0);
-                if (wide) { d1 = VX.FusedMultiplyAdd(w, v1, d1); d2 = VX.FusedMultiplyAdd(w, v2, d2); d3 = VX.FusedMultiplyAdd(w, v3, d3); }
-            }
-        }
-        Store<TColumns>(y, a0, a1, a2, a3);
-        if (T.Count > 1) Store<TColumns>(y + headDim, b0, b1, b2, b3);
-        if (T.Count > 2) Store<TColumns>(y + 2 * headDim, c0, c1, c2, c3);
-        if (T.Count > 3) Store<TColumns>(y + 3 * headDim, d0, d1, d2, d3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TColumns>(float* y, V a, V b, V c, V d) where TColumns : struct, IRowCount
-    {
-        a.Store(y);
-        if (TColumns.Count > 1)
-        {
-            b.Store(y + 16);
-            c.Store(y + 32);
-            d.Store(y + 48);
         }
     }
 }

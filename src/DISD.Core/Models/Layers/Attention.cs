@@ -128,7 +128,9 @@ public static class Attention
         {
             scores = scores.add_(mask, Scalars.One);
         }
-        var probabilities = RmsNorm.CastTo(scores.softmax(-1, ScalarType.Float32), q.dtype);
+        var probabilities = kernels
+            ? AttentionKernels.SoftmaxInPlace(scores, DecodeThreads.ForProjections)
+            : RmsNorm.CastTo(scores.softmax(-1, ScalarType.Float32), q.dtype);
         var weights = probabilities.view(kvHeads, group * tokens, keyCount);
         var output = kernels ? AttentionKernels.Mix(weights, values, DecodeThreads.ForProjections) : weights.matmul(values);
         return output.view(heads, tokens, headDim).transpose(0, 1).reshape(tokens, heads * headDim);

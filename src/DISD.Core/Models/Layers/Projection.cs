@@ -5,7 +5,7 @@ namespace DISD.Models.Layers;
 
 /// <summary>
 /// A linear layer <c>x · Wᵀ + b</c>: W [out, in] either as loaded (multiplied by F.linear) or, where the CPU kernel
-/// runs (float32 on a CPU with 512-bit vectors), only as <see cref="PanelMatmul"/>'s panels.
+/// runs (float32 on the CPU), only as <see cref="PanelMatmul"/>'s panels.
 /// </summary>
 public sealed class Projection
 {
@@ -24,7 +24,7 @@ public sealed class Projection
 
     /// <summary>Whether a weight is kept as panels: a float32 matrix on a CPU that runs the kernel.</summary>
     public static bool KeepsPanels(Tensor weight) =>
-        PanelMatmul.IsSupported && weight.device_type == TorchSharp.DeviceType.CPU
+        weight.device_type == TorchSharp.DeviceType.CPU
         && weight.dtype == ScalarType.Float32 && weight.dim() == 2;
 
     public static Projection Dense(Tensor weight, Tensor? bias = null) => new(weight, null, bias, weight.shape[0]);
