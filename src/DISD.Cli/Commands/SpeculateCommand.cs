@@ -169,7 +169,8 @@ public sealed class SpeculateCommand
             });
         var config = Config(parse, settings, models, device, dtype);
         var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
-        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}");
+        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}; "
+            + config.Runtime.Describe());
 
         if (lines is not null)
         {
@@ -412,7 +413,8 @@ public sealed class SpeculateCommand
             settings.Ngram?.MinN,
             settings.Ngram?.MaxN,
             device.ToString(),
-            dtype switch { ScalarType.BFloat16 => "bf16", ScalarType.Float16 => "fp16", _ => "float32" });
+            dtype switch { ScalarType.BFloat16 => "bf16", ScalarType.Float16 => "fp16", _ => "float32" },
+            Runtime.ComputeRuntime.Current(device.ToString(), dtype == ScalarType.Float32 ? "float32" : dtype.ToString()));
     }
 
     /// <summary>The prompt(s) as token ids, encoded with the target's tokenizer before any weights are read.</summary>

@@ -20,7 +20,8 @@ internal sealed record SpeculateConfig(
     int? NgramMin,
     int? NgramMax,
     string Device,
-    string Dtype);
+    string Dtype,
+    Runtime.ComputeRuntime Runtime);
 
 /// <summary>The <c>--json</c> object of a single-prompt run.</summary>
 internal sealed record SpeculateSummary(

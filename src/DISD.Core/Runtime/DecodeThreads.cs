@@ -6,44 +6,60 @@ namespace DISD.Runtime;
 /// A decode step or verify block on the CPU runs libtorch's own operators on one thread and spreads only its
 /// projections and attention products over the requested threads (<see cref="Models.Kernels.PanelMatmul"/> and
 /// <see cref="Models.Kernels.AttentionKernels"/> on <see cref="CpuWorkers"/>).
-/// <para>Why: libtorch's OpenMP threads (libgomp) keep spinning after each parallel region — about 3 ms with
-/// OMP_WAIT_POLICY unset (libgomp's env.c) — on the very core a projection's second half needs, and a decode step's
-/// operators are too small to gain from a second thread. Measured on the 158.6M shape, 2 threads, min ms of one
-/// token / a block of 5 at position 16: 25–28 / 43–48 with libtorch on 2 threads and its default wait policy,
-/// 13.9–16.4 / 33–44 on 2 threads with OMP_WAIT_POLICY=PASSIVE, 13.1–13.9 / 23–27 with this scope and PASSIVE.</para>
+/// <para>Why: libtorch's OpenMP threads (libgomp) keep spinning after each parallel region on the very core a
+/// projection's second half needs, and a decode step's operators are too small to gain from a second thread
+/// (bench/RESULTS.md, "Hand-written kernels for decode steps and verify blocks").</para>
+/// <para>Steps may run on several threads at once (two models, the test runner's parallel classes): libtorch's count
+/// is lowered by the first step to enter and restored by the last to leave, under one lock, so an interleaving never
+/// leaves it at 1 or restores it while another step runs. Each thread keeps its own projection count.</para>
 /// </summary>
 public static class DecodeThreads
 {
+    private static readonly object Gate = new();
+    private static int _active;
+    private static int _restore;
     [ThreadStatic] private static int _projectionThreads;
 
     /// <summary>The threads a projection may use: the step's count inside a CPU step, libtorch's count outside one.</summary>
     public static int ForProjections => _projectionThreads > 0 ? _projectionThreads : torch.get_num_threads();
 
-    /// <summary>Enters a step (a no-op off the CPU, with one thread, or inside another step); dispose to leave it.</summary>
+    /// <summary>Enters a step (a no-op off the CPU, with one thread, or inside another step on this thread); dispose to leave it.</summary>
     public static Scope Enter(bool onCpu)
     {
         if (!onCpu || _projectionThreads > 0)
             return default;
-        int threads = torch.get_num_threads();
-        if (threads <= 1)
-            return default;
-        _projectionThreads = threads;
-        torch.set_num_threads(1);
-        return new Scope(threads);
+        lock (Gate)
+        {
+            if (_active == 0)
+            {
+                int threads = torch.get_num_threads();
+                if (threads <= 1)
+                    return default;
+                _restore = threads;
+                torch.set_num_threads(1);
+            }
+            _active++;
+            _projectionThreads = _restore;
+        }
+        return new Scope(entered: true);
     }
 
     public readonly struct Scope : IDisposable
     {
-        private readonly int _restore;
+        private readonly bool _entered;
 
-        internal Scope(int restore) => _restore = restore;
+        internal Scope(bool entered) => _entered = entered;
 
         public void Dispose()
         {
-            if (_restore <= 0)
+            if (!_entered)
                 return;
-            torch.set_num_threads(_restore);
             _projectionThreads = 0;
+            lock (Gate)
+            {
+                if (--_active == 0)
+                    torch.set_num_threads(_restore);
+            }
         }
     }
 }
