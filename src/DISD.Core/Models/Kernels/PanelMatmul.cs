@@ -157,19 +157,29 @@ public static unsafe class PanelMatmul
 
         private static void Group(int size, float* x, int k, float* w, int c0, int c1, float* sums)
         {
+            if (Vectors == 4)
+                Group<Four>(size, x, k, w, c0, c1, sums);
+            else
+                Group<Two>(size, x, k, w, c0, c1, sums);
+        }
+
+        /// <summary>The vector count goes in as a type, so that the JIT folds it into the loop (as a value read from a
+        /// property it stayed a run-time test in every iteration).</summary>
+        private static void Group<TVectors>(int size, float* x, int k, float* w, int c0, int c1, float* sums) where TVectors : struct, IRowCount
+        {
             switch (size)
             {
-                case 1: Columns<One>(x, k, w, c0, c1, sums); break;
-                case 2: Columns<Two>(x, k, w, c0, c1, sums); break;
-                case 3: Columns<Three>(x, k, w, c0, c1, sums); break;
-                case 4: Columns<Four>(x, k, w, c0, c1, sums); break;
-                case 5: Columns<Five>(x, k, w, c0, c1, sums); break;
-                default: Columns<Six>(x, k, w, c0, c1, sums); break;
+                case 1: Columns<One, TVectors>(x, k, w, c0, c1, sums); break;
+                case 2: Columns<Two, TVectors>(x, k, w, c0, c1, sums); break;
+                case 3: Columns<Three, TVectors>(x, k, w, c0, c1, sums); break;
+                case 4: Columns<Four, TVectors>(x, k, w, c0, c1, sums); break;
+                case 5: Columns<Five, TVectors>(x, k, w, c0, c1, sums); break;
+                default: Columns<Six, TVectors>(x, k, w, c0, c1, sums); break;
             }
         }
 
         /// <summary>One row of x against four 2-vector panels, written straight to y (they are whole panels: the
-        /// caller leaves the last, possibly partial, panel to <see cref="Columns{T}"/>).</summary>
+        /// caller leaves the last, possibly partial, panel to <see cref="Columns{T, TVectors}"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Row(float* x, int k, float* p0, float* p1, float* p2, float* p3, float* y)
         {
@@ -195,10 +205,11 @@ public static unsafe class PanelMatmul
         /// branches removed, so the accumulators stay in registers.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Columns<T>(float* x, int k, float* w, int c0, int c1, float* sums) where T : struct, IRowCount
+        private static void Columns<T, TVectors>(float* x, int k, float* w, int c0, int c1, float* sums)
+            where T : struct, IRowCount where TVectors : struct, IRowCount
         {
-            bool four = Vectors == 4;
-            int n = TL.Count, width = PanelWidth;
+            bool four = TVectors.Count == 4;
+            int n = TL.Count, width = TVectors.Count * n;
             float* x1 = x + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
             float* s1 = sums + width, s2 = s1 + width, s3 = s2 + width, s4 = s3 + width, s5 = s4 + width;
             TL a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
