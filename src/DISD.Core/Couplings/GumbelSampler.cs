@@ -32,12 +32,10 @@ public static class GumbelSampler
     public static Tensor Noise(ulong seed, long firstPosition, int count, int vocab, Device device,
         RandomStream stream = RandomStream.Token)
     {
-        using var uniforms = PublicRandomness.UniformsForPositions(seed, firstPosition, count, vocab, device,
+        // In place: the same operators on the same values (so the same bits) without three V-sized allocations.
+        var uniforms = PublicRandomness.UniformsForPositions(seed, firstPosition, count, vocab, device,
             ScalarType.Float64, stream);
-        using var logs = uniforms.log();
-        using var negated = logs.neg();
-        using var loglogs = negated.log();
-        return loglogs.neg();
+        return uniforms.log_().neg_().log_().neg_();
     }
 
     /// <summary>argmax per row of log-probabilities [R, V] plus precomputed float64 Gumbel noise [R, V]: int64 [R].</summary>

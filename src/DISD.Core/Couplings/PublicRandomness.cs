@@ -29,9 +29,9 @@ public enum RandomStream : uint
 public static class PublicRandomness
 {
     private const long Mask32 = 0xFFFFFFFFL;
-    private const uint MultiplierA = 0x7feb352d;
-    private const uint MultiplierB = 0x846ca68b;
-    private const double TwoToMinus32 = 1.0 / 4294967296.0;
+    internal const uint MultiplierA = 0x7feb352d;
+    internal const uint MultiplierB = 0x846ca68b;
+    internal const double TwoToMinus32 = 1.0 / 4294967296.0;
     private const double TwoToMinus23 = 1.0 / 8388608.0;
 
     /// <summary>Uniforms u_{t,i} ∈ (0,1), i &lt; <paramref name="vocab"/>, of one position: [V].</summary>
@@ -51,8 +51,7 @@ public static class PublicRandomness
         if (device.type == DeviceType.CPU && dtype == ScalarType.Float64)
         {
             RequireIndex(0, vocab);
-            var hashes = HostHashes(seed, firstPosition, count, stream, 0, vocab);
-            return tensor(Array.ConvertAll(hashes, UnitInterval), new long[] { count, vocab });
+            return HostUniforms.Rows(seed, firstPosition, count, stream, vocab);
         }
         using var scope = NewDisposeScope();
         var grid = HashGrid(seed, firstPosition, count, stream, 0, vocab, device);
@@ -164,7 +163,7 @@ public static class PublicRandomness
     }
 
     /// <summary>lowbias32 (C. Wellons): a bijective 32-bit mix.</summary>
-    private static uint Mix32(uint x)
+    internal static uint Mix32(uint x)
     {
         x ^= x >> 16;
         x *= MultiplierA;
@@ -174,7 +173,7 @@ public static class PublicRandomness
         return x;
     }
 
-    private static (uint A, uint B, uint C) PositionKeys(ulong seed, long position, RandomStream stream)
+    internal static (uint A, uint B, uint C) PositionKeys(ulong seed, long position, RandomStream stream)
     {
         var p = (ulong)position;
         var k = Mix32((uint)stream ^ 0x9E3779B9u);

@@ -21,6 +21,14 @@ public static unsafe class TensorData
         return Float32View(tensor);
     }
 
+    /// <summary>The elements of a contiguous float64 CPU tensor; the tensor must outlive every use of the pointer.</summary>
+    public static double* Float64(Tensor tensor)
+    {
+        if (!tensor.is_contiguous() || tensor.device_type != DeviceType.CPU || tensor.dtype != ScalarType.Float64)
+            throw new ArgumentException($"expected a contiguous float64 CPU tensor, got {tensor.dtype} on {tensor.device}", nameof(tensor));
+        return (double*)DataOf(tensor.Handle);
+    }
+
     /// <summary>The first element of a float32 CPU tensor or view, whatever its strides (the caller checks them).</summary>
     public static float* Float32View(Tensor tensor)
     {

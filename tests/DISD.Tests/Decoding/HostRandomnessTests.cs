@@ -18,6 +18,22 @@ public class HostRandomnessTests
         Assert.Equal(onDevice.data<long>().ToArray(), host.data<long>().ToArray());
     }
 
+    /// <summary>The CPU's float64 uniforms (8 hashes per vector, the vocabulary split over workers) equal the scalar
+    /// reference for every token, at vocabulary sizes around the vector width and above the split.</summary>
+    [Theory]
+    [InlineData(1, 3UL, 0L)]
+    [InlineData(7, 3UL, 5L)]
+    [InlineData(9, ulong.MaxValue, long.MaxValue - 2)]
+    [InlineData(70_001, 11UL, 1234L)]
+    public void HostUniformsEqualTheScalarReference(int vocab, ulong seed, long firstPosition)
+    {
+        using var uniforms = PublicRandomness.UniformsForPositions(seed, firstPosition, 2, vocab, CPU);
+        var values = uniforms.data<double>().ToArray();
+        for (int r = 0; r < 2; r++)
+            for (int i = 0; i < vocab; i++)
+                Assert.Equal(PublicRandomness.UniformScalar(seed, firstPosition + r, i), values[r * vocab + i]);
+    }
+
     [Theory]
     [InlineData("gumbel")]
     [InlineData("wmh")]

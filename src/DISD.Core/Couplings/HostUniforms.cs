@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DISD.Runtime;
+using static TorchSharp.torch;
+
+namespace DISD.Couplings;
+
+/// <summary>
+/// The float64 uniforms of <see cref="PublicRandomness.UniformsForPositions"/> on the CPU, written straight into the
+/// result tensor: the hash of 8 indices at a time in 256-bit integer vectors and the vocabulary split over the
+/// <see cref="CpuWorkers"/>. The hash is exact 32-bit integer arithmetic and (h + ½)·2⁻³² is exact in float64, so the
+/// values are those of the scalar reference (<see cref="PublicRandomness.UniformScalar"/>) on every path. Before, a
+/// position of a 262,144-token vocabulary went through a uint array, a double array and a copy into a tensor.
+/// </summary>
+internal static unsafe class HostUniforms
+{
+    /// <summary>Below this many tokens a second worker costs more than it saves.</summary>
+    private const int TokensPerWorker = 1 << 15;
+
+    public static Tensor Rows(ulong seed, long firstPosition, int rows, RandomStream stream, int vocab)
+    {
+        var result = empty(rows, vocab, ScalarType.Float64);
+        double* data = TensorData.Float64(result);
+        int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, vocab / TokensPerWorker));
+        for (int r = 0; r < rows; r++)
+        {
+            var keys = PublicRandomness.PositionKeys(seed, firstPosition + r, stream);
+            double* row = data + (long)r * vocab;
+            CpuWorkers.For(parts, part =>
+            {
+                var (start, end) = CpuWorkers.Slice(vocab, part, parts);
+                Fill(row + start, keys, (uint)start, end - start);
+            });
+        }
+        GC.KeepAlive(result);
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Fill(double* destination, (uint A, uint B, uint C) keys, uint firstIndex, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            uint* hashes = stackalloc uint[8];
+            var index = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7) + Vector256.Create(firstIndex);
+            var step = Vector256.Create(8u);
+            for (; i + 8 <= count; i += 8, index += step)
+            {
+                var x = Mix(index ^ Vector256.Create(keys.A));
+                x = Mix(x + Vector256.Create(keys.B));
+                Mix(x ^ Vector256.Create(keys.C)).Store(hashes);
+                for (int j = 0; j < 8; j++)
+                    destination[i + j] = (hashes[j] + 0.5) * PublicRandomness.TwoToMinus32;
+            }
+        }
+        for (; i < count; i++)
+        {
+            uint x = PublicRandomness.Mix32((firstIndex + (uint)i) ^ keys.A);
+            x = PublicRandomness.Mix32(x + keys.B);
+            destination[i] = (PublicRandomness.Mix32(x ^ keys.C) + 0.5) * PublicRandomness.TwoToMinus32;
+        }
+    }
+
+    /// <summary><see cref="PublicRandomness.Mix32(uint)"/> on 8 lanes (multiplication keeps the low 32 bits, as uint's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Mix(Vector256<uint> x)
+    {
+        x ^= Vector256.ShiftRightLogical(x, 16);
+        x *= Vector256.Create(PublicRandomness.MultiplierA);
+        x ^= Vector256.ShiftRightLogical(x, 15);
+        x *= Vector256.Create(PublicRandomness.MultiplierB);
+        return x ^ Vector256.ShiftRightLogical(x, 16);
+    }
+}
