@@ -123,7 +123,8 @@ public sealed class GenerateDistributionCommand
         if (models is not null)
         {
             CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
-                + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count - existing.Count} prompt(s) × {numTokens} tokens, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
+                + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count - existing.Count} prompt(s) × {numTokens} tokens, seed {seed}"
+                + $"{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
                 + ComputeRuntime.Current(device.ToString(), dtypeName).Describe());
         }
 

@@ -169,7 +169,8 @@ public sealed class SpeculateCommand
             });
         var config = Config(parse, settings, models, device, dtype);
         var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
-        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}; "
+        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, "
+            + $"k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}; "
             + config.Runtime.Describe());
 
         if (lines is not null)

@@ -79,7 +79,8 @@ public static unsafe class PanelMatmul
         int k = checked((int)x.shape[1]);
         int width = Width(path);
         if (panels.dim() != 3 || panels.shape[1] != k || panels.shape[2] != width || panels.shape[0] != (n + width - 1) / width || n < 1)
-            throw new ArgumentException($"expected panels [{(n + width - 1) / width}, {k}, {width}] for n = {n} on the {CpuKernels.Name(path)} path, got [{string.Join(", ", panels.shape)}]", nameof(panels));
+            throw new ArgumentException($"expected panels [{(n + width - 1) / width}, {k}, {width}] for n = {n} on the {CpuKernels.Name(path)} path, "
+                + $"got [{string.Join(", ", panels.shape)}]", nameof(panels));
         return path switch
         {
             CpuKernelPath.Avx512 => Panel<Lanes512>.Multiply(x, panels, n, threads),
