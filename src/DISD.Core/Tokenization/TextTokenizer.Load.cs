@@ -40,6 +40,31 @@ public sealed partial class TextTokenizer
         return tokens;
     }
 
+    /// <summary>
+    /// Every added token of tokenizer_config.json with its flags, then the named special tokens it lacks (transformers
+    /// 5's TokenizersBackend.__init__ adds those to the tokenizer's added vocabulary too, so they are matched in text).
+    /// A named token that is neither an added token nor a piece has no id here and is not matched.
+    /// </summary>
+    private static AddedTokenSplitter AddedTokenMatcher(TokenizerSettings settings, IReadOnlyList<SentencePieceEntry> pieces)
+    {
+        var tokens = new List<AddedTokenSpec>(settings.AddedTokenSpecs);
+        foreach (string? named in new[] { settings.BosToken, settings.EosToken, settings.UnkToken, settings.PadToken })
+        {
+            if (named is null || settings.AddedTokens.ContainsKey(named))
+            {
+                continue;
+            }
+
+            int id = IndexOfPiece(pieces, named);
+            if (id >= 0)
+            {
+                tokens.Add(new AddedTokenSpec(named, id, settings.NamedTokenFlags.GetValueOrDefault(named)));
+            }
+        }
+
+        return new AddedTokenSplitter(tokens);
+    }
+
     private static int IndexOfPiece(IReadOnlyList<SentencePieceEntry> pieces, string text)
     {
         for (int id = 0; id < pieces.Count; id++)
@@ -85,7 +110,17 @@ public sealed partial class TextTokenizer
         byte[] model = File.ReadAllBytes(path);
         var modelProto = SentencePieceModelFile.Read(model, path);
         var pieces = modelProto.Pieces;
-        var encoder = SentencePieceBpe.Create(modelProto, path, NeverSplit(settings, pieces));
+        Func<string, List<int>> encode;
+        if (SentencePieceChunkEncoder.SchemeFor(settings) is { } scheme)
+        {
+            // The added tokens are cut out before the model sees the text, so the model matches only its own symbols.
+            var chunks = new SentencePieceChunkEncoder(SentencePieceBpe.Create(modelProto, path, new Dictionary<string, int>()), AddedTokenMatcher(settings, pieces), scheme);
+            encode = chunks.Encode;
+        }
+        else
+        {
+            encode = SentencePieceBpe.Create(modelProto, path, NeverSplit(settings, pieces)).Encode;
+        }
 
         var specialTokens = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int id = 0; id < pieces.Count; id++)
@@ -147,7 +182,7 @@ public sealed partial class TextTokenizer
 
         return new TextTokenizer(
             path,
-            (text, addSpecialTokens) => addSpecialTokens ? [.. prefix, .. encoder.Encode(text), .. suffix] : encoder.Encode(text),
+            (text, addSpecialTokens) => addSpecialTokens ? [.. prefix, .. encode(text), .. suffix] : encode(text),
             ids => tokenizer.Decode(ids, considerSpecialTokens: true),
             tokenTexts,
             specialTokens,
