@@ -114,8 +114,8 @@ public sealed partial class TextTokenizer
         if (SentencePieceChunkEncoder.SchemeFor(settings) is { } scheme)
         {
             // The added tokens are cut out before the model sees the text, so the model matches only its own symbols.
-            var chunks = new SentencePieceChunkEncoder(SentencePieceBpe.Create(modelProto, path, new Dictionary<string, int>()), AddedTokenMatcher(settings, pieces), scheme);
-            encode = chunks.Encode;
+            var bpe = SentencePieceBpe.Create(modelProto, path, new Dictionary<string, int>());
+            encode = new SentencePieceChunkEncoder(bpe, AddedTokenMatcher(settings, pieces), scheme).Encode;
         }
         else
         {
