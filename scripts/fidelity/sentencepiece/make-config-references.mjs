@@ -72,6 +72,8 @@ const llamaConfigs = [
   { name: 'legacy-absent', config: { ...llamaBase } },
   { name: 'legacy-true-no-prefix-space', config: { ...llamaBase, legacy: true, add_prefix_space: false } },
   { name: 'legacy-false-no-prefix-space', config: { ...llamaBase, legacy: false, add_prefix_space: false } },
+  // No added_tokens_decoder and no named tokens: the model's control pieces <s> and </s> are still matched.
+  { name: 'legacy-true-bare-config', config: { tokenizer_class: 'LlamaTokenizer', legacy: true } },
   { name: 'legacy-true-added-token-flags', config: { ...llamaBase, legacy: true, added_tokens_decoder: withFlags } },
   { name: 'legacy-false-added-token-flags', config: { ...llamaBase, legacy: false, added_tokens_decoder: withFlags } },
 ];
@@ -138,14 +140,19 @@ function withoutNormalizer(model) {
   }));
 }
 
-// Piece text → id, read from the proto (the WASM build has no PieceToId).
+// Piece text → id, and the control (3) and user-defined (4) pieces, read from the proto (the WASM build has no PieceToId).
 function pieceIds(model) {
   const ids = new Map();
+  const symbols = [];
   topLevelFields(model).filter(f => f.number === 1).forEach((f, id) => {
-    const text = topLevelFields(f.payload).find(g => g.number === 1).payload.toString('utf8');
+    const fields = topLevelFields(f.payload);
+    const text = fields.find(g => g.number === 1).payload.toString('utf8');
+    const typeField = fields.find(g => g.number === 3);
+    const type = typeField ? Number(varint(typeField.raw, 1)[0]) : 1;
     if (!ids.has(text)) ids.set(text, id);
+    if (type === 3 || type === 4) symbols.push({ content: text, id, lstrip: false, rstrip: false, single_word: false, special: type === 3 });
   });
-  return ids;
+  return { ids, symbols };
 }
 
 async function processor(model) {
@@ -155,13 +162,26 @@ async function processor(model) {
 }
 
 // --- the added tokens of a config, as transformers 5 registers them -------------------------------------------
-function addedTokens(config, pieceId) {
+// added_tokens_decoder, the named special tokens, and (SentencePieceExtractor.extract) the model's control and
+// user-defined pieces, which it passes on as additional special tokens.
+// A named token the config does not set takes the class's default (the keyword defaults of LlamaTokenizer.__init__
+// and GemmaTokenizer.__init__).
+const classDefaults = {
+  LlamaTokenizer: { bos_token: '<s>', eos_token: '</s>', unk_token: '<unk>' },
+  GemmaTokenizer: { bos_token: '<bos>', eos_token: '<eos>', unk_token: '<unk>', pad_token: '<pad>' },
+};
+const named = (config, key) => config[key] ?? classDefaults[config.tokenizer_class]?.[key];
+
+function addedTokens(config, pieceId, symbols) {
   const tokens = Object.entries(config.added_tokens_decoder ?? {}).map(([id, t]) => ({ ...t, id: Number(id) }));
   for (const key of ['bos_token', 'eos_token', 'unk_token', 'pad_token']) {
-    const content = config[key];
+    const content = named(config, key);
     if (typeof content !== 'string' || tokens.some(t => t.content === content)) continue;
     const id = pieceId(content);
     if (id >= 0) tokens.push({ content, id, lstrip: false, rstrip: false, single_word: false, special: true });
+  }
+  for (const symbol of symbols) {
+    if (!tokens.some(t => t.content === symbol.content)) tokens.push(symbol);
   }
   return tokens;
 }
@@ -227,7 +247,8 @@ function encodeV4(text, config, tokens, original, bare, spaceId) {
   const legacy = config.legacy ?? true;
   const addPrefixSpace = config.add_prefix_space ?? true;
   const byContent = new Map(tokens.map(t => [t.content, t]));
-  const named = new Set(['bos_token', 'eos_token', 'unk_token', 'pad_token'].map(k => config[k]).filter(Boolean));
+  const special = new Set(['bos_token', 'eos_token', 'unk_token', 'pad_token'].map(k => named(config, k)).filter(Boolean));
+  const unk = named(config, 'unk_token');
   let input = text;
   if (!legacy && text.length > 0) {
     input = text.replaceAll(SP, ' ');
@@ -261,7 +282,7 @@ function encodeV4(text, config, tokens, original, bare, spaceId) {
       parts[i + 1] = '';
     }
   }
-  const unkLength = bare.encodePieces(config.unk_token).length;
+  const unkLength = bare.encodePieces(unk).length;
   const pieces = [];
   for (const part of parts) {
     if (!part) continue;
@@ -270,12 +291,12 @@ function encodeV4(text, config, tokens, original, bare, spaceId) {
     } else if (legacy) {
       for (const id of original.encodeIds(part)) pieces.push({ id });
     } else if (part.startsWith(SP) || part.startsWith(' ')) {
-      for (const id of bare.encodeIds(config.unk_token + part).slice(unkLength)) pieces.push({ id });
+      for (const id of bare.encodeIds(unk + part).slice(unkLength)) pieces.push({ id });
     } else {
       for (const id of bare.encodeIds(part)) pieces.push({ id });
     }
   }
-  if (!legacy && pieces.length > 1 && pieces[0].id === spaceId && pieces[1].token && named.has(pieces[1].token.content)) pieces.shift();
+  if (!legacy && pieces.length > 1 && pieces[0].id === spaceId && pieces[1].token && special.has(pieces[1].token.content)) pieces.shift();
   return pieces.map(p => (p.token ? p.token.id : p.id));
 }
 
@@ -286,7 +307,7 @@ function sha256(buffer) {
 async function write(file, model, modelNote, configs, texts, withV4) {
   const original = await processor(model);
   const bare = await processor(withoutNormalizer(model));
-  const ids = pieceIds(model);
+  const { ids, symbols } = pieceIds(model);
   const pieceId = content => ids.get(content) ?? -1;
   for (const { config } of configs) {
     for (const [id, t] of Object.entries(config.added_tokens_decoder ?? {})) {
@@ -294,7 +315,7 @@ async function write(file, model, modelNote, configs, texts, withV4) {
     }
   }
   const out = configs.map(({ name, config }) => {
-    const tokens = addedTokens(config, pieceId);
+    const tokens = addedTokens(config, pieceId, symbols);
     return {
       name,
       tokenizer_config: config,

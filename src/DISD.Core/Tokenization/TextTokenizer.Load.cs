@@ -42,13 +42,26 @@ public sealed partial class TextTokenizer
 
     /// <summary>
     /// Every added token of tokenizer_config.json with its flags, then the named special tokens it lacks (transformers
-    /// 5's TokenizersBackend.__init__ adds those to the tokenizer's added vocabulary too, so they are matched in text).
-    /// A named token that is neither an added token nor a piece has no id here and is not matched.
+    /// 5's TokenizersBackend.__init__ adds those to the tokenizer's added vocabulary too, so they are matched in text),
+    /// then the model's control and user-defined pieces (SentencePieceExtractor.extract in convert_slow_tokenizer.py
+    /// passes them on as additional special tokens). A named token that is neither an added token nor a piece has no
+    /// id here and is not matched.
     /// </summary>
     private static AddedTokenSplitter AddedTokenMatcher(TokenizerSettings settings, IReadOnlyList<SentencePieceEntry> pieces)
     {
         var tokens = new List<AddedTokenSpec>(settings.AddedTokenSpecs);
-        foreach (string? named in new[] { settings.BosToken, settings.EosToken, settings.UnkToken, settings.PadToken })
+        // A named token the config leaves out takes the class's keyword default (LlamaTokenizer / GemmaTokenizer __init__).
+        bool gemma = settings.TokenizerClass?.Replace("Fast", "", StringComparison.Ordinal) == "GemmaTokenizer";
+        bool llama = settings.TokenizerClass?.Replace("Fast", "", StringComparison.Ordinal) == "LlamaTokenizer";
+        string? Default(string llamaDefault, string gemmaDefault) => llama ? llamaDefault : gemma ? gemmaDefault : null;
+        string?[] namedTokens =
+        [
+            settings.BosToken ?? Default("<s>", "<bos>"),
+            settings.EosToken ?? Default("</s>", "<eos>"),
+            settings.UnkToken ?? Default("<unk>", "<unk>"),
+            settings.PadToken ?? (gemma ? "<pad>" : null),
+        ];
+        foreach (string? named in namedTokens)
         {
             if (named is null || settings.AddedTokens.ContainsKey(named))
             {
@@ -59,6 +72,14 @@ public sealed partial class TextTokenizer
             if (id >= 0)
             {
                 tokens.Add(new AddedTokenSpec(named, id, settings.NamedTokenFlags.GetValueOrDefault(named)));
+            }
+        }
+
+        for (int id = 0; id < pieces.Count; id++)
+        {
+            if (pieces[id].Kind is SentencePieceKind.Control or SentencePieceKind.UserDefined)
+            {
+                tokens.Add(new AddedTokenSpec(pieces[id].Text, id, default));
             }
         }
 
