@@ -21,8 +21,9 @@ public sealed partial class TextTokenizer
     }
 
     /// <summary>
-    /// Tokens the text is split at before SentencePiece encodes it: tokenizer_config.json's added tokens and its named
-    /// special tokens (bos/eos/unk/pad), which transformers never splits. A bare tokenizer.model has neither, and then
+    /// Where no tokenizer class rule applies (<see cref="SentencePieceChunkEncoder.SchemeFor"/> is null): the tokens
+    /// sentencepiece keeps whole as its own symbols, tokenizer_config.json's added tokens and its named special tokens
+    /// (bos/eos/unk/pad), with one dummy prefix for the whole text. A bare tokenizer.model has neither, and then
     /// encodes as sentencepiece itself does ("&lt;s&gt;" in the text is three pieces).
     /// </summary>
     private static Dictionary<string, int> NeverSplit(TokenizerSettings settings, IReadOnlyList<SentencePieceEntry> pieces)
