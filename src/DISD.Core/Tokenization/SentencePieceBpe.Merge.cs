@@ -23,10 +23,14 @@ internal sealed partial class SentencePieceBpe
             x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Left.CompareTo(y.Left);
     }
 
-    /// <summary>The pieces of <paramref name="normalized"/> with their ids (unknown pieces as the unknown id).</summary>
-    private List<(string Piece, int Id)> Segment(string normalized)
+    /// <summary>
+    /// The pieces of <paramref name="normalized"/> with their ids (unknown pieces as the unknown id); <c>Symbol</c>
+    /// marks a matched user-defined or added symbol, whose id stands even where it is the unknown id (Gemma's
+    /// added <c>&lt;unk&gt;</c>).
+    /// </summary>
+    private List<(string Piece, int Id, bool Symbol)> Segment(string normalized)
     {
-        var output = new List<(string Piece, int Id)>();
+        var output = new List<(string Piece, int Id, bool Symbol)>();
         if (normalized.Length == 0)
         {
             return output;
@@ -91,7 +95,7 @@ internal sealed partial class SentencePieceBpe
             string piece = Text(symbols[index]);
             if (symbols[index].Frozen)
             {
-                output.Add((piece, _symbols[piece]));
+                output.Add((piece, _symbols[piece], true));
             }
             else
             {
@@ -124,12 +128,12 @@ internal sealed partial class SentencePieceBpe
     }
 
     /// <summary>Unused pieces may be merged through but are not emitted: they are split back into their halves.</summary>
-    private void Resegment(string piece, Dictionary<string, (string Left, string Right)> reverseMerges, List<(string Piece, int Id)> output)
+    private void Resegment(string piece, Dictionary<string, (string Left, string Right)> reverseMerges, List<(string Piece, int Id, bool Symbol)> output)
     {
         int id = PieceToId(piece);
         if (_entries[id].Kind != SentencePieceKind.Unused || !reverseMerges.TryGetValue(piece, out var halves))
         {
-            output.Add((piece, id));
+            output.Add((piece, id, false));
             return;
         }
 

@@ -95,14 +95,19 @@ internal sealed partial class SentencePieceBpe
     }
 
     /// <summary>Token ids of <paramref name="text"/>, without BOS or EOS.</summary>
-    public List<int> Encode(string text)
+    public List<int> Encode(string text) => EncodeNormalized(_normalizer.Normalize(text));
+
+    /// <summary>
+    /// Token ids of a text that is already in the model's alphabet (spaces written as U+2581, any prefix already
+    /// there): the BPE model and byte fallback alone, as tokenizers runs them after transformers 5's pre-tokenizer.
+    /// </summary>
+    public List<int> EncodeNormalized(string normalized)
     {
-        string normalized = _normalizer.Normalize(text);
         var ids = new List<int>();
         bool previousWasUnknown = false;
-        foreach (var (piece, id) in Segment(normalized))
+        foreach (var (piece, id, symbol) in Segment(normalized))
         {
-            bool isUnknown = id == _unknownId;
+            bool isUnknown = id == _unknownId && !symbol;
             if (isUnknown && _byteIds is not null)
             {
                 foreach (byte b in System.Text.Encoding.UTF8.GetBytes(piece))

@@ -21,8 +21,9 @@ public sealed partial class TextTokenizer
     }
 
     /// <summary>
-    /// Tokens the text is split at before SentencePiece encodes it: tokenizer_config.json's added tokens and its named
-    /// special tokens (bos/eos/unk/pad), which transformers never splits. A bare tokenizer.model has neither, and then
+    /// Where no tokenizer class rule applies (<see cref="SentencePieceChunkEncoder.SchemeFor"/> is null): the tokens
+    /// sentencepiece keeps whole as its own symbols, tokenizer_config.json's added tokens and its named special tokens
+    /// (bos/eos/unk/pad), with one dummy prefix for the whole text. A bare tokenizer.model has neither, and then
     /// encodes as sentencepiece itself does ("&lt;s&gt;" in the text is three pieces).
     /// </summary>
     private static Dictionary<string, int> NeverSplit(TokenizerSettings settings, IReadOnlyList<SentencePieceEntry> pieces)
@@ -38,6 +39,52 @@ public sealed partial class TextTokenizer
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// Every added token of tokenizer_config.json with its flags, then the named special tokens it lacks (transformers
+    /// 5's TokenizersBackend.__init__ adds those to the tokenizer's added vocabulary too, so they are matched in text),
+    /// then the model's control and user-defined pieces (SentencePieceExtractor.extract in convert_slow_tokenizer.py
+    /// passes them on as additional special tokens). A named token that is neither an added token nor a piece has no
+    /// id here and is not matched.
+    /// </summary>
+    private static AddedTokenSplitter AddedTokenMatcher(TokenizerSettings settings, IReadOnlyList<SentencePieceEntry> pieces)
+    {
+        var tokens = new List<AddedTokenSpec>(settings.AddedTokenSpecs);
+        // A named token the config leaves out takes the class's keyword default (LlamaTokenizer / GemmaTokenizer __init__).
+        bool gemma = settings.TokenizerClass?.Replace("Fast", "", StringComparison.Ordinal) == "GemmaTokenizer";
+        bool llama = settings.TokenizerClass?.Replace("Fast", "", StringComparison.Ordinal) == "LlamaTokenizer";
+        string? Default(string llamaDefault, string gemmaDefault) => llama ? llamaDefault : gemma ? gemmaDefault : null;
+        string?[] namedTokens =
+        [
+            settings.BosToken ?? Default("<s>", "<bos>"),
+            settings.EosToken ?? Default("</s>", "<eos>"),
+            settings.UnkToken ?? Default("<unk>", "<unk>"),
+            settings.PadToken ?? (gemma ? "<pad>" : null),
+        ];
+        foreach (string? named in namedTokens)
+        {
+            if (named is null || settings.AddedTokens.ContainsKey(named))
+            {
+                continue;
+            }
+
+            int id = IndexOfPiece(pieces, named);
+            if (id >= 0)
+            {
+                tokens.Add(new AddedTokenSpec(named, id, settings.NamedTokenFlags.GetValueOrDefault(named)));
+            }
+        }
+
+        for (int id = 0; id < pieces.Count; id++)
+        {
+            if (pieces[id].Kind is SentencePieceKind.Control or SentencePieceKind.UserDefined)
+            {
+                tokens.Add(new AddedTokenSpec(pieces[id].Text, id, default));
+            }
+        }
+
+        return new AddedTokenSplitter(tokens);
     }
 
     private static int IndexOfPiece(IReadOnlyList<SentencePieceEntry> pieces, string text)
@@ -85,7 +132,17 @@ public sealed partial class TextTokenizer
         byte[] model = File.ReadAllBytes(path);
         var modelProto = SentencePieceModelFile.Read(model, path);
         var pieces = modelProto.Pieces;
-        var encoder = SentencePieceBpe.Create(modelProto, path, NeverSplit(settings, pieces));
+        Func<string, List<int>> encode;
+        if (SentencePieceChunkEncoder.SchemeFor(settings) is { } scheme)
+        {
+            // The added tokens are cut out before the model sees the text, so the model matches only its own symbols.
+            var bpe = SentencePieceBpe.Create(modelProto, path, new Dictionary<string, int>());
+            encode = new SentencePieceChunkEncoder(bpe, AddedTokenMatcher(settings, pieces), scheme).Encode;
+        }
+        else
+        {
+            encode = SentencePieceBpe.Create(modelProto, path, NeverSplit(settings, pieces)).Encode;
+        }
 
         var specialTokens = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int id = 0; id < pieces.Count; id++)
@@ -147,7 +204,7 @@ public sealed partial class TextTokenizer
 
         return new TextTokenizer(
             path,
-            (text, addSpecialTokens) => addSpecialTokens ? [.. prefix, .. encoder.Encode(text), .. suffix] : encoder.Encode(text),
+            (text, addSpecialTokens) => addSpecialTokens ? [.. prefix, .. encode(text), .. suffix] : encode(text),
             ids => tokenizer.Decode(ids, considerSpecialTokens: true),
             tokenTexts,
             specialTokens,

@@ -3,7 +3,9 @@ namespace DISD.Tokenization;
 /// <summary>
 /// The tokenizer of a Hugging Face checkpoint folder, as AutoTokenizer loads it: <c>tokenizer.json</c> when present
 /// (run by the Hugging Face tokenizers library), else SentencePiece <c>tokenizer.model</c>, encoded by
-/// <see cref="SentencePieceBpe"/> (sentencepiece's own algorithm) and decoded by Microsoft.ML.Tokenizers.
+/// <see cref="SentencePieceBpe"/> (sentencepiece's own algorithm; with a Llama or Gemma tokenizer_config.json inside
+/// transformers 5's added-token split and prefix rules, <see cref="SentencePieceChunkEncoder"/>) and decoded by
+/// Microsoft.ML.Tokenizers.
 /// </summary>
 public sealed partial class TextTokenizer
 {

@@ -23,6 +23,21 @@ internal sealed class TokenizerSettings
     /// <summary>added_tokens_decoder entries: token text → id.</summary>
     public IReadOnlyDictionary<string, int> AddedTokens { get; private init; } = new Dictionary<string, int>();
 
+    /// <summary>added_tokens_decoder entries with their matching flags, in the file's order.</summary>
+    public IReadOnlyList<AddedTokenSpec> AddedTokenSpecs { get; private init; } = [];
+
+    /// <summary>bos_token, eos_token, unk_token, pad_token given as AddedToken objects: their flags (a plain string has none set).</summary>
+    public IReadOnlyDictionary<string, AddedTokenFlags> NamedTokenFlags { get; private init; } = new Dictionary<string, AddedTokenFlags>();
+
+    /// <summary>Whether the folder has a tokenizer_config.json at all (a bare tokenizer.model encodes as sentencepiece does).</summary>
+    public bool HasTokenizerConfig { get; private init; }
+
+    /// <summary>tokenizer_config.json's <c>legacy</c> (null when absent or null).</summary>
+    public bool? Legacy { get; private init; }
+
+    /// <summary>tokenizer_config.json's <c>add_prefix_space</c> (null when absent or null).</summary>
+    public bool? AddPrefixSpace { get; private init; }
+
     /// <summary>Ids of added tokens marked <c>"special": true</c> (dropped when decoding for display).</summary>
     public IReadOnlySet<int> SpecialAddedIds { get; private init; } = new HashSet<int>();
 
@@ -36,11 +51,13 @@ internal sealed class TokenizerSettings
 
     public static TokenizerSettings Read(string checkpointDir)
     {
-        JsonElement? tokenizerConfig = ReadJson(Path.Combine(checkpointDir, "tokenizer_config.json"));
+        string tokenizerConfigPath = Path.Combine(checkpointDir, "tokenizer_config.json");
+        JsonElement? tokenizerConfig = ReadJson(tokenizerConfigPath);
         JsonElement? config = ReadJson(Path.Combine(checkpointDir, "config.json"));
         JsonElement? generationConfig = ReadJson(Path.Combine(checkpointDir, "generation_config.json"));
 
         var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        var specs = new List<AddedTokenSpec>();
         var specialIds = new HashSet<int>();
         if (tokenizerConfig is { } tc && tc.TryGetProperty("added_tokens_decoder", out var decoder) && decoder.ValueKind == JsonValueKind.Object)
         {
@@ -52,6 +69,7 @@ internal sealed class TokenizerSettings
                 }
 
                 added[content] = id;
+                specs.Add(new AddedTokenSpec(content, id, Flags(entry.Value)));
                 if (entry.Value.TryGetProperty("special", out var special) && special.ValueKind == JsonValueKind.True)
                 {
                     specialIds.Add(id);
@@ -82,6 +100,11 @@ internal sealed class TokenizerSettings
             UnkToken = tokenizerConfig is { } t6 && t6.TryGetProperty("unk_token", out var unk) ? TokenString(unk) : null,
             PadToken = tokenizerConfig is { } t7 && t7.TryGetProperty("pad_token", out var pad) ? TokenString(pad) : null,
             AddedTokens = added,
+            AddedTokenSpecs = specs,
+            NamedTokenFlags = NamedFlags(tokenizerConfig),
+            HasTokenizerConfig = tokenizerConfig is not null,
+            Legacy = OptionalBool(tokenizerConfig, "legacy", tokenizerConfigPath),
+            AddPrefixSpace = OptionalBool(tokenizerConfig, "add_prefix_space", tokenizerConfigPath),
             SpecialAddedIds = specialIds,
             ConfigBosId = bosIds.Count > 0 ? bosIds[0] : null,
             ConfigEosIds = eosIds,
@@ -95,6 +118,46 @@ internal sealed class TokenizerSettings
         JsonValueKind.Object when value.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String => content.GetString(),
         _ => null,
     };
+
+    /// <summary>
+    /// A switch that changes how the text is encoded: absent or null means the tokenizer class's default; anything but
+    /// true or false is refused, since transformers would read e.g. the string "false" as true.
+    /// </summary>
+    private static bool? OptionalBool(JsonElement? json, string key, string path)
+    {
+        if (json is not { } root || !root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new DisdException($"{path}: \"{key}\" must be a boolean (true or false), found {value.GetRawText()}"),
+        };
+    }
+
+    /// <summary>An AddedToken object's lstrip / rstrip / single_word (tokenizers' defaults, false, where a key is missing).</summary>
+    private static AddedTokenFlags Flags(JsonElement token)
+    {
+        bool Get(string key) => token.ValueKind == JsonValueKind.Object && token.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.True;
+        return new AddedTokenFlags(Get("lstrip"), Get("rstrip"), Get("single_word"));
+    }
+
+    private static Dictionary<string, AddedTokenFlags> NamedFlags(JsonElement? tokenizerConfig)
+    {
+        var flags = new Dictionary<string, AddedTokenFlags>(StringComparer.Ordinal);
+        foreach (string key in new[] { "bos_token", "eos_token", "unk_token", "pad_token" })
+        {
+            if (tokenizerConfig is { } tc && tc.TryGetProperty(key, out var value) && TokenString(value) is { } content)
+            {
+                flags.TryAdd(content, Flags(value));
+            }
+        }
+
+        return flags;
+    }
 
     private static void AddIds(JsonElement? json, string property, List<int> ids)
     {
@@ -124,3 +187,10 @@ internal sealed class TokenizerSettings
         return doc.RootElement.Clone();
     }
 }
+
+/// <summary>How an added token is matched in a text (tokenizers' <c>AddedToken</c>): lstrip / rstrip take the whitespace
+/// on that side into the token; single_word matches only where no word character touches it.</summary>
+internal readonly record struct AddedTokenFlags(bool LStrip, bool RStrip, bool SingleWord);
+
+/// <summary>An added token: its text, id and matching flags.</summary>
+internal sealed record AddedTokenSpec(string Content, int Id, AddedTokenFlags Flags);

@@ -39,6 +39,22 @@ public sealed class TokenizerBadInputCliTests
         AssertRejected(run, "tokenizer.json");
     }
 
+    [Theory]
+    [InlineData("legacy")]
+    [InlineData("add_prefix_space")]
+    public void A_tokenizer_switch_that_is_not_a_boolean_is_named_with_the_file(string key)
+    {
+        using var run = new GenerateRun(root =>
+        {
+            var model = DemoCopies.Edited(root, "switch-" + key, _ => { });
+            var config = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "tokenizer_config.json")))!.AsObject();
+            config[key] = "false";
+            File.WriteAllText(Path.Combine(model, "tokenizer_config.json"), config.ToJsonString());
+            return Run(model);
+        });
+        AssertRejected(run, "tokenizer_config.json", $"\"{key}\" must be a boolean");
+    }
+
     [Fact]
     public void A_chat_date_that_is_not_a_date_is_named()
     {
