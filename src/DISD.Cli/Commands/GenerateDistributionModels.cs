@@ -66,7 +66,8 @@ internal sealed class LoadedModels : IDisposable
     public static LoadedModels? Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption, ScalarType dtype,
         IProgress<int> progress, Func<TextTokenizer, int, bool>? beforeWeights = null)
     {
-        var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => TextTokenizer.Load(paths[i])) : null).ToArray();
+        var cache = new TokenizerCache();
+        var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => cache.Load(paths[i])) : null).ToArray();
         var large = tokenizers[0]!;
         var vocab = large.VocabSize;
         // Tokenizers first, so that a vocabulary mismatch fails before any weights are read.

@@ -43,7 +43,8 @@ internal sealed class SpeculateModels : IDisposable
         Action<TextTokenizer, int, IReadOnlyList<(string Dir, string Label)>>? beforeWeights = null)
     {
         var targetDir = Resolve(targetArg, "--target");
-        var tokenizer = TextTokenizer.Load(targetDir);
+        var tokenizers = new TokenizerCache();
+        var tokenizer = tokenizers.Load(targetDir);
         var targetRows = EmbeddingRows(targetDir);
         string? drafterDir = null;
         var participants = new List<VocabularyParticipant> { new(targetArg, tokenizer, targetRows) };
@@ -51,7 +52,8 @@ internal sealed class SpeculateModels : IDisposable
         {
             drafterDir = Resolve(drafterArg, "--drafter");
             var drafterRows = EmbeddingRows(drafterDir);
-            participants.Add(new VocabularyParticipant(drafterArg, DrafterTokenizer(drafterArg, drafterDir, targetArg, targetRows, drafterRows), drafterRows));
+            participants.Add(new VocabularyParticipant(drafterArg, DrafterTokenizer(tokenizers, drafterArg, drafterDir, targetArg, targetRows, drafterRows),
+                drafterRows));
         }
         var shared = VocabularyCheck.SharedVocabularySize(participants);
         if (drafterDir is not null && targetRows != participants[1].EmbeddingRows)
@@ -99,11 +101,12 @@ internal sealed class SpeculateModels : IDisposable
         return EmbeddedModels.Resolve(modelArg);
     }
 
-    private static TextTokenizer DrafterTokenizer(string drafterArg, string drafterDir, string targetArg, int targetRows, int drafterRows)
+    private static TextTokenizer DrafterTokenizer(TokenizerCache tokenizers, string drafterArg, string drafterDir, string targetArg, int targetRows,
+        int drafterRows)
     {
         try
         {
-            return TextTokenizer.Load(drafterDir);
+            return tokenizers.Load(drafterDir);
         }
         catch (DisdException e)
         {
