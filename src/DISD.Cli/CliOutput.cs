@@ -20,6 +20,10 @@ public static class CliOutput
 
     public static void Log(string message) => Console.Error.WriteLine(message);
 
+    /// <summary>"1 token", "2 tokens": counts in logs read as words, not "1 tokens" or "prompt(s)".</summary>
+    public static string Plural(long count, string noun) =>
+        count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : noun + "s");
+
     public static void Error(string message) => Console.Error.WriteLine($"disd: error: {message}");
 
     /// <summary>Writes <paramref name="value"/> as one JSON object on stdout.</summary>

@@ -39,10 +39,15 @@ public sealed class ReportCommand
         var reportDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(ReportDir), ReportDir);
         var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
         IReadOnlyList<CouplingResult> results;
+        var leftOut = new List<LeftOutFolder>();
         using (ResultLock.Shared([dataDir], folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}")))
         {
-            results = CouplingResultSet.Collect(dataDir, DataDir.Name);
+            results = CouplingResultSet.Collect(dataDir, DataDir.Name, leftOut);
         }
+
+        // A prompt missing from the report must be visible: a regenerated prompt loses its results until plot-coupling runs again.
+        foreach (var folder in leftOut)
+            CliOutput.Log($"{Name}: left out {Path.Combine(Path.GetFullPath(dataDir), folder.Folder)}: {folder.Reason}");
 
         var rows = results.Select(r => new ReportRow(r.Prompt, r.Folder, r.ModelLarge, r.ModelSmall, r.RunId, r.Trials, CouplingAggregate.Of(r.Rows))).ToList();
         var pairs = results.GroupBy(r => (r.ModelLarge, r.ModelSmall)).OrderBy(g => g.Key.ModelLarge, StringComparer.Ordinal).ThenBy(g => g.Key.ModelSmall, StringComparer.Ordinal)
@@ -50,14 +55,15 @@ public sealed class ReportCommand
             .ToList();
         var files = Write(reportDir, format, rows, pairs);
         var summary = new ReportSummary(Path.GetFullPath(dataDir), results.Select(r => r.Folder).Distinct().Count(),
-            pairs.Select(p => new ReportPairSummary(p.Large, p.Small, p.Prompts, p.Pooled)).ToList(), rows, files);
+            pairs.Select(p => new ReportPairSummary(p.Large, p.Small, p.Prompts, p.Pooled)).ToList(), rows, files, leftOut);
         foreach (var p in summary.Pairs)
         {
             CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: {p.ModelLarge} vs {p.ModelSmall}: {p.Prompts} prompts, {p.Pooled.Positions} positions, mean D_TV {p.Pooled.MeanDtv:F4}; Gumbel {p.Pooled.Gumbel:F4} (exact {p.Pooled.GumbelExact:F4}, ×{p.Pooled.GumbelExactOverBound:F3} the bound, ×{p.Pooled.GumbelExactOverOptimal:F3} 1−D); weighted MinHash {p.Pooled.Wmh:F4} (exact {p.Pooled.WmhExact:F4}, ×{p.Pooled.WmhExactOverBound:F3}, ×{p.Pooled.WmhExactOverOptimal:F3})"));
         }
 
-        CliOutput.Log($"{Name}: wrote {files.Table} and {files.Figures.Count} figure(s) into {Path.GetFullPath(reportDir)}");
+        CliOutput.Log($"{Name}: wrote {files.Table} and {files.Figures.Count} figure(s) into {Path.GetFullPath(reportDir)}"
+            + (leftOut.Count > 0 ? $"; left out {CliOutput.Plural(leftOut.Count, "folder")} without results (named above)" : ""));
         if (parse.GetValue(Json))
             CliOutput.Json(summary);
         return CliApp.Success;

@@ -13,7 +13,9 @@ public sealed record ReportPairSummary(string ModelLarge, string ModelSmall, int
 public sealed record ReportFiles(string Table, IReadOnlyList<string> Figures);
 
 /// <summary>The <c>--json</c> object of <c>disd report</c>.</summary>
-public sealed record ReportSummary(string DataDir, int Prompts, IReadOnlyList<ReportPairSummary> Pairs, IReadOnlyList<ReportRow> Rows, ReportFiles Files);
+/// <param name="LeftOut">The folders under the data folder that hold no results, each with the reason.</param>
+public sealed record ReportSummary(string DataDir, int Prompts, IReadOnlyList<ReportPairSummary> Pairs, IReadOnlyList<ReportRow> Rows, ReportFiles Files,
+    IReadOnlyList<LeftOutFolder> LeftOut);
 
 /// <summary>report.csv: one row per prompt × model pair, then a pooled row per pair (prompt "(pooled)").</summary>
 internal static class ReportTable

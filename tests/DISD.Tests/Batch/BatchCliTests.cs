@@ -147,6 +147,30 @@ public sealed class BatchCliTests : IDisposable
     }
 
     [Fact]
+    public void ReportNamesEveryFolderItLeavesOutAndWhy()
+    {
+        Ok(_runs.Generate("a"));
+        Ok(_runs.Plot("a"));
+        // Regenerating one prompt removes its old results until plot-coupling runs again.
+        var lion = Path.Combine(_runs.Dir("a", "data"), BatchRuns.Folders[0]);
+        Ok(CliRunner.Run("generate-distribution", "--input-text", BatchRuns.Prompts[0], "--num-tokens", "4", "--seed", "9", "--data-dir", _runs.Dir("a", "data")));
+        Directory.CreateDirectory(Path.Combine(_runs.Dir("a", "data"), "notes"));
+
+        var (code, stdout, stderr) = CliRunner.Run("report", "--data-dir", _runs.Dir("a", "data"), "--report-dir", _runs.Dir("a", "report"), "--json");
+
+        Assert.True(code == 0, stderr);
+        var json = BatchRuns.Json(stdout);
+        Assert.Equal(2, json.GetProperty("prompts").GetInt32());
+        var leftOut = json.GetProperty("left_out").EnumerateArray().ToDictionary(f => f.GetProperty("folder").GetString()!, f => f.GetProperty("reason").GetString()!);
+        Assert.Equal([BatchRuns.Folders[0], "notes"], leftOut.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("no plot-coupling results for the tables of run", leftOut[BatchRuns.Folders[0]]);
+        Assert.Contains("run plot-coupling for this prompt", leftOut[BatchRuns.Folders[0]]);
+        Assert.Contains("not a result folder", leftOut["notes"]);
+        Assert.Contains($"report: left out {lion}: no plot-coupling results", stderr);
+        Assert.Contains("left out 2 folders without results", stderr);
+    }
+
+    [Fact]
     public void SpeculatePrintsTheTextOnStdoutAndIgnoreEosGivesFixedLengths()
     {
         var (code, plain, stderr) = CliRunner.Run("speculate", "--input-text", BatchRuns.Prompts[0], "--max-new-tokens", "40", "--ignore-eos");
