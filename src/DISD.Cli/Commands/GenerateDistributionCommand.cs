@@ -104,6 +104,7 @@ public sealed class GenerateDistributionCommand
         var loadClock = Stopwatch.StartNew();
         IReadOnlyList<PreparedPrompt> prompts = [];
         var existing = new Dictionary<int, RunManifest>();
+        var tooLong = new Dictionary<int, string>();
         var allowBeyond = parse.GetValue(AllowBeyondContext);
         if (requests.Count == 0)
             CliOutput.Log($"{Name}: shard {shard} holds no prompt of {parse.GetValue(PromptsFile)}; nothing to do");
@@ -115,6 +116,8 @@ public sealed class GenerateDistributionCommand
                 if (skipExisting)
                     FindExisting(request, prompts, vocab, dataDir, existing);
                 var left = prompts.Where(p => !existing.ContainsKey(p.Index)).ToList();
+                if (batch)
+                    left = WithinContext(modelRequests, paths, left, numTokens, allowBeyond, tooLong);
                 if (left.Count > 0)
                     CheckRequest(modelRequests, paths, left, numTokens, allowBeyond, device, dtype);
                 return left.Count > 0;
@@ -123,7 +126,7 @@ public sealed class GenerateDistributionCommand
         if (models is not null)
         {
             CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
-                + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count - existing.Count} prompt(s) × {numTokens} tokens, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
+                + $"{(greedy ? "greedy" : "sampling")}, {CliOutput.Plural(prompts.Count - existing.Count - tooLong.Count, "prompt")} × {CliOutput.Plural(numTokens, "token")}, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
                 + ComputeRuntime.Current(device.ToString(), dtypeName).Describe());
         }
 
@@ -137,6 +140,13 @@ public sealed class GenerateDistributionCommand
             {
                 CliOutput.Log($"{Name}: {label}: skipped, {folder} holds run {manifest.RunId} of the same request: {prompt.Text}");
                 results.Add(SummaryPrompt.Skipped(prompt, folder, manifest));
+                continue;
+            }
+
+            if (tooLong.TryGetValue(prompt.Index, out var message))
+            {
+                CliOutput.Log($"{Name}: {label}: failed: {message}");
+                results.Add(SummaryPrompt.Failed(prompt, folder, message));
                 continue;
             }
 
@@ -213,6 +223,31 @@ public sealed class GenerateDistributionCommand
             $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
         return new SummaryPrompt(prompt.Index, PromptStatus.Done, null, prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables,
             files.TokensCsv, files.Manifest, RunManifest.Read(files.Manifest).RunId, files.TableBytes, generateSeconds, files.WriteSeconds);
+    }
+
+    /// <summary>
+    /// A batch's prompts that fit every model's context (or --allow-beyond-context); each of the others fails alone, named
+    /// by its line, so that one over-long line does not refuse the whole file.
+    /// </summary>
+    private static List<PreparedPrompt> WithinContext(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, IReadOnlyList<PreparedPrompt> prompts,
+        int numTokens, bool allowBeyond, Dictionary<int, string> tooLong)
+    {
+        var fitting = new List<PreparedPrompt>();
+        foreach (var prompt in prompts)
+        {
+            try
+            {
+                for (var i = 0; i < paths.Count; i++)
+                    ContextWindow.Check(paths[i], $"{requests[i].Option} {requests[i].Argument}", prompt.Ids.Count, numTokens, "--num-tokens", allowBeyond);
+                fitting.Add(prompt);
+            }
+            catch (DisdException e)
+            {
+                tooLong[prompt.Index] = $"{prompt.Source}: {e.Message}";
+            }
+        }
+
+        return fitting;
     }
 
     /// <summary>Before any weights are read: every prompt fits every model's context (or --allow-beyond-context), and the run fits in memory.</summary>

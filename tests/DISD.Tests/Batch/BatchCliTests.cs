@@ -147,6 +147,21 @@ public sealed class BatchCliTests : IDisposable
     }
 
     [Fact]
+    public void AnOverLongPromptFailsAloneNamedByItsLineAndTheOthersAreDone()
+    {
+        using var runs = new BatchRuns([BatchRuns.Prompts[0], string.Join(' ', Enumerable.Repeat("lion", 1100)), BatchRuns.Prompts[2]]);
+
+        var (code, stdout, stderr) = runs.Generate("a", "--json");
+
+        Assert.True(code == 3, stderr);
+        Assert.Equal(["done", "failed", "done"], BatchRuns.Statuses(stdout));
+        var message = BatchRuns.Json(stdout).GetProperty("prompts").EnumerateArray().Single(p => p.GetProperty("index").GetInt32() == 1).GetProperty("message").GetString();
+        Assert.StartsWith($"--prompts-file {runs.PromptsFile} line 2: --model-large gemma2-wordnet-large was trained for 1024 positions", message);
+        Assert.Contains("prompt 2/3: failed: --prompts-file", stderr);
+        Assert.Equal(new[] { BatchRuns.Folders[0], BatchRuns.Folders[2] }.Order(StringComparer.Ordinal), Directory.GetDirectories(runs.Dir("a", "data")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void ReportNamesEveryFolderItLeavesOutAndWhy()
     {
         Ok(_runs.Generate("a"));
