@@ -19,7 +19,8 @@ public sealed class GenerateDistributionCommand
     public const string Name = "generate-distribution";
 
     private readonly Option<string> ModelLarge = ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)", "--target");
-    private readonly Option<string> ModelMedium = ModelOption("--model-medium", "--model_medium", "An optional third model (default: the embedded gemma2-wordnet-medium when no model is named)");
+    private readonly Option<string> ModelMedium = ModelOption("--model-medium", "--model_medium",
+        "An optional third model (default: the embedded gemma2-wordnet-medium when no model is named; naming any model runs only the named ones)");
     private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)", "--drafter");
     private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
     private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
@@ -294,16 +295,27 @@ public sealed class GenerateDistributionCommand
             ];
         }
 
-        foreach (var (value, option) in new[] { (large, ModelLarge), (small, ModelSmall) })
+        var given = new[] { ("large", large, ModelLarge), ("medium", medium, ModelMedium), ("small", small, ModelSmall) };
+        foreach (var (_, value, option) in given)
         {
-            if (string.IsNullOrWhiteSpace(value))
-                throw new DisdException($"{option.Name} is required when a model is named (leave out every --model-* option for the embedded demo trio)");
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+                throw new DisdException($"{option.Name} is empty; give a checkpoint folder, a cached Hugging Face repo id or an embedded model name");
         }
 
-        if (medium is not null && string.IsNullOrWhiteSpace(medium))
-            throw new DisdException($"{ModelMedium.Name} is empty");
+        // A model that cannot be found is the first thing to fix, before the one left out.
+        LoadedModels.Resolve(given.Where(g => g.Item2 is not null).Select(g => new ModelRequest(g.Item1, g.Item2!, g.Item3.Name)).ToList());
+        var named = string.Join(" and ", given.Where(g => g.Item2 is not null).Select(g => g.Item3.Name));
+        foreach (var (value, option) in new[] { (large, ModelLarge), (small, ModelSmall) })
+        {
+            if (value is null)
+                throw new DisdException($"{option.Name} is required when {named} is named: naming a model means naming the models to run "
+                    + "(leave out every --model-* option for the embedded demo trio)");
+        }
+
         var list = new List<ModelRequest> { new("large", large!, ModelLarge.Name) };
         if (medium is not null) list.Add(new ModelRequest("medium", medium, ModelMedium.Name));
+        else
+            CliOutput.Log($"{Name}: two models as named, no medium table ({ModelMedium.Name} adds a third; the embedded medium model runs only when no model is named)");
         list.Add(new ModelRequest("small", small!, ModelSmall.Name));
         return list;
     }
