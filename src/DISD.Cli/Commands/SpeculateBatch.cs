@@ -82,7 +82,7 @@ internal static class SpeculateBatch
             proposed > 0 ? (double)results.Sum(r => r.AcceptedDrafts) / proposed : null,
             results.Sum(r => r.ComparedDrafts) is > 0 and var all ? (double)results.Sum(r => r.AcceptedDrafts) / all : null,
             predicted,
-            (double)tokens / results.Sum(r => r.TargetCalls),
+            results.Sum(r => r.Rounds.Count) is > 0 and var verifyRounds ? (double)tokens / verifyRounds : 0,
             results.Sum(r => r.Rounds.Count) is > 0 and var rounds ? (double)results.Sum(r => r.Rounds.Sum(x => x.Emitted)) / rounds : null,
             SumHistograms(results.Select(r => r.AcceptedHistogram)),
             tokens / seconds,

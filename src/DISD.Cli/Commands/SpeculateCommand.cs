@@ -452,6 +452,6 @@ public sealed class SpeculateCommand
     private static void LogSummary(SpeculateSummary s)
     {
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)}; per compared position {SpeculateBatch.Format(s.ObservedAcceptance)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2}, τ {SpeculateBatch.Format(s.MeanAcceptedLength)} ({s.TargetCalls} target, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
+            $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)}; per compared position {SpeculateBatch.Format(s.ObservedAcceptance)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2}, τ {SpeculateBatch.Format(s.MeanAcceptedLength)} ({s.TargetCalls} target calls incl. the prefill, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
     }
 }
