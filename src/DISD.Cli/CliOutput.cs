@@ -26,6 +26,15 @@ public static class CliOutput
 
     public static void Error(string message) => Console.Error.WriteLine($"disd: error: {message}");
 
+    /// <summary>
+    /// The log line of --chat: which template wrapped the prompts, so that a built-in one taken for a checkpoint without
+    /// its own is seen at once, not only in manifest.json.
+    /// </summary>
+    public static void LogChatTemplate(string verb, string modelOption, Tokenization.ChatPrompt used) => Log(
+        used.TemplateSource.StartsWith("built-in", StringComparison.Ordinal)
+            ? $"{verb}: --chat: {modelOption} has no chat template of its own; the prompts are wrapped in the {used.TemplateSource}"
+            : $"{verb}: --chat: the prompts are wrapped in {modelOption}'s chat template ({used.TemplateSource})");
+
     /// <summary>Writes <paramref name="value"/> as one JSON object on stdout.</summary>
     public static void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 

@@ -24,7 +24,7 @@ public sealed class GenerateDistributionCommand
     private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)", "--drafter");
     private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
     private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
-    private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file") { Description = "A file with one prompt per line (blank lines skipped); the models are loaded once" };
+    private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file") { Description = "A file with one prompt per line (blank lines skipped; - for standard input); the models are loaded once" };
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
     private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens", "--max-new-tokens", "--max_new_tokens");
@@ -114,6 +114,8 @@ public sealed class GenerateDistributionCommand
             (tokenizer, vocab) =>
             {
                 prompts = GenerateDistributionPrompts.Prepare(requests, tokenizer, vocab, chat, chatDate);
+                if (prompts.Select(p => p.Chat).OfType<Tokenization.ChatPrompt>().FirstOrDefault() is { } used)
+                    CliOutput.LogChatTemplate(Name, ModelLarge.Name, used);
                 if (skipExisting)
                     FindExisting(request, prompts, vocab, dataDir, existing);
                 var left = prompts.Where(p => !existing.ContainsKey(p.Index)).ToList();
@@ -127,7 +129,7 @@ public sealed class GenerateDistributionCommand
         if (models is not null)
         {
             CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
-                + $"{(greedy ? "greedy" : "sampling")}, {CliOutput.Plural(prompts.Count - existing.Count - tooLong.Count, "prompt")} × {CliOutput.Plural(numTokens, "token")}, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
+                + $"{(greedy ? "greedy" : "sampling")}, {PromptsToRun(prompts.Count, prompts.Count - existing.Count - tooLong.Count)} × {CliOutput.Plural(numTokens, "token")}, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
                 + ComputeRuntime.Current(device.ToString(), dtypeName).Describe());
         }
 
@@ -135,7 +137,8 @@ public sealed class GenerateDistributionCommand
         for (var i = 0; i < prompts.Count; i++)
         {
             var prompt = prompts[i];
-            var folder = Path.Combine(dataDir, prompt.FolderName);
+            // Full paths, as the other lines of the log give them.
+            var folder = Path.GetFullPath(Path.Combine(dataDir, prompt.FolderName));
             var label = $"prompt {i + 1}/{prompts.Count}";
             if (existing.TryGetValue(prompt.Index, out var manifest))
             {
@@ -176,6 +179,10 @@ public sealed class GenerateDistributionCommand
 
         return BatchOptions.ExitCode(results.Select(r => r.Status));
     }
+
+    /// <summary>"4 prompts", or "2 of 4 prompts" when some are skipped or fail at once: the labels that follow count all of them ("prompt 1/4").</summary>
+    private static string PromptsToRun(int all, int toRun) =>
+        toRun == all ? CliOutput.Plural(all, "prompt") : $"{toRun} of {CliOutput.Plural(all, "prompt")} to run";
 
     /// <summary>What a run asks for, known before any weights are read: it determines the manifest up to the generated tokens.</summary>
     private sealed record RunRequest(IReadOnlyList<ModelRequest> Models, IReadOnlyList<string> Paths, IReadOnlyList<string> ConfigDigests,
@@ -221,7 +228,7 @@ public sealed class GenerateDistributionCommand
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");
         CliOutput.Log($"{Name}: generated: {generatedText}");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
+            $"{Name}: generated {CliOutput.Plural(result.TokenIds.Count, "token")} in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
         return new SummaryPrompt(prompt.Index, PromptStatus.Done, null, prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables,
             files.TokensCsv, files.Manifest, RunManifest.Read(files.Manifest).RunId, files.TableBytes, generateSeconds, files.WriteSeconds);
     }

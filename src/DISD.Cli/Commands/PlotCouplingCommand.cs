@@ -28,7 +28,7 @@ public sealed class PlotCouplingCommand
     };
     private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
     {
-        Description = "Every prompt of this file (one per line, as generate-distribution reads it): one figure and results table each",
+        Description = "Every prompt of this file (one per line, as generate-distribution reads it; - for standard input): one figure and results table each",
     };
     private readonly Option<string> NumTokens = CliOptions.Text("--num-tokens",
         $"Positions to compare (the first rows of each table), or {PlotCouplingRequest.AllRows} for every row the tables share", PlotCouplingRequest.AllRows,
@@ -145,7 +145,7 @@ public sealed class PlotCouplingCommand
         var batch = new PlotCouplingBatchSummary(request.ModelLarge, request.ModelSmall, parse.GetRequiredValue(NumTokens), request.NumRetries, request.Engine,
             request.Seed, shard?.ToString(), clock.Elapsed.TotalSeconds, Count(PromptStatus.Done), Count(PromptStatus.Skipped), Count(PromptStatus.Failed), statuses);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {prompts.Count} prompt(s) in {batch.Seconds:F1} s: {batch.Done} done, {batch.Skipped} skipped, {batch.Failed} failed"));
+            $"{Name}: {CliOutput.Plural(prompts.Count, "prompt")} in {batch.Seconds:F1} s: {batch.Done} done, {batch.Skipped} skipped, {batch.Failed} failed"));
         if (parse.GetValue(Json))
             CliOutput.Json(batch);
         return BatchOptions.ExitCode(statuses.Select(s => s.Status));

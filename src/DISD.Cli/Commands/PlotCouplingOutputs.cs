@@ -23,8 +23,8 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
         var pair = $"{largeLabel}_vs_{smallLabel}";
         var results = Path.Combine(resultsFolder, TextSanitizer.ResultFileName($"coupling_{pair}", ".csv"));
         var record = Path.Combine(resultsFolder, TextSanitizer.ResultFileName($"coupling_{pair}", CouplingRunManifest.Extension));
-        var figureStem = IsLargeVsSmall(large, small) ? folderName : $"{folderName}__{pair}";
-        var figure = Path.Combine(request.ImgDir, TextSanitizer.ResultFileName(figureStem, request.FigureExtension));
+        var figureName = TextSanitizer.PromptFileName(inputText, IsLargeVsSmall(large, small) ? "" : $"__{pair}", request.FigureExtension);
+        var figure = Path.Combine(request.ImgDir, figureName);
         var manifest = new CouplingRunManifest(runId, inputText, largeLabel, smallLabel, Path.GetFileName(large.Table), Path.GetFileName(small.Table),
             request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), RelativeFigure(resultsFolder, figure), Path.GetFileName(results),
             string.Join(',', request.ListSizes));

@@ -50,11 +50,11 @@ internal static class PlotCouplingPrompt
             return null;
         }
 
-        CliOutput.Log($"{Name}: {inputText}: {numTokens} positions × {request.NumRetries} trials, V = {vocabSize}, engine {request.Engine}, seed {request.Seed}");
+        CliOutput.Log($"{Name}: {inputText}: {CliOutput.Plural(numTokens, "position")} × {request.NumRetries} trials, V = {vocabSize}, engine {request.Engine}, seed {request.Seed}");
         var results = Measure(large, small, numTokens, request);
         var replaced = outputs.Write(results);
         if (replaced is not null)
-            CliOutput.Log($"{Name}: replaced {outputs.Figure}, which showed {replaced}");
+            CliOutput.Log($"{Name}: replaced {Path.GetFullPath(outputs.Figure)}, which showed {replaced}");
         return new PlotCouplingSummary(
             inputText, request.ModelLarge, request.ModelSmall, Path.GetFullPath(csvLarge), Path.GetFullPath(csvSmall), vocabSize, results.Count,
             request.NumRetries, request.Engine, request.Seed, runId, Path.GetFullPath(outputs.Figure), Path.GetFullPath(outputs.Results),
@@ -118,7 +118,7 @@ internal static class PlotCouplingPrompt
         var rows = DistributionCsv.Read(path);
         if (provenance.Manifest is { } manifest && rows.Length != manifest.TokenIds.Count)
             throw new DisdException($"{path} has {rows.Length} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: the table was changed after its run; rerun generate-distribution");
-        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {path} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {Path.GetFullPath(path)} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
         return rows;
     }
 

@@ -28,7 +28,7 @@ public sealed class SpeculateCommand
     private readonly Option<string?> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids, comma-separated" };
     private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
     {
-        Description = "Batch mode: one prompt (text) per line; reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
+        Description = "Batch mode: one prompt (text) per line, - for standard input; reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
     };
     private readonly Option<string?> Questions = new("--questions")
     {
@@ -169,7 +169,9 @@ public sealed class SpeculateCommand
             });
         var config = Config(parse, settings, models, device, dtype);
         var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
-        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}");
+        // Both models as they were named (the folders are in --json), and every option that shapes a round, --num-drafts included.
+        CliOutput.Log($"{Name}: target {config.Target}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, "
+            + $"k {config.DraftLength}, num-drafts {config.NumDrafts}, seed {config.Seed}, {device}, {config.Dtype}");
 
         if (lines is not null)
         {
@@ -420,6 +422,9 @@ public sealed class SpeculateCommand
     {
         var chat = parse.GetValue(Chat);
         var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
+        var firstText = lines is { Count: > 0 } ? lines[0] : source == InputText ? parse.GetValue(InputText) : null;
+        if (chat && !string.IsNullOrWhiteSpace(firstText))
+            CliOutput.LogChatTemplate(Name, Target.Name, tokenizer.EncodeChat(firstText, chatDate));
         if (lines is not null)
             return lines.Select((line, i) => SpeculatePrompt.FromText(line, tokenizer, chat, chatDate, $"{PromptsFile.Name} line {i + 1}")).ToList();
         // --questions: each turn's prompt follows the model's earlier answers, so it is encoded as the run goes.
@@ -452,6 +457,6 @@ public sealed class SpeculateCommand
     private static void LogSummary(SpeculateSummary s)
     {
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)}; per compared position {SpeculateBatch.Format(s.ObservedAcceptance)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2}, τ {SpeculateBatch.Format(s.MeanAcceptedLength)} ({s.TargetCalls} target calls incl. the prefill, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
+            $"{Name}: {CliOutput.Plural(s.TokenIds.Count, "token")}{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)}; per compared position {SpeculateBatch.Format(s.ObservedAcceptance)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2}, τ {SpeculateBatch.Format(s.MeanAcceptedLength)} ({s.TargetCalls} target calls incl. the prefill, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
     }
 }

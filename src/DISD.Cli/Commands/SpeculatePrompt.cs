@@ -46,6 +46,8 @@ internal static class SpeculatePrompt
     /// <summary>The non-blank lines of <paramref name="path"/>.</summary>
     public static IReadOnlyList<string> ReadLines(string path)
     {
+        if (path == Batch.PromptsFile.StandardInput)
+            return Batch.PromptsFile.Read(path).Select(p => p.Text).ToList();
         if (!File.Exists(path))
         {
             throw new DisdException(Directory.Exists(path)
