@@ -150,8 +150,10 @@ public sealed class SpeculateCommand
         if (shard is not null && promptSource != PromptsFile)
             throw new DisdException($"{Shard.Name} splits a {PromptsFile.Name}; give one, or leave out {Shard.Name} for a single prompt");
         var allLines = promptSource == PromptsFile ? SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!) : null;
-        var indices = allLines is null ? [0] : (shard ?? Batch.ShardSpec.All).Select(allLines.Count);
-        var lines = allLines is null ? null : indices.Select(i => allLines[i]).ToList();
+        IReadOnlyList<int> indices = allLines is null ? [0] : (shard ?? Batch.ShardSpec.All).Select(allLines.Count);
+        var lines = allLines is null ? null : indices.Select(i => allLines[i].Text).ToList();
+        var lineNumbers = allLines is null ? null : indices.Select(i => allLines[i].Line).ToList();
+        var failed = new List<SpeculateFailedPrompt>();
         if (lines is { Count: 0 })
         {
             CliOutput.Log($"{Name}: shard {shard} holds no prompt of {parse.GetValue(PromptsFile)}; nothing to do");
@@ -163,8 +165,10 @@ public sealed class SpeculateCommand
         using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), drafterArg, parse.GetRequiredValue(Device), dtype,
             (tokenizer, sharedVocab, dirs) =>
             {
-                prompts = Prompts(parse, promptSource, lines, tokenizer, sharedVocab);
+                prompts = Prompts(parse, promptSource, lines, lineNumbers, tokenizer, sharedVocab);
                 RequireMultiDraft(settings, sharedVocab);
+                if (lines is not null)
+                    (prompts, lines, indices) = WithinContext(dirs, prompts, lines, lineNumbers!, indices, settings, parse, failed);
                 CheckRequest(dirs, prompts, settings, parse.GetValue(AllowBeyondContext), device, dtype);
             });
         var config = Config(parse, settings, models, device, dtype);
@@ -175,7 +179,15 @@ public sealed class SpeculateCommand
 
         if (lines is not null)
         {
-            return RunBatch(parse, runner, config, lines, prompts, repeats, verify, indices, models.Tokenizer, shard, trace);
+            if (lines.Count == 0)
+            {
+                CliOutput.Log($"{Name}: every prompt failed; nothing to measure");
+                if (parse.GetValue(Json))
+                    CliOutput.Json(new { Config = config, Shard = shard?.ToString(), Failed = failed });
+                return CliApp.SomePromptsFailed;
+            }
+
+            return RunBatch(parse, runner, config, lines, prompts, repeats, verify, indices, models.Tokenizer, shard, trace, failed);
         }
 
         if (promptSource == Questions)
@@ -227,10 +239,10 @@ public sealed class SpeculateCommand
 
     private int RunBatch(ParseResult parse, SpeculateRunner runner, SpeculateConfig config, IReadOnlyList<string> lines,
         IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify, IReadOnlyList<int> indices, Tokenization.TextTokenizer tokenizer, Batch.ShardSpec? shard,
-        string? trace)
+        string? trace, IReadOnlyList<SpeculateFailedPrompt> failed)
     {
         var (summary, firstRuns) = SpeculateBatch.Run(runner, lines, ids, repeats, config, indices, ids => tokenizer.Decode(ids));
-        summary = summary with { Shard = shard?.ToString() };
+        summary = summary with { Shard = shard?.ToString(), Failed = failed };
         if (trace is not null)
         {
             var traceLines = new SpeculateTrace();
@@ -256,7 +268,7 @@ public sealed class SpeculateCommand
             return CliApp.UnexpectedError;
         }
 
-        return CliApp.Success;
+        return failed.Count > 0 ? CliApp.SomePromptsFailed : CliApp.Success;
     }
 
     private int RunQuestions(ParseResult parse, SpeculateModels models, SpeculateRunner runner, SpeculateConfig config, int repeats,
@@ -418,7 +430,8 @@ public sealed class SpeculateCommand
     }
 
     /// <summary>The prompt(s) as token ids, encoded with the target's tokenizer before any weights are read.</summary>
-    private IReadOnlyList<IReadOnlyList<int>> Prompts(ParseResult parse, Option source, IReadOnlyList<string>? lines, Tokenization.TextTokenizer tokenizer, int sharedVocab)
+    private IReadOnlyList<IReadOnlyList<int>> Prompts(ParseResult parse, Option source, IReadOnlyList<string>? lines, IReadOnlyList<int>? lineNumbers,
+        Tokenization.TextTokenizer tokenizer, int sharedVocab)
     {
         var chat = parse.GetValue(Chat);
         var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
@@ -426,13 +439,43 @@ public sealed class SpeculateCommand
         if (chat && !string.IsNullOrWhiteSpace(firstText))
             CliOutput.LogChatTemplate(Name, Target.Name, tokenizer.EncodeChat(firstText, chatDate));
         if (lines is not null)
-            return lines.Select((line, i) => SpeculatePrompt.FromText(line, tokenizer, chat, chatDate, $"{PromptsFile.Name} line {i + 1}")).ToList();
+            return lines.Select((line, i) => SpeculatePrompt.FromText(line, tokenizer, chat, chatDate, LineLabel(parse, lineNumbers![i]))).ToList();
         // --questions: each turn's prompt follows the model's earlier answers, so it is encoded as the run goes.
         if (source == Questions)
             return [];
         return source == InputText
             ? [SpeculatePrompt.FromText(parse.GetValue(InputText)!, tokenizer, chat, chatDate, InputText.Name)]
             : [SpeculatePrompt.FromIds(parse.GetValue(PromptIds)!, sharedVocab)];
+    }
+
+    private string LineLabel(ParseResult parse, int line) => $"{PromptsFile.Name} {parse.GetValue(PromptsFile)} line {line}";
+
+    /// <summary>
+    /// A batch's prompts that fit both models' context (or --allow-beyond-context); each other one is left out alone,
+    /// named by its line (logged, in --json failed, exit 3), so that one over-long line does not refuse the whole file.
+    /// </summary>
+    private (IReadOnlyList<IReadOnlyList<int>>, List<string>, IReadOnlyList<int>) WithinContext(IReadOnlyList<(string Dir, string Label)> models,
+        IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<string> lines, IReadOnlyList<int> lineNumbers, IReadOnlyList<int> indices,
+        SpeculateSettings settings, ParseResult parse, List<SpeculateFailedPrompt> failed)
+    {
+        var keep = new List<int>();
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            try
+            {
+                foreach (var (dir, label) in models)
+                    ContextWindow.Check(dir, label, prompts[i].Count, settings.Options.MaxNewTokens, MaxNewTokens.Name, parse.GetValue(AllowBeyondContext));
+                keep.Add(i);
+            }
+            catch (DisdException e)
+            {
+                var message = $"{LineLabel(parse, lineNumbers[i])}: {e.Message}";
+                CliOutput.Log($"{Name}: failed: {message}");
+                failed.Add(new SpeculateFailedPrompt(indices[i], lineNumbers[i], lines[i], message));
+            }
+        }
+
+        return (keep.Select(i => prompts[i]).ToList(), keep.Select(i => lines[i]).ToList(), keep.Select(i => indices[i]).ToList());
     }
 
     /// <summary>Every prompt fits both models' context (or --allow-beyond-context), and the run fits in memory.</summary>

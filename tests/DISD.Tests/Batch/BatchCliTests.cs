@@ -165,6 +165,24 @@ public sealed class BatchCliTests : IDisposable
     }
 
     [Fact]
+    public void SpeculateLeavesOutAnOverLongPromptNamedByItsFileLineAndMeasuresTheOthers()
+    {
+        // A blank line before it: the line named is the file's, not the prompt's count.
+        using var runs = new BatchRuns([BatchRuns.Prompts[0], "", string.Join(' ', Enumerable.Repeat("lion", 1100)), BatchRuns.Prompts[2]]);
+
+        var (code, stdout, stderr) = CliRunner.Run("speculate", "--prompts-file", runs.PromptsFile, "--max-new-tokens", "2", "--json");
+
+        Assert.True(code == 3, stderr);
+        var json = BatchRuns.Json(stdout);
+        Assert.Equal([0, 2], json.GetProperty("prompts").EnumerateArray().Select(p => p.GetProperty("index").GetInt32()));
+        var failed = Assert.Single(json.GetProperty("failed").EnumerateArray());
+        Assert.Equal(1, failed.GetProperty("index").GetInt32());
+        Assert.Equal(3, failed.GetProperty("line").GetInt32());
+        Assert.StartsWith($"--prompts-file {runs.PromptsFile} line 3: --target gemma2-wordnet-large was trained for 1024 positions", failed.GetProperty("message").GetString());
+        Assert.Contains($"speculate: failed: --prompts-file {runs.PromptsFile} line 3:", stderr);
+    }
+
+    [Fact]
     public void ReportNamesEveryFolderItLeavesOutAndWhy()
     {
         Ok(_runs.Generate("a"));
