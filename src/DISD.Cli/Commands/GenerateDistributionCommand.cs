@@ -190,8 +190,7 @@ public sealed class GenerateDistributionCommand
     {
         public RunManifest Manifest(PreparedPrompt prompt, string folder, int vocab, IReadOnlyList<int> tokens, string text, RunTimings timings) => new(
             "", prompt.Text, Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
-            Models.Select((r, i) => new ManifestModel(r.Role, r.Argument, Paths[i], ConfigDigests[i], r.FileId,
-                Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
+            Models.Select((r, i) => new ManifestModel(r.Role, r.Argument, Paths[i], ConfigDigests[i], r.FileId, r.FileId + DistributionLocator.FileSuffix)).ToArray(),
             vocab, DTypeName, Device, Options.Seed, DecodingName, Temperature,
             new SamplingUsed(Options.TopK, Options.TopP, Options.MinP, Options.Transform.Describe()), Options.MaxNewTokens, Options.StopAtEos,
             tokens, text, SoftwareVersions.Current(), timings, ComputeRuntime.Current(Device, DTypeName));

@@ -52,6 +52,17 @@ public sealed class CliConventionsTests : IDisposable
         Assert.Contains("speculate: 1 prompt, 1 token;", stderr);
     }
 
+    [Fact]
+    public void ManifestNamesItsTablesRelativeToItsFolderSoACopyStaysTrue()
+    {
+        var (code, _, stderr) = CliRunner.Run("generate-distribution", "--input-text", "What is a lion?", "--num-tokens", "1", "--data-dir", _root.File("data"));
+
+        Assert.True(code == 0, stderr);
+        var manifest = DISD.IO.RunManifest.Read(_root.File("data", "What_is_a_lion", DISD.IO.RunManifest.FileName));
+        Assert.Equal(["gemma2-wordnet-large_probs.csv", "gemma2-wordnet-medium_probs.csv", "gemma2-wordnet-small_probs.csv"], manifest.Models.Select(m => m.Csv));
+        Assert.DoesNotContain(_root.Path, File.ReadAllText(_root.File("data", "What_is_a_lion", DISD.IO.RunManifest.FileName)));
+    }
+
     private static (int Code, string Stdout, string Stderr) WithStandardInput(string text, Func<(int, string, string)> run)
     {
         var old = Console.In;
