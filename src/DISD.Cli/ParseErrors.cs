@@ -58,7 +58,8 @@ internal static class ParseErrors
         string value = tokens is { Count: > 0 } ? tokens[^1].Value : "";
         // An int option's own bounds (positive, ≥ 0) are checked after parsing; the parser only knows that the value is no int,
         // so a lower bound of -2147483648 would be misleading: say what is wrong with the value instead.
-        if (option.ValueType == typeof(int) && System.Numerics.BigInteger.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
+        if (option.ValueType == typeof(int)
+            && System.Numerics.BigInteger.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
         {
             return big > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"{option.Name} {value} is too large; expected an integer of at most {int.MaxValue}")

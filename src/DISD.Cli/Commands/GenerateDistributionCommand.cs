@@ -24,7 +24,10 @@ public sealed class GenerateDistributionCommand
     private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)", "--drafter");
     private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
     private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
-    private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file") { Description = "A file with one prompt per line (blank lines skipped; - for standard input); the models are loaded once" };
+    private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file")
+    {
+        Description = "A file with one prompt per line (blank lines skipped; - for standard input); the models are loaded once",
+    };
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
     private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens", "--max-new-tokens", "--max_new_tokens");
@@ -190,7 +193,8 @@ public sealed class GenerateDistributionCommand
     {
         public RunManifest Manifest(PreparedPrompt prompt, string folder, int vocab, IReadOnlyList<int> tokens, string text, RunTimings timings) => new(
             "", prompt.Text, Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
-            Models.Select((r, i) => new ManifestModel(r.Role, r.Argument, Paths[i], ConfigDigests[i], r.FileId, r.FileId + DistributionLocator.FileSuffix)).ToArray(),
+            Models.Select((r, i) => new ManifestModel(r.Role, r.Argument, Paths[i], ConfigDigests[i], r.FileId,
+                r.FileId + DistributionLocator.FileSuffix)).ToArray(),
             vocab, DTypeName, Device, Options.Seed, DecodingName, Temperature,
             new SamplingUsed(Options.TopK, Options.TopP, Options.MinP, Options.Transform.Describe()), Options.MaxNewTokens, Options.StopAtEos,
             tokens, text, SoftwareVersions.Current(), timings, ComputeRuntime.Current(Device, DTypeName));
@@ -321,7 +325,8 @@ public sealed class GenerateDistributionCommand
         var list = new List<ModelRequest> { new("large", large!, ModelLarge.Name) };
         if (medium is not null) list.Add(new ModelRequest("medium", medium, ModelMedium.Name));
         else
-            CliOutput.Log($"{Name}: two models as named, no medium table ({ModelMedium.Name} adds a third; the embedded medium model runs only when no model is named)");
+            CliOutput.Log($"{Name}: two models as named, no medium table "
+                + $"({ModelMedium.Name} adds a third; the embedded medium model runs only when no model is named)");
         list.Add(new ModelRequest("small", small!, ModelSmall.Name));
         return list;
     }

@@ -26,7 +26,8 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
         var figureName = TextSanitizer.PromptFileName(inputText, IsLargeVsSmall(large, small) ? "" : $"__{pair}", request.FigureExtension);
         var figure = Path.Combine(request.ImgDir, figureName);
         var manifest = new CouplingRunManifest(runId, inputText, largeLabel, smallLabel, Path.GetFileName(large.Table), Path.GetFileName(small.Table),
-            request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), RelativeFigure(resultsFolder, figure), Path.GetFileName(results),
+            request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), RelativeFigure(resultsFolder, figure),
+            Path.GetFileName(results),
             string.Join(',', request.ListSizes));
         return new PlotCouplingOutputs(figure, results, record, manifest, inputText, request.Subtitle(largeLabel, smallLabel), request.Format, large.ManifestPath);
     }

@@ -28,7 +28,8 @@ public sealed class SpeculateCommand
     private readonly Option<string?> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids, comma-separated" };
     private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
     {
-        Description = "Batch mode: one prompt (text) per line, - for standard input; reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
+        Description = "Batch mode: one prompt (text) per line, - for standard input; "
+            + "reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
     };
     private readonly Option<string?> Questions = new("--questions")
     {
@@ -464,7 +465,10 @@ public sealed class SpeculateCommand
             try
             {
                 foreach (var (dir, label) in models)
-                    ContextWindow.Check(dir, label, prompts[i].Count, settings.Options.MaxNewTokens, MaxNewTokens.Name, parse.GetValue(AllowBeyondContext));
+                {
+                    ContextWindow.Check(dir, label, prompts[i].Count, settings.Options.MaxNewTokens, MaxNewTokens.Name,
+                        parse.GetValue(AllowBeyondContext));
+                }
                 keep.Add(i);
             }
             catch (DisdException e)

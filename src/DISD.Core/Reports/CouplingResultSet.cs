@@ -25,7 +25,10 @@ public static class CouplingResultSet
 {
     private const string Prefix = "coupling_";
 
-    /// <summary>The results under <paramref name="dataDir"/>; each folder without results goes to <paramref name="leftOut"/>, so the report can name it.</summary>
+    /// <summary>
+    /// The results under <paramref name="dataDir"/>; each folder without results goes to <paramref name="leftOut"/>, so
+    /// the report can name it.
+    /// </summary>
     /// <exception cref="DisdException">No result at all, or a results table of another run than its folder's.</exception>
     public static IReadOnlyList<CouplingResult> Collect(string dataDir, string option = "--data-dir", ICollection<LeftOutFolder>? leftOut = null)
     {

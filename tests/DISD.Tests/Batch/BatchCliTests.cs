@@ -158,10 +158,12 @@ public sealed class BatchCliTests : IDisposable
 
         Assert.True(code == 3, stderr);
         Assert.Equal(["done", "failed", "done"], BatchRuns.Statuses(stdout));
-        var message = BatchRuns.Json(stdout).GetProperty("prompts").EnumerateArray().Single(p => p.GetProperty("index").GetInt32() == 1).GetProperty("message").GetString();
+        var message = BatchRuns.Json(stdout).GetProperty("prompts").EnumerateArray()
+            .Single(p => p.GetProperty("index").GetInt32() == 1).GetProperty("message").GetString();
         Assert.StartsWith($"--prompts-file {runs.PromptsFile} line 2: --model-large gemma2-wordnet-large was trained for 1024 positions", message);
         Assert.Contains("prompt 2/3: failed: --prompts-file", stderr);
-        Assert.Equal(new[] { BatchRuns.Folders[0], BatchRuns.Folders[2] }.Order(StringComparer.Ordinal), Directory.GetDirectories(runs.Dir("a", "data")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { BatchRuns.Folders[0], BatchRuns.Folders[2] }.Order(StringComparer.Ordinal),
+            Directory.GetDirectories(runs.Dir("a", "data")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -178,7 +180,8 @@ public sealed class BatchCliTests : IDisposable
         var failed = Assert.Single(json.GetProperty("failed").EnumerateArray());
         Assert.Equal(1, failed.GetProperty("index").GetInt32());
         Assert.Equal(3, failed.GetProperty("line").GetInt32());
-        Assert.StartsWith($"--prompts-file {runs.PromptsFile} line 3: --target gemma2-wordnet-large was trained for 1024 positions", failed.GetProperty("message").GetString());
+        Assert.StartsWith($"--prompts-file {runs.PromptsFile} line 3: --target gemma2-wordnet-large was trained for 1024 positions",
+            failed.GetProperty("message").GetString());
         Assert.Contains($"speculate: failed: --prompts-file {runs.PromptsFile} line 3:", stderr);
     }
 
@@ -189,7 +192,8 @@ public sealed class BatchCliTests : IDisposable
         Ok(_runs.Plot("a"));
         // Regenerating one prompt removes its old results until plot-coupling runs again.
         var lion = Path.Combine(_runs.Dir("a", "data"), BatchRuns.Folders[0]);
-        Ok(CliRunner.Run("generate-distribution", "--input-text", BatchRuns.Prompts[0], "--num-tokens", "4", "--seed", "9", "--data-dir", _runs.Dir("a", "data")));
+        Ok(CliRunner.Run("generate-distribution", "--input-text", BatchRuns.Prompts[0], "--num-tokens", "4", "--seed", "9",
+            "--data-dir", _runs.Dir("a", "data")));
         Directory.CreateDirectory(Path.Combine(_runs.Dir("a", "data"), "notes"));
 
         var (code, stdout, stderr) = CliRunner.Run("report", "--data-dir", _runs.Dir("a", "data"), "--report-dir", _runs.Dir("a", "report"), "--json");
@@ -197,7 +201,8 @@ public sealed class BatchCliTests : IDisposable
         Assert.True(code == 0, stderr);
         var json = BatchRuns.Json(stdout);
         Assert.Equal(2, json.GetProperty("prompts").GetInt32());
-        var leftOut = json.GetProperty("left_out").EnumerateArray().ToDictionary(f => f.GetProperty("folder").GetString()!, f => f.GetProperty("reason").GetString()!);
+        var leftOut = json.GetProperty("left_out").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("folder").GetString()!, f => f.GetProperty("reason").GetString()!);
         Assert.Equal([BatchRuns.Folders[0], "notes"], leftOut.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("no plot-coupling results for the tables of run", leftOut[BatchRuns.Folders[0]]);
         Assert.Contains("run plot-coupling for this prompt", leftOut[BatchRuns.Folders[0]]);

@@ -30,7 +30,8 @@ public sealed class CliConventionsTests : IDisposable
 
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
-        Assert.Equal(["What is a lion?", "What is a cat?"], json.RootElement.GetProperty("prompts").EnumerateArray().Select(p => p.GetProperty("input_text").GetString()));
+        Assert.Equal(["What is a lion?", "What is a cat?"],
+            json.RootElement.GetProperty("prompts").EnumerateArray().Select(p => p.GetProperty("input_text").GetString()));
         Assert.True(Directory.Exists(_root.File("data", "What_is_a_cat")));
         // One token and one of the two prompt lines read as words, and the log names folders by full path only.
         Assert.Contains("× 1 token,", stderr);
@@ -55,11 +56,13 @@ public sealed class CliConventionsTests : IDisposable
     [Fact]
     public void ManifestNamesItsTablesRelativeToItsFolderSoACopyStaysTrue()
     {
-        var (code, _, stderr) = CliRunner.Run("generate-distribution", "--input-text", "What is a lion?", "--num-tokens", "1", "--data-dir", _root.File("data"));
+        var (code, _, stderr) = CliRunner.Run("generate-distribution", "--input-text", "What is a lion?", "--num-tokens", "1",
+            "--data-dir", _root.File("data"));
 
         Assert.True(code == 0, stderr);
         var manifest = DISD.IO.RunManifest.Read(_root.File("data", "What_is_a_lion", DISD.IO.RunManifest.FileName));
-        Assert.Equal(["gemma2-wordnet-large_probs.csv", "gemma2-wordnet-medium_probs.csv", "gemma2-wordnet-small_probs.csv"], manifest.Models.Select(m => m.Csv));
+        Assert.Equal(["gemma2-wordnet-large_probs.csv", "gemma2-wordnet-medium_probs.csv", "gemma2-wordnet-small_probs.csv"],
+            manifest.Models.Select(m => m.Csv));
         Assert.DoesNotContain(_root.Path, File.ReadAllText(_root.File("data", "What_is_a_lion", DISD.IO.RunManifest.FileName)));
     }
 
