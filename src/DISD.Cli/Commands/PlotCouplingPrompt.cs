@@ -31,7 +31,6 @@ internal static class PlotCouplingPrompt
         if (provenance[0].Manifest is null)
             CliOutput.Log($"{Name}: no {RunManifest.FileName} beside the tables: cannot check that they come from one run or were made for the prompt");
         inputText = PromptOf(inputText, provenance[0], csvLarge);
-        RequireWritable(resultsFolder);
         var outputs = PlotCouplingOutputs.For(request, inputText, resultsFolder, provenance[0], provenance[1], runId);
         if (request.SkipExisting && outputs.ExistingComplete() is { } record)
         {
@@ -50,6 +49,8 @@ internal static class PlotCouplingPrompt
             return null;
         }
 
+        // After --skip-existing (complete results in a read-only copy are still skipped), before the measurement.
+        RequireWritable(resultsFolder);
         CliOutput.Log($"{Name}: {inputText}: {CliOutput.Plural(numTokens, "position")} × {request.NumRetries} trials, V = {vocabSize}, engine {request.Engine}, seed {request.Seed}");
         var results = Measure(large, small, numTokens, request);
         var replaced = outputs.Write(results);

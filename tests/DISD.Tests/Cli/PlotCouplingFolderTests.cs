@@ -156,7 +156,7 @@ public sealed class PlotCouplingFolderTests : IDisposable
     }
 
     [RootFact]
-    public void AReadOnlyResultsFolderFailsBeforeTheMeasurementAndCreatesNoImageFolder()
+    public void AReadOnlyResultsFolderIsSkippedWhenCompleteAndOtherwiseFailsBeforeTheMeasurement()
     {
         var disk = _root.File("ro");
         Directory.CreateDirectory(disk);
@@ -165,15 +165,25 @@ public sealed class PlotCouplingFolderTests : IDisposable
         {
             var (code, _, stderr) = CliRunner.Run("generate-distribution", "--input-text", Prompt, "--num-tokens", "3", "--data-dir", disk);
             Assert.True(code == 0, stderr);
+            (code, _, stderr) = CliRunner.Run("plot-coupling", "--input-text", Prompt, "--num-retries", "200", "--data-dir", disk,
+                "--img-dir", _root.File("img"));
+            Assert.True(code == 0, stderr);
             Mount("-o", "remount,ro", disk);
 
-            (code, var stdout, stderr) = CliRunner.Run("plot-coupling", "--input-text", Prompt, "--data-dir", disk, "--img-dir", _root.File("img"));
+            (code, var stdout, stderr) = CliRunner.Run("plot-coupling", "--input-text", Prompt, "--num-retries", "200", "--data-dir", disk,
+                "--img-dir", _root.File("img"), "--skip-existing", "--json");
+            Assert.True(code == 0, stderr);
+            using (var json = JsonDocument.Parse(stdout))
+                Assert.Equal("skipped", json.RootElement.GetProperty("status").GetString());
+
+            (code, stdout, stderr) = CliRunner.Run("plot-coupling", "--input-text", Prompt, "--num-retries", "300", "--data-dir", disk,
+                "--img-dir", _root.File("img2"));
 
             Assert.Equal(2, code);
             Assert.Equal("", stdout);
             Assert.Contains($"cannot create the results in {Path.Combine(disk, Folder)}", ErrorLine(stderr));
             Assert.DoesNotContain("positions ×", stderr);
-            Assert.False(Directory.Exists(_root.File("img")));
+            Assert.False(Directory.Exists(_root.File("img2")));
         }
         finally
         {
