@@ -30,6 +30,9 @@ public static class CliApp
             root.Subcommands.Add(verb());
         }
 
+        // A bare `disd` is someone finding out what it does: the help answers that, an error about a missing verb does not.
+        if (args.Length == 0)
+            args = ["--help"];
         try
         {
             var parsed = root.Parse(args);

@@ -42,12 +42,9 @@ internal static class ParseErrors
         return $"unexpected argument '{token}' (options take the form --name value; quote a value that contains spaces) (see '{help}')";
     }
 
-    private static string Suggestion(string token, IReadOnlyList<string> candidates)
-    {
-        string key = token.Split('=', 2)[0];
-        var best = candidates.Select(c => (Name: c, Distance: Distance(key, c))).OrderBy(c => c.Distance).FirstOrDefault();
-        return best.Name is not null && best.Distance <= Math.Max(2, key.Length / 3) ? $"; did you mean {best.Name}?" : "";
-    }
+    /// <summary>" (did you mean X?)": in parentheses, so that the sentence goes on without a "?;".</summary>
+    private static string Suggestion(string token, IReadOnlyList<string> candidates) =>
+        NearestName.Of(token.Split('=', 2)[0], candidates) is { } name ? $" (did you mean {name}?)" : "";
 
     /// <summary>"--seed: expected an integer from 0 to 18446744073709551615, got '-1'" instead of the parser's "expected type 'System.UInt64'".</summary>
     private static string? TypedValueMessage(ParseError error)
@@ -59,10 +56,19 @@ internal static class ParseErrors
         }
         var tokens = (error.SymbolResult as OptionResult)?.Tokens ?? (error.SymbolResult as ArgumentResult)?.Tokens;
         string value = tokens is { Count: > 0 } ? tokens[^1].Value : "";
+        // An int option's own bounds (positive, ≥ 0) are checked after parsing; the parser only knows that the value is no int,
+        // so a lower bound of -2147483648 would be misleading: say what is wrong with the value instead.
+        if (option.ValueType == typeof(int)
+            && System.Numerics.BigInteger.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
+        {
+            return big > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{option.Name} {value} is too large; expected an integer of at most {int.MaxValue}")
+                : $"{option.Name} {value} is out of range; see the option's description for the values it takes";
+        }
         string expected = option.ValueType switch
         {
             var t when t == typeof(ulong) => string.Create(CultureInfo.InvariantCulture, $"an integer from 0 to {ulong.MaxValue}"),
-            var t when t == typeof(int) => string.Create(CultureInfo.InvariantCulture, $"an integer from {int.MinValue} to {int.MaxValue}"),
+            var t when t == typeof(int) => "an integer",
             var t when t == typeof(double) => "a number such as 0.7",
             var t => $"a {t.Name} value",
         };
@@ -78,24 +84,5 @@ internal static class ParseErrors
         var message = string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var option = OptionOf(error);
         return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
-    }
-
-    /// <summary>Levenshtein distance, case-insensitive, '_' and '-' alike (the snake_case aliases).</summary>
-    internal static int Distance(string a, string b)
-    {
-        a = a.ToLowerInvariant().Replace('_', '-');
-        b = b.ToLowerInvariant().Replace('_', '-');
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

@@ -30,7 +30,8 @@ public static class RequestLimits
         {
             < 0 => throw new DisdException($"{option.Name} must be ≥ 0 (0 = libtorch's default), got {value}"),
             _ when value > limit => throw new DisdException(string.Create(CultureInfo.InvariantCulture,
-                $"{option.Name} {value} is above the limit of {limit} ({ThreadsPerCore} × the {Environment.ProcessorCount} CPU cores); use at most {Environment.ProcessorCount}")),
+                $"{option.Name} {value} is above the limit of {limit} ({ThreadsPerCore} × the {Environment.ProcessorCount} CPU cores); "
+                + $"give at most {limit} (one per core, {Environment.ProcessorCount}, is usually fastest)")),
             _ => value,
         };
     }

@@ -19,11 +19,15 @@ public sealed class GenerateDistributionCommand
     public const string Name = "generate-distribution";
 
     private readonly Option<string> ModelLarge = ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)", "--target");
-    private readonly Option<string> ModelMedium = ModelOption("--model-medium", "--model_medium", "An optional third model (default: the embedded gemma2-wordnet-medium when no model is named)");
+    private readonly Option<string> ModelMedium = ModelOption("--model-medium", "--model_medium",
+        "An optional third model (default: the embedded gemma2-wordnet-medium when no model is named; naming any model runs only the named ones)");
     private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)", "--drafter");
     private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
     private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
-    private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file") { Description = "A file with one prompt per line (blank lines skipped); the models are loaded once" };
+    private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file")
+    {
+        Description = "A file with one prompt per line (blank lines skipped; - for standard input); the models are loaded once",
+    };
     private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
     private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens", "--max-new-tokens", "--max_new_tokens");
@@ -104,6 +108,7 @@ public sealed class GenerateDistributionCommand
         var loadClock = Stopwatch.StartNew();
         IReadOnlyList<PreparedPrompt> prompts = [];
         var existing = new Dictionary<int, RunManifest>();
+        var tooLong = new Dictionary<int, string>();
         var allowBeyond = parse.GetValue(AllowBeyondContext);
         if (requests.Count == 0)
             CliOutput.Log($"{Name}: shard {shard} holds no prompt of {parse.GetValue(PromptsFile)}; nothing to do");
@@ -112,9 +117,13 @@ public sealed class GenerateDistributionCommand
             (tokenizer, vocab) =>
             {
                 prompts = GenerateDistributionPrompts.Prepare(requests, tokenizer, vocab, chat, chatDate);
+                if (prompts.Select(p => p.Chat).OfType<Tokenization.ChatPrompt>().FirstOrDefault() is { } used)
+                    CliOutput.LogChatTemplate(Name, ModelLarge.Name, used);
                 if (skipExisting)
                     FindExisting(request, prompts, vocab, dataDir, existing);
                 var left = prompts.Where(p => !existing.ContainsKey(p.Index)).ToList();
+                if (batch)
+                    left = WithinContext(modelRequests, paths, left, numTokens, allowBeyond, tooLong);
                 if (left.Count > 0)
                     CheckRequest(modelRequests, paths, left, numTokens, allowBeyond, device, dtype);
                 return left.Count > 0;
@@ -123,8 +132,8 @@ public sealed class GenerateDistributionCommand
         if (models is not null)
         {
             CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
-                + $"{(greedy ? "greedy" : "sampling")}, {prompts.Count - existing.Count} prompt(s) × {numTokens} tokens, seed {seed}"
-                + $"{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
+                + $"{(greedy ? "greedy" : "sampling")}, {PromptsToRun(prompts.Count, prompts.Count - existing.Count - tooLong.Count)} × "
+                + $"{CliOutput.Plural(numTokens, "token")}, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
                 + ComputeRuntime.Current(device.ToString(), dtypeName).Describe());
         }
 
@@ -132,12 +141,20 @@ public sealed class GenerateDistributionCommand
         for (var i = 0; i < prompts.Count; i++)
         {
             var prompt = prompts[i];
-            var folder = Path.Combine(dataDir, prompt.FolderName);
+            // Full paths, as the other lines of the log give them.
+            var folder = Path.GetFullPath(Path.Combine(dataDir, prompt.FolderName));
             var label = $"prompt {i + 1}/{prompts.Count}";
             if (existing.TryGetValue(prompt.Index, out var manifest))
             {
                 CliOutput.Log($"{Name}: {label}: skipped, {folder} holds run {manifest.RunId} of the same request: {prompt.Text}");
                 results.Add(SummaryPrompt.Skipped(prompt, folder, manifest));
+                continue;
+            }
+
+            if (tooLong.TryGetValue(prompt.Index, out var message))
+            {
+                CliOutput.Log($"{Name}: {label}: failed: {message}");
+                results.Add(SummaryPrompt.Failed(prompt, folder, message));
                 continue;
             }
 
@@ -167,6 +184,10 @@ public sealed class GenerateDistributionCommand
         return BatchOptions.ExitCode(results.Select(r => r.Status));
     }
 
+    /// <summary>"4 prompts", or "2 of 4 prompts" when some are skipped or fail at once: the labels that follow count all of them ("prompt 1/4").</summary>
+    private static string PromptsToRun(int all, int toRun) =>
+        toRun == all ? CliOutput.Plural(all, "prompt") : $"{toRun} of {CliOutput.Plural(all, "prompt")} to run";
+
     /// <summary>What a run asks for, known before any weights are read: it determines the manifest up to the generated tokens.</summary>
     private sealed record RunRequest(IReadOnlyList<ModelRequest> Models, IReadOnlyList<string> Paths, IReadOnlyList<string> ConfigDigests,
         string DTypeName, string Device, DecodingOptions Options, string DecodingName, double Temperature, bool Chat)
@@ -174,7 +195,7 @@ public sealed class GenerateDistributionCommand
         public RunManifest Manifest(PreparedPrompt prompt, string folder, int vocab, IReadOnlyList<int> tokens, string text, RunTimings timings) => new(
             "", prompt.Text, Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
             Models.Select((r, i) => new ManifestModel(r.Role, r.Argument, Paths[i], ConfigDigests[i], r.FileId,
-                Path.GetFullPath(Path.Combine(folder, r.FileId + DistributionLocator.FileSuffix)))).ToArray(),
+                r.FileId + DistributionLocator.FileSuffix)).ToArray(),
             vocab, DTypeName, Device, Options.Seed, DecodingName, Temperature,
             new SamplingUsed(Options.TopK, Options.TopP, Options.MinP, Options.Transform.Describe()), Options.MaxNewTokens, Options.StopAtEos,
             tokens, text, SoftwareVersions.Current(), timings, ComputeRuntime.Current(Device, DTypeName));
@@ -211,9 +232,34 @@ public sealed class GenerateDistributionCommand
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");
         CliOutput.Log($"{Name}: generated: {generatedText}");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: generated {result.TokenIds.Count} tokens in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
+            $"{Name}: generated {CliOutput.Plural(result.TokenIds.Count, "token")} in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
         return new SummaryPrompt(prompt.Index, PromptStatus.Done, null, prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables,
             files.TokensCsv, files.Manifest, RunManifest.Read(files.Manifest).RunId, files.TableBytes, generateSeconds, files.WriteSeconds);
+    }
+
+    /// <summary>
+    /// A batch's prompts that fit every model's context (or --allow-beyond-context); each of the others fails alone, named
+    /// by its line, so that one over-long line does not refuse the whole file.
+    /// </summary>
+    private static List<PreparedPrompt> WithinContext(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, IReadOnlyList<PreparedPrompt> prompts,
+        int numTokens, bool allowBeyond, Dictionary<int, string> tooLong)
+    {
+        var fitting = new List<PreparedPrompt>();
+        foreach (var prompt in prompts)
+        {
+            try
+            {
+                for (var i = 0; i < paths.Count; i++)
+                    ContextWindow.Check(paths[i], $"{requests[i].Option} {requests[i].Argument}", prompt.Ids.Count, numTokens, "--num-tokens", allowBeyond);
+                fitting.Add(prompt);
+            }
+            catch (DisdException e)
+            {
+                tooLong[prompt.Index] = $"{prompt.Source}: {e.Message}";
+            }
+        }
+
+        return fitting;
     }
 
     /// <summary>Before any weights are read: every prompt fits every model's context (or --allow-beyond-context), and the run fits in memory.</summary>
@@ -260,16 +306,28 @@ public sealed class GenerateDistributionCommand
             ];
         }
 
-        foreach (var (value, option) in new[] { (large, ModelLarge), (small, ModelSmall) })
+        var given = new[] { ("large", large, ModelLarge), ("medium", medium, ModelMedium), ("small", small, ModelSmall) };
+        foreach (var (_, value, option) in given)
         {
-            if (string.IsNullOrWhiteSpace(value))
-                throw new DisdException($"{option.Name} is required when a model is named (leave out every --model-* option for the embedded demo trio)");
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+                throw new DisdException($"{option.Name} is empty; give a checkpoint folder, a cached Hugging Face repo id or an embedded model name");
         }
 
-        if (medium is not null && string.IsNullOrWhiteSpace(medium))
-            throw new DisdException($"{ModelMedium.Name} is empty");
+        // A model that cannot be found is the first thing to fix, before the one left out.
+        LoadedModels.Resolve(given.Where(g => g.Item2 is not null).Select(g => new ModelRequest(g.Item1, g.Item2!, g.Item3.Name)).ToList());
+        var named = string.Join(" and ", given.Where(g => g.Item2 is not null).Select(g => g.Item3.Name));
+        foreach (var (value, option) in new[] { (large, ModelLarge), (small, ModelSmall) })
+        {
+            if (value is null)
+                throw new DisdException($"{option.Name} is required when {named} is named: naming a model means naming the models to run "
+                    + "(leave out every --model-* option for the embedded demo trio)");
+        }
+
         var list = new List<ModelRequest> { new("large", large!, ModelLarge.Name) };
         if (medium is not null) list.Add(new ModelRequest("medium", medium, ModelMedium.Name));
+        else
+            CliOutput.Log($"{Name}: two models as named, no medium table "
+                + $"({ModelMedium.Name} adds a third; the embedded medium model runs only when no model is named)");
         list.Add(new ModelRequest("small", small!, ModelSmall.Name));
         return list;
     }

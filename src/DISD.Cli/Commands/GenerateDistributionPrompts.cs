@@ -9,7 +9,8 @@ namespace DISD.Cli.Commands;
 internal sealed record PromptRequest(string Text, IReadOnlyList<int>? Ids, string Source, int Index = 0);
 
 /// <summary>A prompt ready to run: the ids fed to the models, its result folder and, with --chat, the rendered chat prompt.</summary>
-internal sealed record PreparedPrompt(string Text, IReadOnlyList<int> Ids, string FolderName, ChatPrompt? Chat, int Index = 0);
+/// <param name="Source">Where the prompt was given (--input-text, or --prompts-file FILE line N), for messages about this prompt.</param>
+internal sealed record PreparedPrompt(string Text, IReadOnlyList<int> Ids, string FolderName, ChatPrompt? Chat, int Index = 0, string Source = "");
 
 /// <summary>Reads and checks the prompts of generate-distribution before any model is loaded or file written.</summary>
 internal static class GenerateDistributionPrompts
@@ -62,7 +63,7 @@ internal static class GenerateDistributionPrompts
             var folder = FolderName(text, request.Source);
             if (!folders.TryAdd(folder, request.Source))
                 throw new DisdException($"{request.Source} gives the data folder '{folder}' that {folders[folder]} already gives; each prompt needs its own folder");
-            prepared.Add(new PreparedPrompt(text, ids, folder, chatPrompt, request.Index));
+            prepared.Add(new PreparedPrompt(text, ids, folder, chatPrompt, request.Index, request.Source));
         }
 
         return prepared;

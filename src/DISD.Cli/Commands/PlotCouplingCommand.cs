@@ -23,18 +23,22 @@ public sealed class PlotCouplingCommand
         "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Small, "--model_small", "--drafter");
     private readonly Option<string?> InputText = new("--input-text", "--input_text")
     {
-        Description = "The prompt the distributions were generated for; names the data folder and titles the figure",
+        Description = "The prompt the distributions were generated for; names the data folder and titles the figure "
+            + "(may be left out when both models are *_probs.csv paths: their manifest.json gives it)",
     };
     private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
     {
-        Description = "Every prompt of this file (one per line, as generate-distribution reads it): one figure and results table each",
+        Description = "Every prompt of this file (one per line, as generate-distribution reads it; - for standard input): one figure and results table each",
     };
     private readonly Option<string> NumTokens = CliOptions.Text("--num-tokens",
-        $"Positions to compare (the first rows of each table), or {PlotCouplingRequest.AllRows} for every row", "32", "--num_tokens", "--max-new-tokens");
+        $"Positions to compare (the first rows of each table), or {PlotCouplingRequest.AllRows} for every row the tables share", PlotCouplingRequest.AllRows,
+        "--num_tokens", "--max-new-tokens");
     private readonly Option<int> NumRetries = CliOptions.Int("--num-retries", "Monte-Carlo trials per position and coupling", 20000, "--num_retries");
     private readonly Option<string> Engine = CliOptions.Choice("--mc",
         "Monte-Carlo engine: race (exact lazy simulation, pure C#) or dense (one uniform per token per trial, torch)", "race", "race", "dense");
-    private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the distribution tables (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
+    private readonly Option<string> DataDir = CliOptions.Text("--data-dir",
+        "Folder of the distribution tables (<data-dir>/<input text>/<model>_probs.csv); the results go beside the tables (also when they are named by path)",
+        "./data", "--data_dir");
     private readonly Option<string> ImgDir = CliOptions.Text("--img-dir", "Folder the figures are written to", "./img", "--img_dir");
     private readonly Option<ulong> Seed = CliOptions.Seed();
     private readonly Option<string> Device = CliOptions.Device();
@@ -76,11 +80,14 @@ public sealed class PlotCouplingCommand
         var shard = BatchOptions.ReadShard(parse, Shard);
         if (promptsFile is null)
         {
-            if (inputText is null)
+            var tablesByPath = request.ModelLarge.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                && request.ModelSmall.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+            if (inputText is null && !tablesByPath)
                 throw new DisdException($"give the prompt with {InputText.Name} (or {PromptsFile.Name} for several)");
             if (shard is not null)
                 throw new DisdException($"{Shard.Name} splits a {PromptsFile.Name}; give one, or leave out {Shard.Name} for a single prompt");
-            TextSanitizer.FolderName(inputText);
+            if (inputText is not null)
+                TextSanitizer.FolderName(inputText);
             return RunOne(parse, request, inputText);
         }
 
@@ -91,14 +98,14 @@ public sealed class PlotCouplingCommand
         return RunBatch(parse, request, prompts.Where(p => (shard ?? ShardSpec.All).Includes(p.Index)).ToList(), shard, clock);
     }
 
-    private int RunOne(ParseResult parse, PlotCouplingRequest request, string inputText)
+    private int RunOne(ParseResult parse, PlotCouplingRequest request, string? inputText)
     {
         var summary = PlotCouplingPrompt.Run(request, inputText, out var skipped);
         if (summary is null)
         {
             CliOutput.Log($"{Name}: skipped: {skipped!.Results} and {skipped.Figure} hold these results of run {skipped.RunId}");
             if (parse.GetValue(Json))
-                CliOutput.Json(new PlotCouplingPromptStatus(0, inputText, PromptStatus.Skipped, null, skipped, null));
+                CliOutput.Json(new PlotCouplingPromptStatus(0, skipped.InputText, PromptStatus.Skipped, null, skipped, null));
             return CliApp.Success;
         }
 
@@ -138,7 +145,7 @@ public sealed class PlotCouplingCommand
         var batch = new PlotCouplingBatchSummary(request.ModelLarge, request.ModelSmall, parse.GetRequiredValue(NumTokens), request.NumRetries, request.Engine,
             request.Seed, shard?.ToString(), clock.Elapsed.TotalSeconds, Count(PromptStatus.Done), Count(PromptStatus.Skipped), Count(PromptStatus.Failed), statuses);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {prompts.Count} prompt(s) in {batch.Seconds:F1} s: {batch.Done} done, {batch.Skipped} skipped, {batch.Failed} failed"));
+            $"{Name}: {CliOutput.Plural(prompts.Count, "prompt")} in {batch.Seconds:F1} s: {batch.Done} done, {batch.Skipped} skipped, {batch.Failed} failed"));
         if (parse.GetValue(Json))
             CliOutput.Json(batch);
         return BatchOptions.ExitCode(statuses.Select(s => s.Status));

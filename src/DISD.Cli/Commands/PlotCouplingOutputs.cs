@@ -14,21 +14,30 @@ namespace DISD.Cli.Commands;
 internal sealed record PlotCouplingOutputs(string Figure, string Results, string RecordPath, CouplingRunManifest Record, string Title, string Subtitle,
     FigureFormat Format, string? ManifestPath)
 {
-    public static PlotCouplingOutputs For(PlotCouplingRequest request, string inputText, TableProvenance large, TableProvenance small, string runId)
+    /// <param name="resultsFolder">The folder of the two tables: results go beside the tables they were measured on.</param>
+    public static PlotCouplingOutputs For(PlotCouplingRequest request, string inputText, string resultsFolder, TableProvenance large, TableProvenance small,
+        string runId)
     {
         var folderName = TextSanitizer.FolderName(inputText);
         var (largeLabel, smallLabel) = (ModelLabel(request.ModelLarge), ModelLabel(request.ModelSmall));
         var pair = $"{largeLabel}_vs_{smallLabel}";
-        var resultsFolder = Path.Combine(request.DataDir, folderName);
         var results = Path.Combine(resultsFolder, TextSanitizer.ResultFileName($"coupling_{pair}", ".csv"));
         var record = Path.Combine(resultsFolder, TextSanitizer.ResultFileName($"coupling_{pair}", CouplingRunManifest.Extension));
-        var figureStem = IsLargeVsSmall(large, small) ? folderName : $"{folderName}__{pair}";
-        var figure = Path.Combine(request.ImgDir, TextSanitizer.ResultFileName(figureStem, request.FigureExtension));
+        var figureName = TextSanitizer.PromptFileName(inputText, IsLargeVsSmall(large, small) ? "" : $"__{pair}", request.FigureExtension);
+        var figure = Path.Combine(request.ImgDir, figureName);
         var manifest = new CouplingRunManifest(runId, inputText, largeLabel, smallLabel, Path.GetFileName(large.Table), Path.GetFileName(small.Table),
-            request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), Path.GetFullPath(figure), Path.GetFileName(results),
+            request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), RelativeFigure(resultsFolder, figure),
+            Path.GetFileName(results),
             string.Join(',', request.ListSizes));
         return new PlotCouplingOutputs(figure, results, record, manifest, inputText, request.Subtitle(largeLabel, smallLabel), request.Format, large.ManifestPath);
     }
+
+    /// <summary>
+    /// The figure's path relative to the record's folder, so that a record still matches its figure after the data and
+    /// image folders were copied or moved together (cp -r off a cluster); an absolute path would never match again.
+    /// </summary>
+    private static string RelativeFigure(string resultsFolder, string figure) =>
+        Path.GetRelativePath(Path.GetFullPath(resultsFolder), Path.GetFullPath(figure)).Replace(Path.DirectorySeparatorChar, '/');
 
     /// <summary>Whether the pair is the run's large and small model (by the roles in manifest.json); tables without a manifest count as that pair.</summary>
     private static bool IsLargeVsSmall(TableProvenance large, TableProvenance small) =>
@@ -57,13 +66,19 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
         try
         {
             var existing = CouplingRunManifest.Read(RecordPath);
-            return existing == Record ? existing : null;
+            // The figure must still show this record's run: another data folder's run of the same prompt replaces it.
+            var shown = FigureMetadata.Read(File.ReadAllBytes(Figure));
+            return existing == Record && (shown.GetValueOrDefault("disd:run_id") ?? "") == existing.RunId ? existing : null;
         }
         catch (DisdException)
         {
             return null;
         }
     }
+
+    /// <summary><paramref name="record"/> with the full paths of its figure and results, for the log and --json of a skipped prompt.</summary>
+    public CouplingRunManifest Located(CouplingRunManifest record) =>
+        record with { Figure = Path.GetFullPath(Figure), Results = Path.GetFullPath(Results) };
 
     /// <summary>
     /// Writes the figure, the results and the record together or not at all: each is staged in a temporary file and all
@@ -82,6 +97,7 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
         ]);
         var resultsFolder = Path.GetDirectoryName(Path.GetFullPath(Results))!;
         var imageFolder = Path.GetDirectoryName(Path.GetFullPath(Figure))!;
+        var imageFolderExisted = Directory.Exists(imageFolder);
         try
         {
             using var exclusive = ResultLock.Exclusive([Path.GetDirectoryName(resultsFolder) ?? resultsFolder, imageFolder],
@@ -101,6 +117,9 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Nothing written means no image folder created for it either.
+            if (!imageFolderExisted && Directory.Exists(imageFolder) && !Directory.EnumerateFileSystemEntries(imageFolder).Any())
+                Directory.Delete(imageFolder);
             throw new DisdException($"cannot write the results {Results} and the figure {Figure} ({e.Message}); nothing was written", e);
         }
     }

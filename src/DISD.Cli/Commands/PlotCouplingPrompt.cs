@@ -14,22 +14,27 @@ internal static class PlotCouplingPrompt
     private const string Name = PlotCouplingCommand.Name;
 
     /// <summary>The summary of the prompt, or null when --skip-existing found its complete results (then <paramref name="skipped"/> is set).</summary>
-    public static PlotCouplingSummary? Run(PlotCouplingRequest request, string inputText, out CouplingRunManifest? skipped)
+    /// <param name="inputText">The prompt; null only when both models are *_probs.csv paths, whose manifest.json then gives it.</param>
+    public static PlotCouplingSummary? Run(PlotCouplingRequest request, string? inputText, out CouplingRunManifest? skipped)
     {
         var clock = Stopwatch.StartNew();
         skipped = null;
-        var csvLarge = DistributionLocator.Resolve(request.ModelLarge, request.DataDir, inputText);
-        var csvSmall = DistributionLocator.Resolve(request.ModelSmall, request.DataDir, inputText);
+        // Tables named by path do not need the prompt to be found; it is then taken from (and otherwise checked against) their manifest.
+        var lookup = inputText ?? "";
+        var csvLarge = DistributionLocator.Resolve(request.ModelLarge, request.DataDir, lookup);
+        var csvSmall = DistributionLocator.Resolve(request.ModelSmall, request.DataDir, lookup);
         using var shared = ResultLock.Shared([ResultsParent(csvLarge), ResultsParent(csvSmall)],
             folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}"));
         var provenance = new[] { RunProvenance.Of(csvLarge), RunProvenance.Of(csvSmall) };
         var runId = RunProvenance.RequireOneRun(provenance[0], provenance[1]);
+        var resultsFolder = ResultsFolder(csvLarge, csvSmall);
         if (provenance[0].Manifest is null)
-            CliOutput.Log($"{Name}: no {RunManifest.FileName} beside the tables: cannot check that they come from one run");
-        var outputs = PlotCouplingOutputs.For(request, inputText, provenance[0], provenance[1], runId);
+            CliOutput.Log($"{Name}: no {RunManifest.FileName} beside the tables: cannot check that they come from one run or were made for the prompt");
+        inputText = PromptOf(inputText, provenance[0], csvLarge);
+        var outputs = PlotCouplingOutputs.For(request, inputText, resultsFolder, provenance[0], provenance[1], runId);
         if (request.SkipExisting && outputs.ExistingComplete() is { } record)
         {
-            skipped = record;
+            skipped = outputs.Located(record);
             return null;
         }
 
@@ -40,15 +45,17 @@ internal static class PlotCouplingPrompt
         outputs = outputs with { Record = outputs.Record with { NumTokens = numTokens } };
         if (request.SkipExisting && outputs.ExistingComplete() is { } later)
         {
-            skipped = later;
+            skipped = outputs.Located(later);
             return null;
         }
 
-        CliOutput.Log($"{Name}: {inputText}: {numTokens} positions × {request.NumRetries} trials, V = {vocabSize}, engine {request.Engine}, seed {request.Seed}");
+        // After --skip-existing (complete results in a read-only copy are still skipped), before the measurement.
+        RequireWritable(resultsFolder);
+        CliOutput.Log($"{Name}: {inputText}: {CliOutput.Plural(numTokens, "position")} × {request.NumRetries} trials, V = {vocabSize}, engine {request.Engine}, seed {request.Seed}");
         var results = Measure(large, small, numTokens, request);
         var replaced = outputs.Write(results);
         if (replaced is not null)
-            CliOutput.Log($"{Name}: replaced {outputs.Figure}, which showed {replaced}");
+            CliOutput.Log($"{Name}: replaced {Path.GetFullPath(outputs.Figure)}, which showed {replaced}");
         return new PlotCouplingSummary(
             inputText, request.ModelLarge, request.ModelSmall, Path.GetFullPath(csvLarge), Path.GetFullPath(csvSmall), vocabSize, results.Count,
             request.NumRetries, request.Engine, request.Seed, runId, Path.GetFullPath(outputs.Figure), Path.GetFullPath(outputs.Results),
@@ -63,6 +70,46 @@ internal static class PlotCouplingPrompt
         : results[0].Lists.Select((list, index) => new ListSizeSummary(list.Size,
             results.Average(r => r.Lists[index].MonteCarlo.Rate), results.Average(r => r.Lists[index].Exact))).ToArray();
 
+    /// <summary>
+    /// The folder of both tables, where their results go: results never land beside tables of another run (such as the
+    /// --data-dir folder of the same prompt when the tables are named by path).
+    /// </summary>
+    private static string ResultsFolder(string csvLarge, string csvSmall)
+    {
+        if (RunProvenance.InOneFolder(csvLarge, csvSmall)) return Path.GetDirectoryName(Path.GetFullPath(csvLarge))!;
+        throw new DisdException($"--model-large's table {csvLarge} and --model-small's table {csvSmall} lie in different folders; "
+            + "plot-coupling writes its results beside the tables, so pass two tables of one generate-distribution result folder");
+    }
+
+    /// <summary>The prompt the tables were generated for: --input-text must be the one their manifest records (it titles the figure).</summary>
+    private static string PromptOf(string? inputText, TableProvenance large, string csvLarge)
+    {
+        if (large.Manifest is not { } manifest)
+        {
+            return inputText ?? throw new DisdException(
+                $"give the prompt with --input-text: {csvLarge} has no {RunManifest.FileName} beside it to take the prompt from");
+        }
+
+        if (inputText is null || inputText == manifest.InputText) return manifest.InputText;
+        throw new DisdException($"--input-text '{inputText}' is not the prompt of the tables: {large.ManifestPath} records '{manifest.InputText}'; "
+            + "pass --input-text with that prompt (or leave --input-text out when the models are *_probs.csv paths)");
+    }
+
+    /// <summary>The results folder must take new files before the measurement, not after it (an image folder is checked the same way).</summary>
+    private static void RequireWritable(string folder)
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(folder, $".disd-probe-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
+                FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DisdException($"cannot create the results in {folder}, the tables' folder ({e.Message}); "
+                + "copy the tables' result folder to a place you can write to and name it with --data-dir", e);
+        }
+    }
+
     private static string ResultsParent(string table) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(table))!) ?? "/";
 
     private static double[][] ReadTable(TableProvenance provenance)
@@ -72,7 +119,7 @@ internal static class PlotCouplingPrompt
         var rows = DistributionCsv.Read(path);
         if (provenance.Manifest is { } manifest && rows.Length != manifest.TokenIds.Count)
             throw new DisdException($"{path} has {rows.Length} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: the table was changed after its run; rerun generate-distribution");
-        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {path} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {Path.GetFullPath(path)} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
         return rows;
     }
 

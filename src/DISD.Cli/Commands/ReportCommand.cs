@@ -39,10 +39,15 @@ public sealed class ReportCommand
         var reportDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(ReportDir), ReportDir);
         var format = Enum.Parse<FigureFormat>(parse.GetRequiredValue(Format), ignoreCase: true);
         IReadOnlyList<CouplingResult> results;
+        var leftOut = new List<LeftOutFolder>();
         using (ResultLock.Shared([dataDir], folder => CliOutput.Log($"{Name}: waiting for another run writing into {folder}")))
         {
-            results = CouplingResultSet.Collect(dataDir, DataDir.Name);
+            results = CouplingResultSet.Collect(dataDir, DataDir.Name, leftOut);
         }
+
+        // A prompt missing from the report must be visible: a regenerated prompt loses its results until plot-coupling runs again.
+        foreach (var folder in leftOut)
+            CliOutput.Log($"{Name}: left out {Path.Combine(Path.GetFullPath(dataDir), folder.Folder)}: {folder.Reason}");
 
         var rows = results.Select(r => new ReportRow(r.Prompt, r.Folder, r.ModelLarge, r.ModelSmall, r.RunId, r.Trials, CouplingAggregate.Of(r.Rows))).ToList();
         var pairs = results.GroupBy(r => (r.ModelLarge, r.ModelSmall)).OrderBy(g => g.Key.ModelLarge, StringComparer.Ordinal).ThenBy(g => g.Key.ModelSmall, StringComparer.Ordinal)
@@ -50,14 +55,15 @@ public sealed class ReportCommand
             .ToList();
         var files = Write(reportDir, format, rows, pairs);
         var summary = new ReportSummary(Path.GetFullPath(dataDir), results.Select(r => r.Folder).Distinct().Count(),
-            pairs.Select(p => new ReportPairSummary(p.Large, p.Small, p.Prompts, p.Pooled)).ToList(), rows, files);
+            pairs.Select(p => new ReportPairSummary(p.Large, p.Small, p.Prompts, p.Pooled)).ToList(), rows, files, leftOut);
         foreach (var p in summary.Pairs)
         {
             CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-                $"{Name}: {p.ModelLarge} vs {p.ModelSmall}: {p.Prompts} prompts, {p.Pooled.Positions} positions, mean D_TV {p.Pooled.MeanDtv:F4}; Gumbel {p.Pooled.Gumbel:F4} (exact {p.Pooled.GumbelExact:F4}, ×{p.Pooled.GumbelExactOverBound:F3} the bound, ×{p.Pooled.GumbelExactOverOptimal:F3} 1−D); weighted MinHash {p.Pooled.Wmh:F4} (exact {p.Pooled.WmhExact:F4}, ×{p.Pooled.WmhExactOverBound:F3}, ×{p.Pooled.WmhExactOverOptimal:F3})"));
+                $"{Name}: {p.ModelLarge} vs {p.ModelSmall}: {CliOutput.Plural(p.Prompts, "prompt")}, {CliOutput.Plural(p.Pooled.Positions, "position")}, mean D_TV {p.Pooled.MeanDtv:F4}; Gumbel {p.Pooled.Gumbel:F4} (exact {p.Pooled.GumbelExact:F4}, ×{p.Pooled.GumbelExactOverBound:F3} the bound, ×{p.Pooled.GumbelExactOverOptimal:F3} 1−D); weighted MinHash {p.Pooled.Wmh:F4} (exact {p.Pooled.WmhExact:F4}, ×{p.Pooled.WmhExactOverBound:F3}, ×{p.Pooled.WmhExactOverOptimal:F3})"));
         }
 
-        CliOutput.Log($"{Name}: wrote {files.Table} and {files.Figures.Count} figure(s) into {Path.GetFullPath(reportDir)}");
+        CliOutput.Log($"{Name}: wrote {files.Table} and {CliOutput.Plural(files.Figures.Count, "figure")} into {Path.GetFullPath(reportDir)}"
+            + (leftOut.Count > 0 ? $"; left out {CliOutput.Plural(leftOut.Count, "folder")} without results (named above)" : ""));
         if (parse.GetValue(Json))
             CliOutput.Json(summary);
         return CliApp.Success;
@@ -77,7 +83,7 @@ public sealed class ReportCommand
             var trials = pair.Results.Select(r => r.Trials).Distinct().ToList();
             var seeds = pair.Results.Select(r => r.Seed).Distinct().ToList();
             var subtitle = string.Create(CultureInfo.InvariantCulture,
-                $"{label} · {pair.Prompts} prompts, {pair.Pooled.Positions:N0} positions · {(trials.Count == 1 && trials[0] is { } t ? $"{t:N0} trials per point" : "trials vary")} · {(seeds.Count == 1 && seeds[0] is { } s ? $"seed {s}" : "seeds vary")}");
+                $"{label} · {CliOutput.Plural(pair.Prompts, "prompt")}, {pair.Pooled.Positions:N0} position{(pair.Pooled.Positions == 1 ? "" : "s")} · {(trials.Count == 1 && trials[0] is { } t ? $"{t:N0} trials per point" : "trials vary")} · {(seeds.Count == 1 && seeds[0] is { } s ? $"seed {s}" : "seeds vary")}");
             var points = pair.Results.SelectMany(r => r.Rows).Select(r => new AgreementPoint(r.Dtv, r.Gumbel, r.Wmh)).ToList();
             var stem = TextSanitizer.ResultFileName($"{pair.Large}_vs_{pair.Small}", "");
             outputs.Add((Path.Combine(reportDir, $"agreement_vs_dtv_{stem}{extension}"),

@@ -13,7 +13,9 @@ public sealed record ReportPairSummary(string ModelLarge, string ModelSmall, int
 public sealed record ReportFiles(string Table, IReadOnlyList<string> Figures);
 
 /// <summary>The <c>--json</c> object of <c>disd report</c>.</summary>
-public sealed record ReportSummary(string DataDir, int Prompts, IReadOnlyList<ReportPairSummary> Pairs, IReadOnlyList<ReportRow> Rows, ReportFiles Files);
+/// <param name="LeftOut">The folders under the data folder that hold no results, each with the reason.</param>
+public sealed record ReportSummary(string DataDir, int Prompts, IReadOnlyList<ReportPairSummary> Pairs, IReadOnlyList<ReportRow> Rows, ReportFiles Files,
+    IReadOnlyList<LeftOutFolder> LeftOut);
 
 /// <summary>report.csv: one row per prompt × model pair, then a pooled row per pair (prompt "(pooled)").</summary>
 internal static class ReportTable
@@ -52,7 +54,9 @@ internal static class ReportTable
             a.GumbelOverOptimal, a.GumbelExactOverOptimal, a.WmhOverOptimal, a.WmhExactOverOptimal,
         };
         text.AppendJoin(',', fields.Select(Quote)).Append(',').Append(a.Positions.ToString(CultureInfo.InvariantCulture));
-        foreach (var n in numbers) text.Append(',').Append(n.ToString("R", CultureInfo.InvariantCulture));
+        // 15 significant digits: a mean of the per-position values reads 0.935, not its last-bit neighbour 0.9349999999999999
+        // (a table for people and spreadsheets; --json keeps every bit).
+        foreach (var n in numbers) text.Append(',').Append(n.ToString("G15", CultureInfo.InvariantCulture));
         text.Append('\n');
     }
 

@@ -28,7 +28,8 @@ public sealed class SpeculateCommand
     private readonly Option<string?> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids, comma-separated" };
     private readonly Option<string?> PromptsFile = new("--prompts-file", "--prompts_file")
     {
-        Description = "Batch mode: one prompt (text) per line; reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
+        Description = "Batch mode: one prompt (text) per line, - for standard input; "
+            + "reports per-prompt and aggregate statistics and the speed-up over target-only decoding",
     };
     private readonly Option<string?> Questions = new("--questions")
     {
@@ -150,8 +151,10 @@ public sealed class SpeculateCommand
         if (shard is not null && promptSource != PromptsFile)
             throw new DisdException($"{Shard.Name} splits a {PromptsFile.Name}; give one, or leave out {Shard.Name} for a single prompt");
         var allLines = promptSource == PromptsFile ? SpeculatePrompt.ReadLines(parse.GetValue(PromptsFile)!) : null;
-        var indices = allLines is null ? [0] : (shard ?? Batch.ShardSpec.All).Select(allLines.Count);
-        var lines = allLines is null ? null : indices.Select(i => allLines[i]).ToList();
+        IReadOnlyList<int> indices = allLines is null ? [0] : (shard ?? Batch.ShardSpec.All).Select(allLines.Count);
+        var lines = allLines is null ? null : indices.Select(i => allLines[i].Text).ToList();
+        var lineNumbers = allLines is null ? null : indices.Select(i => allLines[i].Line).ToList();
+        var failed = new List<SpeculateFailedPrompt>();
         if (lines is { Count: 0 })
         {
             CliOutput.Log($"{Name}: shard {shard} holds no prompt of {parse.GetValue(PromptsFile)}; nothing to do");
@@ -163,19 +166,30 @@ public sealed class SpeculateCommand
         using var models = SpeculateModels.Load(parse.GetRequiredValue(Target), drafterArg, parse.GetRequiredValue(Device), dtype,
             (tokenizer, sharedVocab, dirs) =>
             {
-                prompts = Prompts(parse, promptSource, lines, tokenizer, sharedVocab);
+                prompts = Prompts(parse, promptSource, lines, lineNumbers, tokenizer, sharedVocab);
                 RequireMultiDraft(settings, sharedVocab);
+                if (lines is not null)
+                    (prompts, lines, indices) = WithinContext(dirs, prompts, lines, lineNumbers!, indices, settings, parse, failed);
                 CheckRequest(dirs, prompts, settings, parse.GetValue(AllowBeyondContext), device, dtype);
             });
         var config = Config(parse, settings, models, device, dtype);
         var runner = new SpeculateRunner(models.Target, models.Drafter, settings);
-        CliOutput.Log($"{Name}: target {models.TargetDir}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, "
-            + $"k {config.DraftLength}, seed {config.Seed}, {device}, {config.Dtype}; "
+        // Both models as they were named (the folders are in --json), and every option that shapes a round, --num-drafts included.
+        CliOutput.Log($"{Name}: target {config.Target}, drafter {config.Drafter}, {config.Method}, {config.Coupling}, {config.Sampling}, "
+            + $"k {config.DraftLength}, num-drafts {config.NumDrafts}, seed {config.Seed}, {device}, {config.Dtype}; "
             + config.Runtime.Describe());
 
         if (lines is not null)
         {
-            return RunBatch(parse, runner, config, lines, prompts, repeats, verify, indices, models.Tokenizer, shard, trace);
+            if (lines.Count == 0)
+            {
+                CliOutput.Log($"{Name}: every prompt failed; nothing to measure");
+                if (parse.GetValue(Json))
+                    CliOutput.Json(new { Config = config, Shard = shard?.ToString(), Failed = failed });
+                return CliApp.SomePromptsFailed;
+            }
+
+            return RunBatch(parse, runner, config, lines, prompts, repeats, verify, indices, models.Tokenizer, shard, trace, failed);
         }
 
         if (promptSource == Questions)
@@ -227,10 +241,10 @@ public sealed class SpeculateCommand
 
     private int RunBatch(ParseResult parse, SpeculateRunner runner, SpeculateConfig config, IReadOnlyList<string> lines,
         IReadOnlyList<IReadOnlyList<int>> ids, int repeats, bool verify, IReadOnlyList<int> indices, Tokenization.TextTokenizer tokenizer, Batch.ShardSpec? shard,
-        string? trace)
+        string? trace, IReadOnlyList<SpeculateFailedPrompt> failed)
     {
         var (summary, firstRuns) = SpeculateBatch.Run(runner, lines, ids, repeats, config, indices, ids => tokenizer.Decode(ids));
-        summary = summary with { Shard = shard?.ToString() };
+        summary = summary with { Shard = shard?.ToString(), Failed = failed };
         if (trace is not null)
         {
             var traceLines = new SpeculateTrace();
@@ -256,7 +270,7 @@ public sealed class SpeculateCommand
             return CliApp.UnexpectedError;
         }
 
-        return CliApp.Success;
+        return failed.Count > 0 ? CliApp.SomePromptsFailed : CliApp.Success;
     }
 
     private int RunQuestions(ParseResult parse, SpeculateModels models, SpeculateRunner runner, SpeculateConfig config, int repeats,
@@ -419,18 +433,55 @@ public sealed class SpeculateCommand
     }
 
     /// <summary>The prompt(s) as token ids, encoded with the target's tokenizer before any weights are read.</summary>
-    private IReadOnlyList<IReadOnlyList<int>> Prompts(ParseResult parse, Option source, IReadOnlyList<string>? lines, Tokenization.TextTokenizer tokenizer, int sharedVocab)
+    private IReadOnlyList<IReadOnlyList<int>> Prompts(ParseResult parse, Option source, IReadOnlyList<string>? lines, IReadOnlyList<int>? lineNumbers,
+        Tokenization.TextTokenizer tokenizer, int sharedVocab)
     {
         var chat = parse.GetValue(Chat);
         var chatDate = CliOptions.ParseChatDate(parse.GetValue(ChatDate), ChatDate);
+        var firstText = lines is { Count: > 0 } ? lines[0] : source == InputText ? parse.GetValue(InputText) : null;
+        if (chat && !string.IsNullOrWhiteSpace(firstText))
+            CliOutput.LogChatTemplate(Name, Target.Name, tokenizer.EncodeChat(firstText, chatDate));
         if (lines is not null)
-            return lines.Select((line, i) => SpeculatePrompt.FromText(line, tokenizer, chat, chatDate, $"{PromptsFile.Name} line {i + 1}")).ToList();
+            return lines.Select((line, i) => SpeculatePrompt.FromText(line, tokenizer, chat, chatDate, LineLabel(parse, lineNumbers![i]))).ToList();
         // --questions: each turn's prompt follows the model's earlier answers, so it is encoded as the run goes.
         if (source == Questions)
             return [];
         return source == InputText
             ? [SpeculatePrompt.FromText(parse.GetValue(InputText)!, tokenizer, chat, chatDate, InputText.Name)]
             : [SpeculatePrompt.FromIds(parse.GetValue(PromptIds)!, sharedVocab)];
+    }
+
+    private string LineLabel(ParseResult parse, int line) => $"{PromptsFile.Name} {parse.GetValue(PromptsFile)} line {line}";
+
+    /// <summary>
+    /// A batch's prompts that fit both models' context (or --allow-beyond-context); each other one is left out alone,
+    /// named by its line (logged, in --json failed, exit 3), so that one over-long line does not refuse the whole file.
+    /// </summary>
+    private (IReadOnlyList<IReadOnlyList<int>>, List<string>, IReadOnlyList<int>) WithinContext(IReadOnlyList<(string Dir, string Label)> models,
+        IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<string> lines, IReadOnlyList<int> lineNumbers, IReadOnlyList<int> indices,
+        SpeculateSettings settings, ParseResult parse, List<SpeculateFailedPrompt> failed)
+    {
+        var keep = new List<int>();
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            try
+            {
+                foreach (var (dir, label) in models)
+                {
+                    ContextWindow.Check(dir, label, prompts[i].Count, settings.Options.MaxNewTokens, MaxNewTokens.Name,
+                        parse.GetValue(AllowBeyondContext));
+                }
+                keep.Add(i);
+            }
+            catch (DisdException e)
+            {
+                var message = $"{LineLabel(parse, lineNumbers[i])}: {e.Message}";
+                CliOutput.Log($"{Name}: failed: {message}");
+                failed.Add(new SpeculateFailedPrompt(indices[i], lineNumbers[i], lines[i], message));
+            }
+        }
+
+        return (keep.Select(i => prompts[i]).ToList(), keep.Select(i => lines[i]).ToList(), keep.Select(i => indices[i]).ToList());
     }
 
     /// <summary>Every prompt fits both models' context (or --allow-beyond-context), and the run fits in memory.</summary>
@@ -455,6 +506,6 @@ public sealed class SpeculateCommand
     private static void LogSummary(SpeculateSummary s)
     {
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {s.TokenIds.Count} tokens{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)}; per compared position {SpeculateBatch.Format(s.ObservedAcceptance)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2}, τ {SpeculateBatch.Format(s.MeanAcceptedLength)} ({s.TargetCalls} target, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
+            $"{Name}: {CliOutput.Plural(s.TokenIds.Count, "token")}{(s.EndedWithEos ? " (stopped at EOS)" : "")} in {s.Seconds:F2} s ({s.TokensPerSecond:F1} tok/s); acceptance {SpeculateBatch.Format(s.AcceptanceRate)}; per compared position {SpeculateBatch.Format(s.ObservedAcceptance)} (predicted {SpeculateBatch.Format(s.PredictedAcceptance)}); block efficiency {s.BlockEfficiency:F2}, τ {SpeculateBatch.Format(s.MeanAcceptedLength)} ({s.TargetCalls} target calls incl. the prefill, {s.DrafterCalls} drafter calls); time in target {s.TargetSeconds:F2} s, drafter {s.DrafterSeconds:F2} s, other {s.OtherSeconds:F2} s{(s.Verified is { } v ? v ? "; verified identical to target-only" : "; DIFFERS from target-only" : "")}"));
     }
 }

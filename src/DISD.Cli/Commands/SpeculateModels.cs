@@ -44,14 +44,14 @@ internal sealed class SpeculateModels : IDisposable
     {
         var targetDir = Resolve(targetArg, "--target");
         var tokenizers = new TokenizerCache();
-        var tokenizer = tokenizers.Load(targetDir);
-        var targetRows = EmbeddingRows(targetDir);
+        var tokenizer = Naming("--target", () => tokenizers.Load(targetDir));
+        var targetRows = Naming("--target", () => EmbeddingRows(targetDir));
         string? drafterDir = null;
         var participants = new List<VocabularyParticipant> { new(targetArg, tokenizer, targetRows) };
         if (!string.Equals(drafterArg, None, StringComparison.OrdinalIgnoreCase))
         {
             drafterDir = Resolve(drafterArg, "--drafter");
-            var drafterRows = EmbeddingRows(drafterDir);
+            var drafterRows = Naming("--drafter", () => EmbeddingRows(drafterDir));
             participants.Add(new VocabularyParticipant(drafterArg, DrafterTokenizer(tokenizers, drafterArg, drafterDir, targetArg, targetRows, drafterRows),
                 drafterRows));
         }
@@ -72,10 +72,10 @@ internal sealed class SpeculateModels : IDisposable
             // The decoder compares both models' logits on one device: keep the (small) drafter where the target's logits are.
             maps[1] = DeviceMap.Single(maps[0].Embedding, maps[1].Layers.Count);
         }
-        var target = ModelPlacement.Load(targetDir, maps[0], dtype);
+        var target = Naming("--target", () => ModelPlacement.Load(targetDir, maps[0], dtype));
         try
         {
-            var drafter = drafterDir is null ? null : ModelPlacement.Load(drafterDir, maps[1], dtype);
+            var drafter = drafterDir is null ? null : Naming("--drafter", () => ModelPlacement.Load(drafterDir, maps[1], dtype));
             return new SpeculateModels(target, drafter, tokenizer, Math.Min(shared, tokenizer.VocabSize), targetDir, drafterDir);
         }
         catch
@@ -98,7 +98,20 @@ internal sealed class SpeculateModels : IDisposable
             throw new DisdException($"{optionName} is empty; give a checkpoint folder, a Hugging Face repo id or a demo model name (gemma2-wordnet-large|medium|small)");
         }
 
-        return EmbeddedModels.Resolve(modelArg);
+        return Naming(optionName, () => EmbeddedModels.Resolve(modelArg));
+    }
+
+    /// <summary>Runs <paramref name="work"/>, prefixing a user-facing error with the option that named the model, as generate-distribution does.</summary>
+    private static T Naming<T>(string optionName, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception e) when (e is DisdException or IOException or UnauthorizedAccessException)
+        {
+            throw new DisdException($"{optionName}: {e.Message}", e);
+        }
     }
 
     private static TextTokenizer DrafterTokenizer(TokenizerCache tokenizers, string drafterArg, string drafterDir, string targetArg, int targetRows,

@@ -43,17 +43,16 @@ internal static class SpeculatePrompt
         return ids;
     }
 
-    /// <summary>The non-blank lines of <paramref name="path"/>.</summary>
-    public static IReadOnlyList<string> ReadLines(string path)
+    /// <summary>The prompts of <paramref name="path"/> with their line numbers (blank lines skipped), so messages name the file's lines.</summary>
+    public static IReadOnlyList<Batch.PromptLine> ReadLines(string path)
     {
-        if (!File.Exists(path))
+        if (path != Batch.PromptsFile.StandardInput && !File.Exists(path))
         {
             throw new DisdException(Directory.Exists(path)
                 ? $"--prompts-file {path}: is a folder; expected a file with one prompt per line"
                 : $"--prompts-file {path}: no such file");
         }
 
-        var lines = File.ReadAllLines(path).Where(line => !string.IsNullOrWhiteSpace(line)).ToList();
-        return lines.Count > 0 ? lines : throw new DisdException($"--prompts-file {path}: no prompts (every line is blank)");
+        return Batch.PromptsFile.Read(path);
     }
 }

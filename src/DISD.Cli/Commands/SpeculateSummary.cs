@@ -111,12 +111,17 @@ internal sealed record SpeculateAggregate(
     bool AllIdenticalToTargetOnly);
 
 /// <summary>The <c>--json</c> object of a <c>--prompts-file</c> run.</summary>
+/// <param name="Failed">The prompts left out, each with its line and why (a prompt past a model's context); empty when none.</param>
 internal sealed record SpeculateBatchSummary(
     SpeculateConfig Config,
     string? Shard,
     int Repeats,
     IReadOnlyList<SpeculatePromptStats> Prompts,
-    SpeculateAggregate Aggregate);
+    SpeculateAggregate Aggregate,
+    IReadOnlyList<SpeculateFailedPrompt>? Failed = null);
+
+/// <summary>A prompt of a speculate batch that was not run: its 0-based index, its line in --prompts-file, and why.</summary>
+internal sealed record SpeculateFailedPrompt(int Index, int Line, string Prompt, string Message);
 
 /// <summary>
 /// Where a --verify run first differs from target-only decoding: the output position, both tokens, and the target's

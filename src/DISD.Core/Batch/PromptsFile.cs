@@ -9,16 +9,19 @@ public sealed record PromptLine(int Index, int Line, string Text);
 /// </summary>
 public static class PromptsFile
 {
+    /// <summary>The path that means standard input, as for most Unix tools (<c>grep … | disd … --prompts-file -</c>).</summary>
+    public const string StandardInput = "-";
+
     public static IReadOnlyList<PromptLine> Read(string path, string option = "--prompts-file")
     {
         if (string.IsNullOrWhiteSpace(path))
-            throw new DisdException($"{option} is empty; give the path of a file with one prompt per line");
+            throw new DisdException($"{option} is empty; give the path of a file with one prompt per line (- for standard input)");
         if (Directory.Exists(path))
             throw new DisdException($"{option} {path} is a folder; give a text file with one prompt per line");
         string[] lines;
         try
         {
-            lines = File.ReadAllLines(path);
+            lines = path == StandardInput ? ReadStandardInput() : File.ReadAllLines(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -31,6 +34,14 @@ public static class PromptsFile
             .Select((p, index) => new PromptLine(index, p.Line, p.Text))
             .ToList();
         return prompts.Count > 0 ? prompts : throw new DisdException($"{option} {path} holds no prompt (one per line expected)");
+    }
+
+    private static string[] ReadStandardInput()
+    {
+        var lines = new List<string>();
+        while (Console.In.ReadLine() is { } line)
+            lines.Add(line);
+        return [.. lines];
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace DISD.Decoding;
 /// <param name="AcceptedDrafts">Drafted tokens accepted by the target.</param>
 /// <param name="ProposedDrafts">Drafted tokens proposed (including those after a rejection).</param>
 /// <param name="ComparedDrafts">Drafted tokens actually checked: the accepted ones plus the first rejected per step.</param>
-/// <param name="TargetCalls">Target forward calls (prefill included).</param>
+/// <param name="TargetCalls">Target forward calls, the prompt's prefill included (a cost, not a round).</param>
 /// <param name="DrafterCalls">Drafter forward calls (prefill included).</param>
 /// <param name="PredictedAcceptance">
 /// Mean exact coupling agreement between target and drafter distributions over the compared positions; its
@@ -50,8 +50,12 @@ public sealed record DecodingResult(
     /// <summary>Accepted / compared drafts: the observed per-position agreement.</summary>
     public double? ComparedAcceptance => ComparedDrafts > 0 ? (double)AcceptedDrafts / ComparedDrafts : null;
 
-    /// <summary>Generated tokens per target forward call.</summary>
-    public double BlockEfficiency => TargetCalls > 0 ? (double)Tokens.Count / TargetCalls : 0;
+    /// <summary>
+    /// Generated tokens per round, each round one target forward (verification, or a target-only step); the prompt's
+    /// prefill is no round, as in Spec-Bench and the speculative decoding papers. So it equals
+    /// <see cref="MeanAcceptedLength"/>: counting the prefill gave 0.80 beside τ 1.000 for four target-only-like rounds.
+    /// </summary>
+    public double BlockEfficiency => Rounds.Count > 0 ? (double)Tokens.Count / Rounds.Count : 0;
 
     public double TokensPerSecond => Seconds > 0 ? Tokens.Count / Seconds : 0;
 }

@@ -9,6 +9,7 @@ using TorchSharp;
 namespace DISD.IO;
 
 /// <summary>A model of a run: its role, the argument that named it, the checkpoint folder and its config.json digest.</summary>
+/// <param name="Csv">The table's file name, beside manifest.json: a path relative to the folder, so the record stays true when the folder is copied.</param>
 public sealed record ManifestModel(string Role, string Argument, string Path, string ConfigSha256, string FileId, string Csv);
 
 /// <summary>Versions of the software that made a run.</summary>

@@ -61,6 +61,10 @@ public static class RunProvenance
 
     private static string Show(string? runId) => string.IsNullOrEmpty(runId) ? "(no run id)" : runId;
 
+    /// <summary>Whether two tables lie in one folder (after resolving links), where plot-coupling writes their results.</summary>
+    public static bool InOneFolder(string tableA, string tableB) =>
+        SameFile(Path.GetDirectoryName(Path.GetFullPath(tableA))!, Path.GetDirectoryName(Path.GetFullPath(tableB))!);
+
     private static bool SameFile(string a, string b) =>
         string.Equals(Posix.Canonical(a), Posix.Canonical(b), StringComparison.Ordinal);
 }

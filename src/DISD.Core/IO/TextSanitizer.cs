@@ -21,6 +21,29 @@ public static class TextSanitizer
     /// <exception cref="DisdException">The text gives an empty name, or one made only of dots.</exception>
     public static string FolderName(string inputText)
     {
+        var name = Sanitized(inputText);
+        return Encoding.UTF8.GetByteCount(name) <= MaxFolderNameBytes ? name : Shorten(name, inputText);
+    }
+
+    /// <summary>
+    /// A file name for a prompt's output (plot-coupling's figure): <see cref="FolderName"/> + <paramref name="suffix"/> +
+    /// <paramref name="extension"/>. When that is too long, the prompt's text is cut further but keeps the hash its data
+    /// folder ends with, so a long prompt's folder and figure can be matched by eye (they carried different hashes).
+    /// </summary>
+    public static string PromptFileName(string inputText, string suffix, string extension)
+    {
+        ArgumentNullException.ThrowIfNull(suffix);
+        ArgumentNullException.ThrowIfNull(extension);
+        var folder = FolderName(inputText);
+        var tail = Encoding.UTF8.GetByteCount(suffix + extension);
+        if (Encoding.UTF8.GetByteCount(folder) + tail <= MaxFolderNameBytes) return folder + suffix + extension;
+        // Too little room left for any of the prompt's text: a name of its own (a very long model pair).
+        if (MaxFolderNameBytes - tail < HashChars + 1 + 16) return ResultFileName(folder + suffix, extension);
+        return ShortenTo(Sanitized(inputText), inputText, MaxFolderNameBytes - tail) + suffix + extension;
+    }
+
+    private static string Sanitized(string inputText)
+    {
         ArgumentNullException.ThrowIfNull(inputText);
         var builder = new StringBuilder(inputText.Length);
         foreach (var c in inputText)
@@ -44,7 +67,7 @@ public static class TextSanitizer
             throw new DisdException($"the input text '{inputText}' gives the folder name '{name}', which is not allowed");
         }
 
-        return Encoding.UTF8.GetByteCount(name) <= MaxFolderNameBytes ? name : Shorten(name, inputText);
+        return name;
     }
 
     /// <summary>

@@ -39,9 +39,18 @@ public static class EmbeddedModels
     /// The checkpoint folder <paramref name="modelArg"/> names: an existing local folder, else an embedded model's
     /// name, else a local path or cached Hugging Face repo id (<see cref="CheckpointLocator.Resolve"/>).
     /// </summary>
+    /// <exception cref="DisdException">Not found; for a near-miss of a demo name (gemma2-wordnet-lage) the message suggests it.</exception>
     public static string Resolve(string modelArg)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelArg);
-        return !Directory.Exists(modelArg) && IsEmbeddedName(modelArg) ? PathOf(modelArg) : CheckpointLocator.Resolve(modelArg);
+        if (!Directory.Exists(modelArg) && IsEmbeddedName(modelArg)) return PathOf(modelArg);
+        try
+        {
+            return CheckpointLocator.Resolve(modelArg);
+        }
+        catch (DisdException e) when (!Directory.Exists(modelArg) && NearestName.Of(modelArg.Trim(), Names) is { } name)
+        {
+            throw new DisdException($"{e.Message.TrimEnd('.')}; did you mean the demo model {name}?", e);
+        }
     }
 }

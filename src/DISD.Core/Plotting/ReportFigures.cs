@@ -68,6 +68,8 @@ public static class ReportFigures
         plot.YLabel("positions", size: 36);
         plot.Axes.SetLimits(-0.01, 1.01, 0, Math.Max(1, counts.Max()) * 1.08);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1);
+        // The y axis counts positions: ticks at half counts (0.5, 1.5) would name counts no bin can have.
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         var mean = dtvs.Count > 0 ? dtvs.Average() : double.NaN;
         var line = plot.Add.VerticalLine(mean, 3, Bound);
         line.LegendText = string.Create(CultureInfo.InvariantCulture, $"mean {mean:F3} ({dtvs.Count:N0} positions)");

@@ -12,6 +12,9 @@ public sealed record CouplingResult(string Prompt, string Folder, string ModelLa
     public string Pair => $"{ModelLarge}_vs_{ModelSmall}";
 }
 
+/// <summary>A folder under the data folder that the report leaves out, and why (in words, with what to run).</summary>
+public sealed record LeftOutFolder(string Folder, string Reason);
+
 /// <summary>
 /// Every plot-coupling result under a data folder: each result folder (a folder with a manifest.json, or with results
 /// tables from tables without one) and each <c>coupling_&lt;large&gt;_vs_&lt;small&gt;.csv</c> in it. A results table
@@ -22,8 +25,12 @@ public static class CouplingResultSet
 {
     private const string Prefix = "coupling_";
 
+    /// <summary>
+    /// The results under <paramref name="dataDir"/>; each folder without results goes to <paramref name="leftOut"/>, so
+    /// the report can name it.
+    /// </summary>
     /// <exception cref="DisdException">No result at all, or a results table of another run than its folder's.</exception>
-    public static IReadOnlyList<CouplingResult> Collect(string dataDir, string option = "--data-dir")
+    public static IReadOnlyList<CouplingResult> Collect(string dataDir, string option = "--data-dir", ICollection<LeftOutFolder>? leftOut = null)
     {
         if (!Directory.Exists(dataDir))
             throw new DisdException($"{option} {dataDir}: no such folder; give the --data-dir of generate-distribution and plot-coupling");
@@ -32,14 +39,28 @@ public static class CouplingResultSet
         {
             var manifestPath = Path.Combine(folder, RunManifest.FileName);
             var manifest = File.Exists(manifestPath) ? RunManifest.Read(manifestPath) : null;
-            foreach (var csv in Directory.EnumerateFiles(folder, Prefix + "*.csv").Order(StringComparer.Ordinal))
+            var tables = Directory.EnumerateFiles(folder, Prefix + "*.csv").Order(StringComparer.Ordinal).ToList();
+            foreach (var csv in tables)
             {
                 results.Add(Read(csv, manifest, manifestPath));
             }
+
+            if (tables.Count == 0)
+                leftOut?.Add(new LeftOutFolder(Path.GetFileName(folder), WhyEmpty(folder, manifest)));
         }
 
         return results.Count > 0 ? results
             : throw new DisdException($"{option} {dataDir}: no plot-coupling results (<prompt>/coupling_*.csv) in any result folder; run generate-distribution and plot-coupling first");
+    }
+
+    /// <summary>Why a folder has no results: tables not measured yet (a regenerated prompt loses its old results), or not a result folder at all.</summary>
+    private static string WhyEmpty(string folder, RunManifest? manifest)
+    {
+        if (manifest is not null)
+            return $"no plot-coupling results for the tables of run {manifest.RunId} ('{manifest.InputText}'); run plot-coupling for this prompt";
+        return Directory.EnumerateFiles(folder, "*" + DistributionLocator.FileSuffix).Any()
+            ? "distribution tables without plot-coupling results; run plot-coupling for this prompt"
+            : "not a result folder (no manifest.json, no tables, no plot-coupling results)";
     }
 
     private static CouplingResult Read(string csv, RunManifest? manifest, string manifestPath)

@@ -143,7 +143,72 @@ public sealed class BatchCliTests : IDisposable
         var table = File.ReadAllLines(json.GetProperty("files").GetProperty("table").GetString()!);
         Assert.Equal(1 + 3 + 1, table.Length);
         Assert.StartsWith("(pooled),", table[^1]);
+        // Means read as numbers people write (0.935), not as their last-bit neighbours (0.9349999999999999).
+        foreach (var field in table.Skip(1).SelectMany(line => line.Split(',').Skip(6)))
+            Assert.Equal(double.Parse(field, CultureInfo.InvariantCulture).ToString("G15", CultureInfo.InvariantCulture), field);
         Assert.All(json.GetProperty("files").GetProperty("figures").EnumerateArray(), f => Assert.True(File.ReadAllBytes(f.GetString()!).Length > 10_000));
+    }
+
+    [Fact]
+    public void AnOverLongPromptFailsAloneNamedByItsLineAndTheOthersAreDone()
+    {
+        using var runs = new BatchRuns([BatchRuns.Prompts[0], string.Join(' ', Enumerable.Repeat("lion", 1100)), BatchRuns.Prompts[2]]);
+
+        var (code, stdout, stderr) = runs.Generate("a", "--json");
+
+        Assert.True(code == 3, stderr);
+        Assert.Equal(["done", "failed", "done"], BatchRuns.Statuses(stdout));
+        var message = BatchRuns.Json(stdout).GetProperty("prompts").EnumerateArray()
+            .Single(p => p.GetProperty("index").GetInt32() == 1).GetProperty("message").GetString();
+        Assert.StartsWith($"--prompts-file {runs.PromptsFile} line 2: --model-large gemma2-wordnet-large was trained for 1024 positions", message);
+        Assert.Contains("prompt 2/3: failed: --prompts-file", stderr);
+        Assert.Equal(new[] { BatchRuns.Folders[0], BatchRuns.Folders[2] }.Order(StringComparer.Ordinal),
+            Directory.GetDirectories(runs.Dir("a", "data")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void SpeculateLeavesOutAnOverLongPromptNamedByItsFileLineAndMeasuresTheOthers()
+    {
+        // A blank line before it: the line named is the file's, not the prompt's count.
+        using var runs = new BatchRuns([BatchRuns.Prompts[0], "", string.Join(' ', Enumerable.Repeat("lion", 1100)), BatchRuns.Prompts[2]]);
+
+        var (code, stdout, stderr) = CliRunner.Run("speculate", "--prompts-file", runs.PromptsFile, "--max-new-tokens", "2", "--json");
+
+        Assert.True(code == 3, stderr);
+        var json = BatchRuns.Json(stdout);
+        Assert.Equal([0, 2], json.GetProperty("prompts").EnumerateArray().Select(p => p.GetProperty("index").GetInt32()));
+        var failed = Assert.Single(json.GetProperty("failed").EnumerateArray());
+        Assert.Equal(1, failed.GetProperty("index").GetInt32());
+        Assert.Equal(3, failed.GetProperty("line").GetInt32());
+        Assert.StartsWith($"--prompts-file {runs.PromptsFile} line 3: --target gemma2-wordnet-large was trained for 1024 positions",
+            failed.GetProperty("message").GetString());
+        Assert.Contains($"speculate: failed: --prompts-file {runs.PromptsFile} line 3:", stderr);
+    }
+
+    [Fact]
+    public void ReportNamesEveryFolderItLeavesOutAndWhy()
+    {
+        Ok(_runs.Generate("a"));
+        Ok(_runs.Plot("a"));
+        // Regenerating one prompt removes its old results until plot-coupling runs again.
+        var lion = Path.Combine(_runs.Dir("a", "data"), BatchRuns.Folders[0]);
+        Ok(CliRunner.Run("generate-distribution", "--input-text", BatchRuns.Prompts[0], "--num-tokens", "4", "--seed", "9",
+            "--data-dir", _runs.Dir("a", "data")));
+        Directory.CreateDirectory(Path.Combine(_runs.Dir("a", "data"), "notes"));
+
+        var (code, stdout, stderr) = CliRunner.Run("report", "--data-dir", _runs.Dir("a", "data"), "--report-dir", _runs.Dir("a", "report"), "--json");
+
+        Assert.True(code == 0, stderr);
+        var json = BatchRuns.Json(stdout);
+        Assert.Equal(2, json.GetProperty("prompts").GetInt32());
+        var leftOut = json.GetProperty("left_out").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("folder").GetString()!, f => f.GetProperty("reason").GetString()!);
+        Assert.Equal([BatchRuns.Folders[0], "notes"], leftOut.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("no plot-coupling results for the tables of run", leftOut[BatchRuns.Folders[0]]);
+        Assert.Contains("run plot-coupling for this prompt", leftOut[BatchRuns.Folders[0]]);
+        Assert.Contains("not a result folder", leftOut["notes"]);
+        Assert.Contains($"report: left out {lion}: no plot-coupling results", stderr);
+        Assert.Contains("left out 2 folders without results", stderr);
     }
 
     [Fact]

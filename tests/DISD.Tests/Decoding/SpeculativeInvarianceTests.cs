@@ -83,7 +83,9 @@ public class SpeculativeInvarianceTests
         Assert.Equal(1.0, result.AcceptanceRate);
         Assert.Equal(1.0, result.PredictedAcceptance!.Value, 9);
         Assert.Equal(10, result.TargetCalls);   // prefill + 8 blocks of 5 tokens + 1 last token
-        Assert.Equal(41.0 / 10, result.BlockEfficiency, 12);
+        Assert.Equal(9, result.Rounds.Count);
+        Assert.Equal(41.0 / 9, result.BlockEfficiency, 12);   // the prefill is no round
+        Assert.Equal(result.MeanAcceptedLength!.Value, result.BlockEfficiency, 12);
     }
 
     [Fact]

@@ -37,6 +37,36 @@ public sealed class GenerateDistributionBadInputTests
     }
 
     [Fact]
+    public void AMissingNamedModelIsReportedBeforeTheModelLeftOut()
+    {
+        using var run = new GenerateRun(root => [.. Prompt, "--model-large", root.File("no", "such", "model")]);
+        AssertRejected(run, "--model-large: Model ", "no/such/model' not found");
+    }
+
+    [Fact]
+    public void NamingOneModelAsksForTheOtherAndSaysWhy()
+    {
+        using var run = new GenerateRun([.. Prompt, "--model-large", EmbeddedModels.Large]);
+        AssertRejected(run, "--model-small is required when --model-large is named: naming a model means naming the models to run");
+    }
+
+    [Fact]
+    public void ANearMissOfADemoNameIsSuggested()
+    {
+        using var run = new GenerateRun(WithSmall("gemma2-wordnet-smal"));
+        AssertRejected(run, "--model-small: Model 'gemma2-wordnet-smal' not found", "did you mean the demo model gemma2-wordnet-small?");
+    }
+
+    [Fact]
+    public void NamedModelsRunWithoutTheDefaultMediumAndTheLogSaysSo()
+    {
+        using var run = new GenerateRun([.. Prompt, "--model-large", EmbeddedModels.Large, "--model-small", EmbeddedModels.Small]);
+        run.AssertSucceeded();
+        Assert.Contains("two models as named, no medium table (--model-medium adds a third", run.Stderr);
+        Assert.Equal(["large", "small"], run.Manifest().Models.Select(m => m.Role));
+    }
+
+    [Fact]
     public void AFolderWithoutConfigIsNamed()
     {
         using var run = new GenerateRun(root =>

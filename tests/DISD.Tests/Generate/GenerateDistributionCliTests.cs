@@ -195,6 +195,8 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
         Assert.Equal(expected, run.Manifest().PromptIds);
         Assert.True(run.Manifest().Chat);
         Assert.Equal(new ChatTemplateUsed("built-in gemma template", null), run.Manifest().ChatTemplate);
+        // Seen at once on stderr, not only in manifest.json: the demo checkpoint has no template of its own.
+        Assert.Contains("--chat: --model-large has no chat template of its own; the prompts are wrapped in the built-in gemma template", run.Stderr);
     }
 
     [Fact]

@@ -8,7 +8,10 @@ public class OptionCorpusTests
 {
     private static readonly Dictionary<string, (Func<HardeningRun, string[]> Args, string Culprit)> Cases = new()
     {
-        ["unknown verb"] = (_ => ["generate-distributon"], "did you mean generate-distribution?"),
+        ["unknown verb"] = (_ => ["generate-distributon"], "unknown verb 'generate-distributon' (did you mean generate-distribution?); the verbs are"),
+        ["num-retries past int"] = (_ => ["plot-coupling", "--input-text", "x", "--num-retries", "1000000000000"],
+            "--num-retries 1000000000000 is too large; expected an integer of at most 2147483647"),
+        ["threads above the limit"] = (_ => ["speculate", "--input-text", "x", "--threads", "1000"], "CPU cores); give at most"),
         ["unknown verb far from any"] = (_ => ["xyzzy"], "unknown verb 'xyzzy'"),
         ["unknown option"] = (r => ["generate-distribution", "--num-token", "3", "--data-dir", r.DataDir], "did you mean --num-tokens?"),
         ["unknown option snake_case"] = (_ => ["speculate", "--max_new_token", "3"], "did you mean --max-new-tokens?"),

@@ -93,7 +93,7 @@ public sealed class ProvenanceTests : IDisposable
     [Fact]
     public void TheResultsAndTheFigureRecordTheRun()
     {
-        Generate("What is a lion?", 1);
+        Generate("What is a lion", 1);
         var runId = RunManifest.Read(Path.Combine(Data(), Folder, RunManifest.FileName)).RunId;
         Assert.Matches("^[0-9a-f]{32}$", runId);
 

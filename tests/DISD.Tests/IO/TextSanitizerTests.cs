@@ -56,6 +56,25 @@ public sealed class TextSanitizerTests
         Assert.StartsWith(new string('é', 50), a);
     }
 
+    [Fact]
+    public void ALongPromptsFigureCarriesTheHashOfItsDataFolder()
+    {
+        var prompt = string.Join(' ', Enumerable.Repeat("What is a lion and why does it roar?", 12));
+        var folder = TextSanitizer.FolderName(prompt);
+        var hash = folder[^12..];
+        Assert.Matches("^[0-9a-f]{12}$", hash);
+
+        var figure = TextSanitizer.PromptFileName(prompt, "", ".png");
+        var pairFigure = TextSanitizer.PromptFileName(prompt, "__org-large_vs_small", ".svg");
+
+        Assert.EndsWith($"_{hash}.png", figure);
+        Assert.EndsWith($"_{hash}__org-large_vs_small.svg", pairFigure);
+        Assert.True(Encoding.UTF8.GetByteCount(figure) <= TextSanitizer.MaxFolderNameBytes);
+        Assert.True(Encoding.UTF8.GetByteCount(pairFigure) <= TextSanitizer.MaxFolderNameBytes);
+        Assert.StartsWith("What_is_a_lion_and_why_does_it_roar", figure);
+        Assert.Equal("What_is_a_lion.png", TextSanitizer.PromptFileName("What is a lion?", "", ".png"));
+    }
+
     [Theory]
     [InlineData("google/gemma-2-27b-it", "google-gemma-2-27b-it", "gemma-2-27b-it")]
     [InlineData("gpt2", "gpt2", "gpt2")]

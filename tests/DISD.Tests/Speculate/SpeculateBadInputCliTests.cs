@@ -32,7 +32,11 @@ public sealed class SpeculateBadInputCliTests
         { ["--input-text", "Hi", "--prompt-ids", "2"], "only one of" },
         { ["--input-text", "Hi", "--method", "standard", "--verify"], "--verify" },
         { ["--input-text", "Hi", "--dtype", "int8"], "--dtype" },
-        { ["--input-text", "Hi", "--target", "no/such-model-here"], "not found" },
+        { ["--input-text", "Hi", "--target", "no/such-model-here"], "--target: Model 'no/such-model-here' not found" },
+        { ["--input-text", "Hi", "--target", "gemma2-wordnet-lage"], "--target: Model 'gemma2-wordnet-lage' not found" },
+        { ["--input-text", "Hi", "--target", "gemma2-wordnet-lage"], "did you mean the demo model gemma2-wordnet-large?" },
+        { ["--input-text", "Hi", "--drafter", "./no/such/drafter"], "--drafter: Model './no/such/drafter' not found" },
+        { ["--input-text", "Hi", "--drafter", GoldenLlamaWithoutConfig()], "--drafter: Model folder" },
         { ["--input-text", "Hi", "--target", ""], "--target is empty" },
         { ["--prompts-file", AppContext.BaseDirectory], "is a folder; expected a file" },
         { ["--input-text", "Hi", "--drafter", " "], "--drafter is empty" },
@@ -70,6 +74,14 @@ public sealed class SpeculateBadInputCliTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"disd-questions-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))[..16]}.jsonl");
         File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>An empty folder (no config.json) as a model.</summary>
+    private static string GoldenLlamaWithoutConfig()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "disd-empty-model-folder");
+        Directory.CreateDirectory(path);
         return path;
     }
 

@@ -32,7 +32,11 @@ public sealed class SpeculateOutputCliTests : IDisposable
         Assert.Equal(method, json.GetProperty("method").GetString());
         Assert.Equal(coupling, json.GetProperty("coupling").GetString());
         Assert.Equal(3, json.GetProperty("k").GetInt32());
-        Assert.Equal((double)tokens.Length / targetCalls, json.GetProperty("block_efficiency").GetDouble(), 12);
+        // Tokens per round (one target forward each, the prefill not a round): Spec-Bench's τ, the same number.
+        var rounds = json.GetProperty("accepted_histogram").EnumerateArray().Sum(a => a.GetInt32());
+        Assert.Equal((double)tokens.Length / rounds, json.GetProperty("block_efficiency").GetDouble(), 12);
+        Assert.Equal(json.GetProperty("mean_accepted_length").GetDouble(), json.GetProperty("block_efficiency").GetDouble(), 12);
+        Assert.Equal(rounds + 1, targetCalls);
         Assert.Equal((double)accepted / proposed, json.GetProperty("acceptance_rate").GetDouble(), 12);
         Assert.Equal(tokens.Length / seconds, json.GetProperty("tokens_per_second").GetDouble(), tolerance: 1e-9 * tokens.Length / seconds);
         Assert.InRange(json.GetProperty("predicted_acceptance").GetDouble(), 0, 1);
@@ -80,10 +84,11 @@ public sealed class SpeculateOutputCliTests : IDisposable
         {
             Assert.True(p.GetProperty("identical_to_target_only").GetBoolean());
             Assert.Equal(p.GetProperty("target_only_seconds").GetDouble() / p.GetProperty("seconds").GetDouble(), p.GetProperty("speedup").GetDouble(), tolerance: 1e-12);
-            Assert.Equal((double)p.GetProperty("tokens").GetInt32() / p.GetProperty("target_calls").GetInt32(), p.GetProperty("block_efficiency").GetDouble(), 12);
+            Assert.Equal(p.GetProperty("mean_accepted_length").GetDouble(), p.GetProperty("block_efficiency").GetDouble(), 12);
         }
 
         var aggregate = root.GetProperty("aggregate");
+        Assert.Equal(aggregate.GetProperty("mean_accepted_length").GetDouble(), aggregate.GetProperty("block_efficiency").GetDouble(), 12);
         Assert.Equal(2, aggregate.GetProperty("prompts").GetInt32());
         Assert.Equal(prompts.Sum(p => p.GetProperty("tokens").GetInt32()), aggregate.GetProperty("tokens").GetInt32());
         Assert.Equal(prompts.Sum(p => p.GetProperty("target_only_seconds").GetDouble()) / prompts.Sum(p => p.GetProperty("seconds").GetDouble()),
