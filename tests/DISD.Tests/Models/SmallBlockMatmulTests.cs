@@ -22,12 +22,7 @@ public class SmallBlockMatmulTests
     [MemberData(nameof(Shapes))]
     public void EachOutputFollowsTheEightLaneOrder(int rows, int k, int n)
     {
-        var generator = new Random(rows * 31 + k);
-        float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
-        using var xs = tensor(x, [rows, k]);
-        using var ws = tensor(w, [n, k]);
-        using var y = SmallBlockMatmul.Multiply(xs, ws, threads: 2);
-        var result = y.data<float>().ToArray();
+        var (x, w, result) = RandomProduct(new Random(rows * 31 + k), rows, k, n);
         for (int r = 0; r < rows; r++)
         {
             for (int o = 0; o < n; o++)
@@ -49,12 +44,7 @@ public class SmallBlockMatmulTests
     [MemberData(nameof(Shapes))]
     public void MatchesAFloat64ProductWithinTheRoundingBound(int rows, int k, int n)
     {
-        var generator = new Random(rows * 1000 + k);
-        float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
-        using var xs = tensor(x, [rows, k]);
-        using var ws = tensor(w, [n, k]);
-        using var y = SmallBlockMatmul.Multiply(xs, ws, threads: 2);
-        var result = y.data<float>().ToArray();
+        var (x, w, result) = RandomProduct(new Random(rows * 1000 + k), rows, k, n);
         KernelReference.AssertProductWithinRoundingBound(x, w, result, rows, k, n);
     }
 
@@ -98,4 +88,13 @@ public class SmallBlockMatmulTests
         Assert.Throws<ArgumentException>(() => SmallBlockMatmul.Multiply(half, w, 1));
     }
 
+    /// <summary>Random x [rows, k] and w [n, k] and the kernel's x · wᵀ on 2 threads.</summary>
+    private static (float[] X, float[] W, float[] Y) RandomProduct(Random generator, int rows, int k, int n)
+    {
+        float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
+        using var xs = tensor(x, [rows, k]);
+        using var ws = tensor(w, [n, k]);
+        using var y = SmallBlockMatmul.Multiply(xs, ws, threads: 2);
+        return (x, w, y.data<float>().ToArray());
+    }
 }
