@@ -3,7 +3,7 @@
 # AVX2 and FMA, no AVX-512), so that .NET, libtorch and MKL all see a CPUID without AVX-512, and compares its tables
 # byte for byte with a native run of this machine. Needs Debian's qemu-user (apt-get install qemu-user).
 # Under qemu-user .NET sometimes dies with SIGSEGV inside the emulator (not investigated; plot-coupling always did), so the
-# emulated run is tried up to 3 times and only the tables are compared.
+# emulated run is tried up to 8 times and only the tables are compared.
 # Usage: scripts/check-on-emulated-zen3.sh [CPU_MODEL=EPYC-Milan]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +21,10 @@ run() { # $1: folder, then a prefix command
   return $status
 }
 run native env
-for try in 1 2 3; do
+for try in 1 2 3 4 5 6 7 8; do
   rm -rf "$out/emulated"
   if run emulated qemu-x86_64 -cpu "$model"; then break; fi
-  [ "$try" = 3 ] && { echo "the emulated run crashed 3 times" >&2; exit 1; }
+  [ "$try" = 8 ] && { echo "the emulated run crashed 8 times" >&2; exit 1; }
 done
 status=0
 while IFS= read -r file; do
