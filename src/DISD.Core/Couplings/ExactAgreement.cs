@@ -21,7 +21,7 @@ public static class ExactAgreement
             // q_i = 0 (with p_i > 0) behaves as an infinite ratio: p_j/p_i always wins against it.
             ratio[i] = q[i] > 0 ? p[i] / q[i] : (p[i] > 0 ? double.PositiveInfinity : 0);
         }
-        Array.Sort(ratio, order);
+        RadixSort.SortNonNegative(ratio, order);
 
         var suffixP = new double[n + 1];
         for (int k = n - 1; k >= 0; k--)

@@ -63,6 +63,54 @@ public static class GumbelSampler
     /// </summary>
     public static Tensor Agreement(Tensor p, Tensor q)
     {
+        if (p.device_type == DeviceType.CPU && q.device_type == DeviceType.CPU && p.shape.SequenceEqual(q.shape) && p.dim() is 1 or 2)
+            return HostAgreement(p, q);
+        return TensorAgreement(p, q);
+    }
+
+    /// <summary>
+    /// <see cref="Agreement"/> on the CPU through <see cref="ExactAgreement.Gumbel"/> (a radix sort on p/q and one pass),
+    /// row by row: a whole-vocabulary argsort, gathers and cumulative sums as tensors took several times longer at
+    /// V = 262,144 (bench/RESULTS.md). A row with a NaN or negative entry gives NaN, as the tensor form does.
+    /// </summary>
+    private static unsafe Tensor HostAgreement(Tensor p, Tensor q)
+    {
+        bool isVector = p.dim() == 1;
+        long rows = isVector ? 1 : p.shape[0];
+        int vocab = checked((int)p.shape[^1]);
+        if (vocab == 0)
+            throw new ArgumentException("GumbelSampler: p must be [V] or [R, V] with V ≥ 1.");
+        using var p64 = p.to_type(ScalarType.Float64).contiguous();
+        using var q64 = q.to_type(ScalarType.Float64).contiguous();
+        // Read in place (TorchSharp's element accessor copies a 262k row element by element).
+        double* ps = TensorData.Float64(p64), qs = TensorData.Float64(q64);
+        var result = new double[rows];
+        for (long r = 0; r < rows; r++)
+        {
+            var pr = new ReadOnlySpan<double>(ps + r * vocab, vocab);
+            var qr = new ReadOnlySpan<double>(qs + r * vocab, vocab);
+            result[r] = Usable(pr) && Usable(qr) ? ExactAgreement.Gumbel(pr, qr) : double.NaN;
+        }
+        GC.KeepAlive(p64);
+        GC.KeepAlive(q64);
+        return isVector ? tensor(result[0]) : tensor(result);
+    }
+
+    private static bool Usable(ReadOnlySpan<double> v)
+    {
+        bool anyPositive = false;
+        foreach (double x in v)
+        {
+            if (!(x >= 0) || double.IsInfinity(x))
+                return false;
+            anyPositive |= x > 0;
+        }
+        return anyPositive;
+    }
+
+    /// <summary><see cref="Agreement"/> as tensor operations, for other devices (the work stays there).</summary>
+    internal static Tensor TensorAgreement(Tensor p, Tensor q)
+    {
         var isVector = p.dim() == 1;
         using var scope = NewDisposeScope();
         var pRows = (isVector ? p.unsqueeze(0) : p).to_type(ScalarType.Float64);
