@@ -116,7 +116,7 @@ internal static class PlotCouplingPrompt
     {
         var clock = Stopwatch.StartNew();
         var path = provenance.Table;
-        var rows = DistributionCsv.Read(path);
+        var rows = DistributionTables.Read(path);
         if (provenance.Manifest is { } manifest && rows.Length != manifest.TokenIds.Count)
             throw new DisdException($"{path} has {rows.Length} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: the table was changed after its run; rerun generate-distribution");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {Path.GetFullPath(path)} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
