@@ -18,9 +18,11 @@ public sealed class PlotCouplingCommand
     public const string Name = "plot-coupling";
 
     private readonly Option<string> ModelLarge = CliOptions.Text("--model-large",
-        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv / *_probs.safetensors file", Models.EmbeddedModels.Large, "--model_large", "--target");
+        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv / *_probs.safetensors file",
+        Models.EmbeddedModels.Large, "--model_large", "--target");
     private readonly Option<string> ModelSmall = CliOptions.Text("--model-small",
-        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv / *_probs.safetensors file", Models.EmbeddedModels.Small, "--model_small", "--drafter");
+        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv / *_probs.safetensors file",
+        Models.EmbeddedModels.Small, "--model_small", "--drafter");
     private readonly Option<string?> InputText = new("--input-text", "--input_text")
     {
         Description = "The prompt the distributions were generated for; names the data folder and titles the figure "

@@ -121,7 +121,8 @@ public static class DistributionSafetensors
         if (!file.Tensors.TryGetValue(TensorName, out var entry))
         {
             var names = file.Tensors.Count == 0 ? "none" : string.Join(", ", file.Tensors.Keys.Order(StringComparer.Ordinal).Select(n => $"'{n}'"));
-            throw new DisdException($"{path}: no tensor named '{TensorName}' (the file holds {names}); expected one float32 tensor '{TensorName}' [positions, V]");
+            throw new DisdException(
+                $"{path}: no tensor named '{TensorName}' (the file holds {names}); expected one float32 tensor '{TensorName}' [positions, V]");
         }
 
         if (file.Tensors.Count != 1)
@@ -180,7 +181,8 @@ public static class DistributionSafetensors
     }
 
     private static DisdException BadValue(string path, int row, int column, string problem) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{path}: row {row + 1} (position {row}), column {column + 1} (token {column}): {problem}; expected a probability"));
+        new(string.Create(CultureInfo.InvariantCulture,
+            $"{path}: row {row + 1} (position {row}), column {column + 1} (token {column}): {problem}; expected a probability"));
 
     private static byte[] Header(int positions, int vocabSize, IReadOnlyDictionary<string, string>? metadata)
     {

@@ -55,7 +55,10 @@ public static class DistributionTables
     public static float[][] ReadSingle(string path) =>
         FormatOf(path) == TableFormat.Safetensors ? DistributionSafetensors.ReadSingle(path) : DistributionCsv.ReadSingle(path);
 
-    /// <summary>Writes <paramref name="rows"/> atomically in <paramref name="format"/>; <paramref name="metadata"/> goes into a safetensors header only.</summary>
+    /// <summary>
+    /// Writes <paramref name="rows"/> atomically in <paramref name="format"/>; <paramref name="metadata"/> goes into a
+    /// safetensors header only.
+    /// </summary>
     public static void Write(string path, TableFormat format, IReadOnlyList<float[]> rows, IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (format == TableFormat.Safetensors)

@@ -25,8 +25,9 @@ public static class RunProvenance
         var name = Path.GetFileName(table);
         if (!manifest.Models.Any(m => DistributionTables.FileOf(m) == name))
         {
+            var listed = string.Join(", ", manifest.Models.Select(DistributionTables.FileOf));
             throw new DisdException(
-                $"{table} is not a table of the run recorded in {manifestPath} (whose tables are {string.Join(", ", manifest.Models.Select(DistributionTables.FileOf))}); "
+                $"{table} is not a table of the run recorded in {manifestPath} (whose tables are {listed}); "
                 + "it was left by another run: rerun generate-distribution with both models");
         }
 

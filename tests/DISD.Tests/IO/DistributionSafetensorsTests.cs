@@ -94,7 +94,8 @@ public sealed class DistributionSafetensorsTests : IDisposable
             case "name":
                 return RawSafetensors.File("logits", "F32", [3, 4], data);
             case "extra":
-                var json = "{\"probs\":{\"dtype\":\"F32\",\"shape\":[3,4],\"data_offsets\":[0,48]},\"more\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[48,52]}}";
+                var json = "{\"probs\":{\"dtype\":\"F32\",\"shape\":[3,4],\"data_offsets\":[0,48]},"
+                    + "\"more\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[48,52]}}";
                 var header = System.Text.Encoding.UTF8.GetBytes(json);
                 return [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. data, .. RawSafetensors.Floats([1f])];
             case "truncated":
