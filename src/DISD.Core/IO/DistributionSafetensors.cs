@@ -61,10 +61,18 @@ public static class DistributionSafetensors
     /// format (widening the float instead would give other doubles, and other results).
     /// </summary>
     /// <exception cref="DisdException">The file is missing or not a valid table; the message names the file and the problem.</exception>
-    public static double[][] Read(string path) => Read(path, AsCsvDouble);
+    public static double[][] Read(string path) => Read(path, AsCsvDouble, int.MaxValue).Rows;
+
+    /// <summary>
+    /// Validates every row as <see cref="Read"/> does but keeps only the first <paramref name="keepRows"/> as doubles:
+    /// plot-coupling measures no more positions than it asks for, and a table of a large vocabulary costs 8 bytes a
+    /// value as doubles.
+    /// </summary>
+    /// <returns>The kept rows and the table's number of positions.</returns>
+    public static (double[][] Rows, int Positions) ReadFirst(string path, int keepRows) => Read(path, AsCsvDouble, keepRows);
 
     /// <summary>Reads a table as the floats it holds, validated as <see cref="Read"/> does.</summary>
-    public static float[][] ReadSingle(string path) => Read(path, static v => v);
+    public static float[][] ReadSingle(string path) => Read(path, static v => v, int.MaxValue).Rows;
 
     /// <summary>The double that the CSV text of <paramref name="value"/> parses to.</summary>
     public static double AsCsvDouble(float value)
@@ -75,7 +83,7 @@ public static class DistributionSafetensors
         return double.Parse(text[..written], NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
-    private static T[][] Read<T>(string path, Func<float, T> convert)
+    private static (T[][] Rows, int Positions) Read<T>(string path, Func<float, T> convert, int keepRows)
         where T : struct
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -95,7 +103,8 @@ public static class DistributionSafetensors
         {
             var entry = TableEntry(path, file);
             int positions = (int)entry.Shape[0], vocabSize = (int)entry.Shape[1];
-            var rows = new T[positions][];
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keepRows);
+            var rows = new T[Math.Min(positions, keepRows)][];
             var errors = new DisdException?[positions];
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
             // Rows are independent: each is read at its own offset and checked on its own core.
@@ -103,7 +112,9 @@ public static class DistributionSafetensors
             {
                 try
                 {
-                    rows[t] = ReadRow(path, handle, entry.Begin + (long)t * vocabSize * sizeof(float), t, vocabSize, convert);
+                    var row = ReadRow(path, handle, entry.Begin + (long)t * vocabSize * sizeof(float), t, vocabSize, convert, t < rows.Length);
+                    if (row is not null)
+                        rows[t] = row;
                 }
                 catch (DisdException e)
                 {
@@ -112,7 +123,7 @@ public static class DistributionSafetensors
             });
             if (errors.FirstOrDefault(e => e is not null) is { } first)
                 throw first;
-            return rows;
+            return (rows, positions);
         }
     }
 
@@ -144,7 +155,9 @@ public static class DistributionSafetensors
         return entry;
     }
 
-    private static T[] ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize, Func<float, T> convert)
+    /// <returns>The converted row, or null when it is only checked (<paramref name="keep"/> false).</returns>
+    private static T[]? ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize, Func<float, T> convert,
+        bool keep)
     {
         var bytes = new byte[vocabSize * sizeof(float)];
         Span<byte> rest = bytes;
@@ -158,7 +171,7 @@ public static class DistributionSafetensors
             at += read;
         }
 
-        var values = new T[vocabSize];
+        var values = keep ? new T[vocabSize] : null;
         var sum = 0.0;
         for (var c = 0; c < vocabSize; c++)
         {
@@ -167,7 +180,8 @@ public static class DistributionSafetensors
                 throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is not finite");
             if (value < 0)
                 throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is negative");
-            values[c] = convert(value);
+            if (values is not null)
+                values[c] = convert(value);
             sum += AsCsvDouble(value);
         }
 

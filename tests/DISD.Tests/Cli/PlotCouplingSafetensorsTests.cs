@@ -61,6 +61,40 @@ public sealed class PlotCouplingSafetensorsTests : IDisposable
     }
 
     [Fact]
+    public void WithFewerPositionsThanTheTableHoldsTheResultsStillEqualTheCsvOnes()
+    {
+        WriteTables("csv");
+        WriteTables("st");
+
+        var csv = Plot("csv", "--num-tokens", "2");
+        var binary = Plot("st", "--num-tokens", "2");
+
+        Assert.True(csv.Code == 0, csv.Stderr);
+        Assert.True(binary.Code == 0, binary.Stderr);
+        const string results = "coupling_org-large_vs_someone-small.csv";
+        Assert.Equal(3, File.ReadAllLines(DataFile("st", results)).Length);
+        Assert.Equal(File.ReadAllBytes(DataFile("csv", results)), File.ReadAllBytes(DataFile("st", results)));
+    }
+
+    [Fact]
+    public void ABadRowBeyondTheMeasuredPositionsIsStillRefusedAsInACsvTable()
+    {
+        WriteTables("st");
+        var rows = RawSafetensors.RandomRows(2, Rows, Vocab);
+        rows[Rows - 1][7] = -rows[Rows - 1][7];
+        var bad = DataFile("st", "small_probs.safetensors");
+        File.WriteAllBytes(bad, RawSafetensors.Table(rows));
+
+        var (code, _, stderr) = Plot("st", "--num-tokens", "1");
+
+        Assert.Equal(2, code);
+        var error = Assert.Single(stderr.Split('\n'), line => line.StartsWith("disd: error: ", StringComparison.Ordinal));
+        Assert.Contains($"{bad}: row {Rows} (position {Rows - 1}), column 8 (token 7)", error);
+        Assert.Contains("is negative", error);
+        AssertNoOutputs("st");
+    }
+
+    [Fact]
     public void SafetensorsPathsAreAcceptedAndNeedNoModelNames()
     {
         WriteTables("st");
