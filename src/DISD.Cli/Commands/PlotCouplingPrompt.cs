@@ -124,7 +124,8 @@ internal static class PlotCouplingPrompt
             ? new LoadedTable(DistributionSafetensors.ReadFirst(path, wantedRows ?? int.MaxValue))
             : new LoadedTable(DistributionCsv.Read(path));
         if (provenance.Manifest is { } manifest && table.Positions != manifest.TokenIds.Count)
-            throw new DisdException($"{path} has {table.Positions} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: the table was changed after its run; rerun generate-distribution");
+            throw new DisdException($"{path} has {table.Positions} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: "
+                + "the table was changed after its run; rerun generate-distribution");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: read {Path.GetFullPath(path)} ({table.Positions} × {table.Vocab}) in {clock.Elapsed.TotalSeconds:F2} s"));
         return table;
@@ -153,7 +154,8 @@ internal static class PlotCouplingPrompt
         foreach (var (path, table) in new[] { (csvLarge, large), (csvSmall, small) })
         {
             if (wanted > table.Positions)
-                throw new DisdException($"--num-tokens {wanted} exceeds the {table.Positions} rows of {path} (--num-tokens {PlotCouplingRequest.AllRows} takes every row)");
+                throw new DisdException(
+                    $"--num-tokens {wanted} exceeds the {table.Positions} rows of {path} (--num-tokens {PlotCouplingRequest.AllRows} takes every row)");
         }
 
         return (vocabLarge, wanted);
