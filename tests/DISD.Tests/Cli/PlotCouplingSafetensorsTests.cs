@@ -95,6 +95,26 @@ public sealed class PlotCouplingSafetensorsTests : IDisposable
     }
 
     [Fact]
+    public void ReportReadsResultsOfSafetensorsTablesAndNamesAFolderOfBareUnmeasuredOnes()
+    {
+        WriteTables("st");
+        var plot = Plot("st", "--num-tokens", "2");
+        Assert.True(plot.Code == 0, plot.Stderr);
+        var unmeasured = Path.Combine(Data("st"), "Unmeasured");
+        Directory.CreateDirectory(unmeasured);
+        File.WriteAllBytes(Path.Combine(unmeasured, "m_probs.safetensors"), RawSafetensors.Table(_small));
+
+        var (code, stdout, stderr) = CliRunner.Run("report", "--data-dir", Data("st"), "--report-dir", _root.File("report"), "--json");
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(1, json.RootElement.GetProperty("prompts").GetInt32());
+        var leftOut = Assert.Single(json.RootElement.GetProperty("left_out").EnumerateArray());
+        Assert.Equal("Unmeasured", leftOut.GetProperty("folder").GetString());
+        Assert.Contains("distribution tables without plot-coupling results", leftOut.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public void SafetensorsPathsAreAcceptedAndNeedNoModelNames()
     {
         WriteTables("st");
