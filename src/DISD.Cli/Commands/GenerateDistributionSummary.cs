@@ -44,7 +44,7 @@ internal sealed record SummaryPrompt(
 {
     public static SummaryPrompt Skipped(PreparedPrompt prompt, string folder, RunManifest manifest) => new(
         prompt.Index, PromptStatus.Skipped, null, prompt.Text, Path.GetFullPath(folder), prompt.Ids, manifest.TokenIds, manifest.GeneratedText,
-        manifest.Models.Select(m => Path.GetFullPath(Path.Combine(folder, m.FileId + DistributionLocator.FileSuffix))).ToArray(),
+        manifest.Models.Select(m => Path.GetFullPath(Path.Combine(folder, DistributionTables.FileOf(m)))).ToArray(),
         Path.GetFullPath(Path.Combine(folder, IO.TokensCsv.FileName)), Path.GetFullPath(Path.Combine(folder, RunManifest.FileName)), manifest.RunId, 0, 0, 0);
 
     public static SummaryPrompt Failed(PreparedPrompt prompt, string folder, string message) => new(

@@ -18,9 +18,11 @@ public sealed class PlotCouplingCommand
     public const string Name = "plot-coupling";
 
     private readonly Option<string> ModelLarge = CliOptions.Text("--model-large",
-        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Large, "--model_large", "--target");
+        "The large model (p): a repo id (org/name), a checkpoint folder, or a *_probs.csv / *_probs.safetensors file",
+        Models.EmbeddedModels.Large, "--model_large", "--target");
     private readonly Option<string> ModelSmall = CliOptions.Text("--model-small",
-        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv file", Models.EmbeddedModels.Small, "--model_small", "--drafter");
+        "The small model (q): a repo id (org/name), a checkpoint folder, or a *_probs.csv / *_probs.safetensors file",
+        Models.EmbeddedModels.Small, "--model_small", "--drafter");
     private readonly Option<string?> InputText = new("--input-text", "--input_text")
     {
         Description = "The prompt the distributions were generated for; names the data folder and titles the figure "
@@ -80,8 +82,7 @@ public sealed class PlotCouplingCommand
         var shard = BatchOptions.ReadShard(parse, Shard);
         if (promptsFile is null)
         {
-            var tablesByPath = request.ModelLarge.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
-                && request.ModelSmall.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+            var tablesByPath = DistributionTables.IsTablePath(request.ModelLarge) && DistributionTables.IsTablePath(request.ModelSmall);
             if (inputText is null && !tablesByPath)
                 throw new DisdException($"give the prompt with {InputText.Name} (or {PromptsFile.Name} for several)");
             if (shard is not null)
@@ -168,7 +169,7 @@ public sealed class PlotCouplingCommand
         foreach (var (value, option) in new[] { (modelLarge, ModelLarge), (modelSmall, ModelSmall) })
         {
             if (string.IsNullOrWhiteSpace(value))
-                throw new DisdException($"{option.Name} is empty; give a model id, a checkpoint folder or a *_probs.csv file");
+                throw new DisdException($"{option.Name} is empty; give a model id, a checkpoint folder or a *_probs.csv / *_probs.safetensors file");
         }
 
         return new PlotCouplingRequest(modelLarge, modelSmall, numTokens, numRetries, engineName, device, parse.GetValue(Seed),

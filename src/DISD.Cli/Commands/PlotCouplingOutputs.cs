@@ -44,12 +44,15 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
         large.Manifest is null || (RoleOf(large) == "large" && RoleOf(small) == "small");
 
     private static string? RoleOf(TableProvenance table) =>
-        table.Manifest?.Models.FirstOrDefault(m => m.FileId + DistributionLocator.FileSuffix == Path.GetFileName(table.Table))?.Role;
+        table.Manifest?.Models.FirstOrDefault(m => DistributionTables.FileOf(m) == Path.GetFileName(table.Table))?.Role;
 
-    /// <summary>The model's name in file names: the table's name for a .csv argument, else <see cref="TextSanitizer.ModelFileId"/>.</summary>
+    /// <summary>
+    /// The model's name in file names: the table's name for a .csv or .safetensors argument (so both formats of one run
+    /// give the same results' names), else <see cref="TextSanitizer.ModelFileId"/>.
+    /// </summary>
     public static string ModelLabel(string modelArg)
     {
-        if (!modelArg.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        if (!DistributionTables.IsTablePath(modelArg))
             return TextSanitizer.ModelFileId(modelArg);
         var name = Path.GetFileNameWithoutExtension(modelArg);
         return name.EndsWith("_probs", StringComparison.Ordinal) ? name[..^"_probs".Length] : name;

@@ -38,8 +38,8 @@ internal static class PlotCouplingPrompt
             return null;
         }
 
-        var large = ReadTable(provenance[0]);
-        var small = ReadTable(provenance[1]);
+        var large = ReadTable(provenance[0], request.NumTokens);
+        var small = ReadTable(provenance[1], request.NumTokens);
         shared.Dispose();
         var (vocabSize, numTokens) = CheckTables(request, csvLarge, large, csvSmall, small);
         outputs = outputs with { Record = outputs.Record with { NumTokens = numTokens } };
@@ -52,7 +52,7 @@ internal static class PlotCouplingPrompt
         // After --skip-existing (complete results in a read-only copy are still skipped), before the measurement.
         RequireWritable(resultsFolder);
         CliOutput.Log($"{Name}: {inputText}: {CliOutput.Plural(numTokens, "position")} × {request.NumRetries} trials, V = {vocabSize}, engine {request.Engine}, seed {request.Seed}");
-        var results = Measure(large, small, numTokens, request);
+        var results = Measure(large.Rows, small.Rows, numTokens, request);
         var replaced = outputs.Write(results);
         if (replaced is not null)
             CliOutput.Log($"{Name}: replaced {Path.GetFullPath(outputs.Figure)}, which showed {replaced}");
@@ -112,31 +112,50 @@ internal static class PlotCouplingPrompt
 
     private static string ResultsParent(string table) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(table))!) ?? "/";
 
-    private static double[][] ReadTable(TableProvenance provenance)
+    /// <summary>
+    /// A table's rows and its number of positions. A safetensors table is checked whole but only the rows --num-tokens
+    /// measures are kept as doubles (a CSV table is parsed whole either way).
+    /// </summary>
+    private static LoadedTable ReadTable(TableProvenance provenance, int? wantedRows)
     {
         var clock = Stopwatch.StartNew();
         var path = provenance.Table;
-        var rows = DistributionCsv.Read(path);
-        if (provenance.Manifest is { } manifest && rows.Length != manifest.TokenIds.Count)
-            throw new DisdException($"{path} has {rows.Length} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: the table was changed after its run; rerun generate-distribution");
-        CliOutput.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: read {Path.GetFullPath(path)} ({rows.Length} × {rows[0].Length}) in {clock.Elapsed.TotalSeconds:F2} s"));
-        return rows;
+        var table = DistributionTables.FormatOf(path) == TableFormat.Safetensors
+            ? new LoadedTable(DistributionSafetensors.ReadFirst(path, wantedRows ?? int.MaxValue))
+            : new LoadedTable(DistributionCsv.Read(path));
+        if (provenance.Manifest is { } manifest && table.Positions != manifest.TokenIds.Count)
+            throw new DisdException($"{path} has {table.Positions} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: "
+                + "the table was changed after its run; rerun generate-distribution");
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: read {Path.GetFullPath(path)} ({table.Positions} × {table.Vocab}) in {clock.Elapsed.TotalSeconds:F2} s"));
+        return table;
+    }
+
+    /// <summary>The rows read of a table (its first ones) and how many positions it has.</summary>
+    private sealed record LoadedTable(double[][] Rows, int Positions)
+    {
+        public LoadedTable((double[][] Rows, int Positions) read) : this(read.Rows, read.Positions) { }
+
+        public LoadedTable(double[][] rows) : this(rows, rows.Length) { }
+
+        public int Vocab => Rows[0].Length;
     }
 
     /// <summary>The vocabulary and the positions to compare (every row for --num-tokens all).</summary>
-    private static (int Vocab, int Positions) CheckTables(PlotCouplingRequest request, string csvLarge, double[][] large, string csvSmall, double[][] small)
+    private static (int Vocab, int Positions) CheckTables(PlotCouplingRequest request, string csvLarge, LoadedTable large, string csvSmall, LoadedTable small)
     {
-        var vocabLarge = large[0].Length;
-        var vocabSmall = small[0].Length;
+        var vocabLarge = large.Vocab;
+        var vocabSmall = small.Vocab;
         if (vocabLarge != vocabSmall)
             throw new DisdException($"the tables have different vocabularies: {csvLarge} has V = {vocabLarge}, {csvSmall} has V = {vocabSmall}");
-        var rows = Math.Min(large.Length, small.Length);
+        var rows = Math.Min(large.Positions, small.Positions);
         if (request.NumTokens is not { } wanted)
             return (vocabLarge, rows);
         foreach (var (path, table) in new[] { (csvLarge, large), (csvSmall, small) })
         {
-            if (wanted > table.Length)
-                throw new DisdException($"--num-tokens {wanted} exceeds the {table.Length} rows of {path} (--num-tokens {PlotCouplingRequest.AllRows} takes every row)");
+            if (wanted > table.Positions)
+                throw new DisdException(
+                    $"--num-tokens {wanted} exceeds the {table.Positions} rows of {path} (--num-tokens {PlotCouplingRequest.AllRows} takes every row)");
         }
 
         return (vocabLarge, wanted);

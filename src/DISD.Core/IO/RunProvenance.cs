@@ -23,10 +23,11 @@ public static class RunProvenance
         if (!File.Exists(manifestPath)) return new TableProvenance(table, null, null);
         var manifest = RunManifest.Read(manifestPath);
         var name = Path.GetFileName(table);
-        if (!manifest.Models.Any(m => m.FileId + DistributionLocator.FileSuffix == name))
+        if (!manifest.Models.Any(m => DistributionTables.FileOf(m) == name))
         {
+            var listed = string.Join(", ", manifest.Models.Select(DistributionTables.FileOf));
             throw new DisdException(
-                $"{table} is not a table of the run recorded in {manifestPath} (whose tables are {string.Join(", ", manifest.Models.Select(m => m.FileId + DistributionLocator.FileSuffix))}); "
+                $"{table} is not a table of the run recorded in {manifestPath} (whose tables are {listed}); "
                 + "it was left by another run: rerun generate-distribution with both models");
         }
 

@@ -58,7 +58,9 @@ public static class CouplingResultSet
     {
         if (manifest is not null)
             return $"no plot-coupling results for the tables of run {manifest.RunId} ('{manifest.InputText}'); run plot-coupling for this prompt";
-        return Directory.EnumerateFiles(folder, "*" + DistributionLocator.FileSuffix).Any()
+        var hasTables = Directory.EnumerateFiles(folder, "*" + DistributionTables.CsvSuffix)
+            .Concat(Directory.EnumerateFiles(folder, "*" + DistributionTables.SafetensorsSuffix)).Any();
+        return hasTables
             ? "distribution tables without plot-coupling results; run plot-coupling for this prompt"
             : "not a result folder (no manifest.json, no tables, no plot-coupling results)";
     }

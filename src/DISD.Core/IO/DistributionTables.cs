@@ -1,0 +1,69 @@
+namespace DISD.IO;
+
+/// <summary>How generate-distribution stores each model's table.</summary>
+public enum TableFormat
+{
+    /// <summary><c>&lt;model&gt;_probs.csv</c>: the original scripts' layout, readable by any tool.</summary>
+    Csv,
+
+    /// <summary><c>&lt;model&gt;_probs.safetensors</c>: one float32 tensor <c>probs</c> [positions, V], the same values as the CSV.</summary>
+    Safetensors,
+}
+
+/// <summary>
+/// Distribution tables in either format, told apart by file name: every reader goes through here, so a table is
+/// accepted wherever the other format is (with or without a manifest beside it).
+/// </summary>
+public static class DistributionTables
+{
+    public const string CsvSuffix = DistributionLocator.FileSuffix;
+    public const string SafetensorsSuffix = "_probs.safetensors";
+
+    public static string Suffix(TableFormat format) => format == TableFormat.Safetensors ? SafetensorsSuffix : CsvSuffix;
+
+    public static string Name(TableFormat format) => format == TableFormat.Safetensors ? "safetensors" : "csv";
+
+    /// <summary>The table file of <paramref name="fileId"/> in <paramref name="format"/>.</summary>
+    public static string FileName(string fileId, TableFormat format) => fileId + Suffix(format);
+
+    /// <summary>Whether <paramref name="path"/> names a table file by its extension (either format).</summary>
+    public static bool IsTablePath(string path) =>
+        path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The format of a table file, by its extension; anything but .safetensors is read as CSV (the original layout).</summary>
+    public static TableFormat FormatOf(string path) =>
+        path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? TableFormat.Safetensors : TableFormat.Csv;
+
+    /// <summary>
+    /// The table file a manifest lists for <paramref name="model"/>: its <c>csv</c> field when that is the model's file in
+    /// one of the formats, else the CSV name (manifests of versions before the field, or one whose field names
+    /// something else: a manifest never sends a reader outside its folder).
+    /// </summary>
+    public static string FileOf(ManifestModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var listed = model.Csv;
+        return listed == FileName(model.FileId, TableFormat.Safetensors) ? listed : FileName(model.FileId, TableFormat.Csv);
+    }
+
+    /// <summary>Reads and validates a table of either format as doubles; a safetensors table gives exactly the doubles its CSV would.</summary>
+    /// <exception cref="DisdException">The file is missing or not a valid table; the message names the file and the problem.</exception>
+    public static double[][] Read(string path) =>
+        FormatOf(path) == TableFormat.Safetensors ? DistributionSafetensors.Read(path) : DistributionCsv.Read(path);
+
+    /// <summary>Reads a table of either format as the floats it was written from.</summary>
+    public static float[][] ReadSingle(string path) =>
+        FormatOf(path) == TableFormat.Safetensors ? DistributionSafetensors.ReadSingle(path) : DistributionCsv.ReadSingle(path);
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> atomically in <paramref name="format"/>; <paramref name="metadata"/> goes into a
+    /// safetensors header only.
+    /// </summary>
+    public static void Write(string path, TableFormat format, IReadOnlyList<float[]> rows, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (format == TableFormat.Safetensors)
+            DistributionSafetensors.Write(path, rows, metadata);
+        else
+            DistributionCsv.Write(path, rows);
+    }
+}
