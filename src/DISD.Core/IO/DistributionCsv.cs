@@ -103,20 +103,7 @@ public static class DistributionCsv
 
     private static void WriteRows<T>(string path, IReadOnlyList<T[]> rows, Action<CsvWriter, T[]> writeFields)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
-        {
-            throw new ArgumentException("a distribution table needs at least one row", nameof(rows));
-        }
-
-        var vocabSize = rows[0].Length;
-        for (var r = 0; r < rows.Count; r++)
-        {
-            if (rows[r].Length != vocabSize)
-            {
-                throw new ArgumentException($"row {r + 1} has {rows[r].Length} values, row 1 has {vocabSize}", nameof(rows));
-            }
-        }
+        var vocabSize = DistributionTables.RequireRectangular(rows);
 
         using var file = AtomicFile.Create(path);
         using (var writer = CsvWriter.Create(file.Stream, WriterOptions, leaveOpen: true))

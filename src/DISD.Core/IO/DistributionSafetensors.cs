@@ -27,15 +27,7 @@ public static class DistributionSafetensors
     /// <summary>Writes <paramref name="rows"/> (all of one width) atomically, with <paramref name="metadata"/> in the header.</summary>
     public static void Write(string path, IReadOnlyList<float[]> rows, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
-            throw new ArgumentException("a distribution table needs at least one row", nameof(rows));
-        var vocabSize = rows[0].Length;
-        for (var r = 0; r < rows.Count; r++)
-        {
-            if (rows[r].Length != vocabSize)
-                throw new ArgumentException($"row {r + 1} has {rows[r].Length} values, row 1 has {vocabSize}", nameof(rows));
-        }
+        var vocabSize = DistributionTables.RequireRectangular(rows);
 
         var header = Header(rows.Count, vocabSize, metadata);
         using var file = AtomicFile.Create(path);

@@ -19,6 +19,21 @@ public static class DistributionTables
     public const string CsvSuffix = DistributionLocator.FileSuffix;
     public const string SafetensorsSuffix = "_probs.safetensors";
 
+    /// <summary>The table's width, checking that it has rows and that they all have it (both writers' precondition).</summary>
+    public static int RequireRectangular<T>(IReadOnlyList<T[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+            throw new ArgumentException("a distribution table needs at least one row", nameof(rows));
+        int vocabSize = rows[0].Length;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (rows[r].Length != vocabSize)
+                throw new ArgumentException($"row {r + 1} has {rows[r].Length} values, row 1 has {vocabSize}", nameof(rows));
+        }
+        return vocabSize;
+    }
+
     public static string Suffix(TableFormat format) => format == TableFormat.Safetensors ? SafetensorsSuffix : CsvSuffix;
 
     public static string Name(TableFormat format) => format == TableFormat.Safetensors ? "safetensors" : "csv";
