@@ -4,13 +4,14 @@ namespace DISD.Bench.Gpu;
 
 internal sealed record BenchOptions(
     string Config, string Device, ScalarType DType, string Out, string Work, int Positions, int Retries, int DecodeSteps,
-    HashSet<string> Skip, string Fixtures, double Tolerance, int? Threads = null)
+    HashSet<string> Skip, string Fixtures, double Tolerance, int? Threads = null, long Seed = 0)
 {
     public const string Usage = """
         usage: disd-bench-gpu [bench] [--config 2b|9b|tiny] [--device auto|cpu|cuda|cuda:N] [--dtype bfloat16|float16|float32]
                               [--out DIR] [--work DIR] [--positions N (32; tiny 8)] [--retries N (20000; tiny 2000)] [--decode-steps N] [--threads N (torch CPU threads)]
                               [--skip-model (load, prefill, decode)] [--skip-decode] [--skip-generate] [--skip-coupling] [--skip-dense] [--skip-race]
                disd-bench-gpu golden --fixtures DIR [--device ...] [--tolerance 1e-3] [--out DIR]
+               disd-bench-gpu checkpoint --config NAME --work DIR [--seed N (0)]   (writes the random checkpoint only)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -34,6 +35,7 @@ internal sealed record BenchOptions(
                 "--retries" => o with { Retries = Count(option) },
                 "--decode-steps" => o with { DecodeSteps = Count(option) },
                 "--threads" => o with { Threads = Count(option) },
+                "--seed" => o with { Seed = long.TryParse(Value(option), out long seed) && seed >= 0 ? seed : throw new DisdException("--seed must be a non-negative integer") },
                 "--fixtures" => o with { Fixtures = Value(option) },
                 "--tolerance" => o with { Tolerance = double.Parse(Value(option), System.Globalization.CultureInfo.InvariantCulture) },
                 _ when option.StartsWith("--skip-", StringComparison.Ordinal) => o with { Skip = [.. o.Skip, option["--skip-".Length..]] },

@@ -6,7 +6,12 @@ using DISD.Runtime;
 try
 {
     bool golden = args.Length > 0 && args[0] == "golden";
-    var options = BenchOptions.Parse(args.Length > 0 && args[0] is "golden" or "bench" ? args[1..] : args);
+    var options = BenchOptions.Parse(args.Length > 0 && args[0] is "golden" or "bench" or "checkpoint" ? args[1..] : args);
+    if (args.Length > 0 && args[0] == "checkpoint")
+    {
+        Console.WriteLine(RandomCheckpoint.Write(BenchConfig.Parse(options.Config), options.Work, TorchSharp.torch.CPU, options.Seed));
+        return 0;
+    }
     var device = DeviceSelector.Resolve(options.Device);
     if (options.Threads is int threads)
     {
