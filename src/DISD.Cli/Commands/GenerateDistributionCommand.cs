@@ -142,7 +142,7 @@ public sealed class GenerateDistributionCommand
             CliOutput.Log($"{Name}: {string.Join(", ", models.Models.Select(m => m.Name))} on {device}, {dtypeName}, V = {models.Vocab}, "
                 + $"{(greedy ? "greedy" : "sampling")}, {PromptsToRun(prompts.Count, prompts.Count - existing.Count - tooLong.Count)} × "
                 + $"{CliOutput.Plural(numTokens, "token")}, seed {seed}{(shard is { } s ? $", shard {s}" : "")}; loaded in {loadSeconds:F2} s; "
-                + ComputeRuntime.Current(device.ToString(), dtypeName).Describe());
+                + request.Runtime.Describe());
         }
 
         var results = new List<SummaryPrompt>();
@@ -180,7 +180,7 @@ public sealed class GenerateDistributionCommand
         var summary = new GenerateDistributionSummary(
             modelRequests.Select((r, i) => new SummaryModel(r.Role, r.Argument, paths[i], r.FileId)).ToArray(),
             models?.Vocab ?? 0, device.ToString(), dtypeName, seed, request.DecodingName, temperature, numTokens, shard?.ToString(), loadSeconds,
-            clock.Elapsed.TotalSeconds, results, ComputeRuntime.Current(device.ToString(), dtypeName));
+            clock.Elapsed.TotalSeconds, results, request.Runtime);
         var failed = results.Count(r => r.Status == PromptStatus.Failed);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: done in {summary.TotalSeconds:F2} s: {results.Count(r => r.Status == PromptStatus.Done)} done, {results.Count(r => r.Status == PromptStatus.Skipped)} skipped, {failed} failed"));
@@ -200,13 +200,16 @@ public sealed class GenerateDistributionCommand
     private sealed record RunRequest(IReadOnlyList<ModelRequest> Models, IReadOnlyList<string> Paths, IReadOnlyList<string> ConfigDigests,
         string DTypeName, string Device, DecodingOptions Options, string DecodingName, double Temperature, bool Chat, TableFormat TableFormat)
     {
+        /// <summary>What computes the run (kernels, libtorch capability, threads), read once: the threads are set before.</summary>
+        public ComputeRuntime Runtime { get; } = ComputeRuntime.Current(Device, DTypeName);
+
         public RunManifest Manifest(PreparedPrompt prompt, string folder, int vocab, IReadOnlyList<int> tokens, string text, RunTimings timings) => new(
             "", prompt.Text, Chat, ChatTemplateUsed.From(prompt.Chat), prompt.Ids,
             Models.Select((r, i) => new ManifestModel(r.Role, r.Argument, Paths[i], ConfigDigests[i], r.FileId,
                 DistributionTables.FileName(r.FileId, TableFormat))).ToArray(),
             vocab, DTypeName, Device, Options.Seed, DecodingName, Temperature,
             new SamplingUsed(Options.TopK, Options.TopP, Options.MinP, Options.Transform.Describe()), Options.MaxNewTokens, Options.StopAtEos,
-            tokens, text, SoftwareVersions.Current(), timings, ComputeRuntime.Current(Device, DTypeName));
+            tokens, text, SoftwareVersions.Current(), timings, Runtime);
     }
 
     private sealed record RunSettings(RunRequest Request, LoadedModels Models, double LoadSeconds);

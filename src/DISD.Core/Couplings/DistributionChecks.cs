@@ -18,6 +18,20 @@ internal static class DistributionChecks
         RequireNonNegative(q, "q", where);
     }
 
+    /// <summary>Whether <paramref name="v"/> is what <see cref="RequireProbabilityPair"/> accepts for one side: finite,
+    /// non-negative, with a positive entry.</summary>
+    public static bool IsProbabilityVector(ReadOnlySpan<double> v)
+    {
+        bool anyPositive = false;
+        foreach (double x in v)
+        {
+            if (!(x >= 0) || double.IsInfinity(x))
+                return false;
+            anyPositive |= x > 0;
+        }
+        return anyPositive;
+    }
+
     private static void RequireNonNegative(ReadOnlySpan<double> v, string name, string where)
     {
         bool anyPositive = false;

@@ -89,23 +89,12 @@ public static class GumbelSampler
         {
             var pr = new ReadOnlySpan<double>(ps + r * vocab, vocab);
             var qr = new ReadOnlySpan<double>(qs + r * vocab, vocab);
-            result[r] = Usable(pr) && Usable(qr) ? ExactAgreement.Gumbel(pr, qr) : double.NaN;
+            bool usable = DistributionChecks.IsProbabilityVector(pr) && DistributionChecks.IsProbabilityVector(qr);
+            result[r] = usable ? ExactAgreement.Gumbel(pr, qr) : double.NaN;
         }
         GC.KeepAlive(p64);
         GC.KeepAlive(q64);
         return isVector ? tensor(result[0]) : tensor(result);
-    }
-
-    private static bool Usable(ReadOnlySpan<double> v)
-    {
-        bool anyPositive = false;
-        foreach (double x in v)
-        {
-            if (!(x >= 0) || double.IsInfinity(x))
-                return false;
-            anyPositive |= x > 0;
-        }
-        return anyPositive;
     }
 
     /// <summary><see cref="Agreement"/> as tensor operations, for other devices (the work stays there).</summary>

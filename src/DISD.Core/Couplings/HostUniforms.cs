@@ -55,11 +55,7 @@ internal static unsafe class HostUniforms
             }
         }
         for (; i < count; i++)
-        {
-            uint x = PublicRandomness.Mix32((firstIndex + (uint)i) ^ keys.A);
-            x = PublicRandomness.Mix32(x + keys.B);
-            destination[i] = (PublicRandomness.Mix32(x ^ keys.C) + 0.5) * PublicRandomness.TwoToMinus32;
-        }
+            destination[i] = (PublicRandomness.Hash(keys, firstIndex + (uint)i) + 0.5) * PublicRandomness.TwoToMinus32;
     }
 
     /// <summary><see cref="PublicRandomness.Mix32(uint)"/> on 8 lanes (multiplication keeps the low 32 bits, as uint's).</summary>

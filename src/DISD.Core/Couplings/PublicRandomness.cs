@@ -139,10 +139,15 @@ public static class PublicRandomness
     public static uint HashScalar(ulong seed, long position, RandomStream stream, long index)
     {
         RequireIndex(index, 1);
-        var (a, b, c) = PositionKeys(seed, position, stream);
-        var x = Mix32((uint)index ^ a);
-        x = Mix32(x + b);
-        return Mix32(x ^ c);
+        return Hash(PositionKeys(seed, position, stream), (uint)index);
+    }
+
+    /// <summary>The hash of <paramref name="index"/> under a position's keys (<see cref="PositionKeys"/>).</summary>
+    internal static uint Hash((uint A, uint B, uint C) keys, uint index)
+    {
+        var x = Mix32(index ^ keys.A);
+        x = Mix32(x + keys.B);
+        return Mix32(x ^ keys.C);
     }
 
     /// <summary>Scalar reference of <see cref="Uniforms"/> (float64).</summary>
@@ -239,14 +244,10 @@ public static class PublicRandomness
         var hashes = new uint[(long)rows * count];
         for (var r = 0; r < rows; r++)
         {
-            var (a, b, c) = PositionKeys(seed, firstPosition + r, stream);
+            var keys = PositionKeys(seed, firstPosition + r, stream);
             var offset = (long)r * count;
             for (var i = 0; i < count; i++)
-            {
-                var x = Mix32((uint)(startIndex + i) ^ a);
-                x = Mix32(x + b);
-                hashes[offset + i] = Mix32(x ^ c);
-            }
+                hashes[offset + i] = Hash(keys, (uint)(startIndex + i));
         }
         return hashes;
     }

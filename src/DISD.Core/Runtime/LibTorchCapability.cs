@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace DISD.Runtime;
@@ -21,31 +20,6 @@ public static class LibTorchCapability
     /// <summary>The capability libtorch was asked for in this process (after <see cref="Pin"/>).</summary>
     public static string InUse => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value.ToLowerInvariant() : Preferred;
 
-    /// <summary>Whether the user chose the capability (ATEN_CPU_CAPABILITY set before disd started).</summary>
-    public static bool ChosenByUser { get; private set; }
-
     /// <summary>Sets ATEN_CPU_CAPABILITY in the native environment unless it is set; call before libtorch's first operator.</summary>
-    public static void Pin()
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 })
-        {
-            ChosenByUser = true;
-            return;
-        }
-        Environment.SetEnvironmentVariable(Variable, Preferred);
-        if (!OperatingSystem.IsLinux())
-            return;
-        try
-        {
-            // .NET keeps its own copy of the environment on Unix; ATen reads the C library's, so set it there too.
-            _ = SetEnv(Variable, Preferred, 0);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // No glibc-compatible C library: libtorch chooses by CPU, and the manifest's capability says so.
-        }
-    }
-
-    [DllImport("libc.so.6", EntryPoint = "setenv")]
-    private static extern int SetEnv(string name, string value, int overwrite);
+    public static void Pin() => NativeRuntime.DefaultVariable(Variable, Preferred);
 }

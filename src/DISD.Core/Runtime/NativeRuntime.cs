@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace DISD.Runtime;
 
 /// <summary>
@@ -12,4 +14,28 @@ public static class NativeRuntime
         OpenMpWaitPolicy.DefaultToPassive();
         LibTorchCapability.Pin();
     }
+
+    /// <summary>
+    /// Sets <paramref name="name"/> in the C library's environment unless the user set it. .NET keeps its own copy of the environment on Unix; native libraries (OpenMP, ATen) read the C
+    /// library's, so .NET's copy is set too for child processes and for reading it back.
+    /// </summary>
+    public static void DefaultVariable(string name, string value)
+    {
+        if (Environment.GetEnvironmentVariable(name) is { Length: > 0 })
+            return;
+        Environment.SetEnvironmentVariable(name, value);
+        if (!OperatingSystem.IsLinux())
+            return;
+        try
+        {
+            _ = SetEnv(name, value, 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No glibc-compatible C library: the native default stays (the manifest's runtime block says what ran).
+        }
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "setenv")]
+    private static extern int SetEnv(string name, string value, int overwrite);
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace DISD.Runtime;
 
 /// <summary>
@@ -17,24 +15,5 @@ public static class OpenMpWaitPolicy
     private const string Variable = "OMP_WAIT_POLICY";
 
     /// <summary>Sets OMP_WAIT_POLICY=PASSIVE in the native environment unless it is set; call before libtorch loads.</summary>
-    public static void DefaultToPassive()
-    {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is { Length: > 0 })
-        {
-            return;
-        }
-
-        try
-        {
-            // .NET keeps its own copy of the environment on Unix; OpenMP reads the C library's, so set it there.
-            _ = SetEnv(Variable, "PASSIVE", 0);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // No glibc-compatible C library: keep OpenMP's default.
-        }
-    }
-
-    [DllImport("libc.so.6", EntryPoint = "setenv")]
-    private static extern int SetEnv(string name, string value, int overwrite);
+    public static void DefaultToPassive() => NativeRuntime.DefaultVariable(Variable, "PASSIVE");
 }

@@ -23,7 +23,7 @@ public static class CpuKernels
     /// <summary>The path of this process. The runtime's own switches choose it (e.g. DOTNET_EnableAVX512=0 gives
     /// <see cref="CpuKernelPath.Avx2"/>, DOTNET_EnableAVX2=0 <see cref="CpuKernelPath.Portable"/>).</summary>
     public static CpuKernelPath Path { get; } = Vector512.IsHardwareAccelerated ? CpuKernelPath.Avx512
-        : Vector256.IsHardwareAccelerated && (Fma.IsSupported || !X86Base.IsSupported) ? CpuKernelPath.Avx2
+        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? CpuKernelPath.Avx2
         : CpuKernelPath.Portable;
 
     /// <summary>Whether the fused multiply-adds run in hardware (else .NET computes them exactly in software).</summary>

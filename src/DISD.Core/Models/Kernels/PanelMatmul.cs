@@ -35,7 +35,12 @@ public static unsafe class PanelMatmul
     public const int SliceRows = 64;
 
     /// <summary>Output columns per panel on <paramref name="path"/>: 64 with AVX-512, else 16.</summary>
-    public static int Width(CpuKernelPath path) => path == CpuKernelPath.Avx512 ? 64 : 16;
+    public static int Width(CpuKernelPath path) => path switch
+    {
+        CpuKernelPath.Avx512 => Panel<Lanes512>.PanelWidth,
+        CpuKernelPath.Avx2 => Panel<Lanes256>.PanelWidth,
+        _ => Panel<Lanes128>.PanelWidth,
+    };
 
     /// <summary>W [n, k] as panels [⌈n/w⌉, k, w] for this process's path (the last panel padded with zero rows).</summary>
     public static Tensor Pack(Tensor weight) => Pack(weight, CpuKernels.Path);
@@ -95,7 +100,7 @@ public static unsafe class PanelMatmul
         /// <summary>Weight vectors per panel row.</summary>
         private static int Vectors => TL.Count == 16 ? 4 : 16 / TL.Count;
 
-        private static int PanelWidth => Vectors * TL.Count;
+        public static int PanelWidth => Vectors * TL.Count;
 
         /// <summary>Rows of x multiplied together: what the registers hold next to the panel's vectors.</summary>
         private static int MaxGroup => Vectors == 2 ? 6 : TL.Count == 16 ? 5 : 2;
