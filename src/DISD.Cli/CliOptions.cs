@@ -104,16 +104,24 @@ public static class CliOptions
             existing = System.IO.Path.GetDirectoryName(existing) ?? "/";
         }
 
+        if (CannotCreateFilesIn(existing) is { } error)
+            throw new DisdException($"{option.Name} {path}: cannot create files in {existing} ({error.Message}); give a folder you can write to", error);
+        return path;
+    }
+
+    /// <summary>Why no new file can be created in the existing <paramref name="folder"/> (probed with a file deleted
+    /// on close), or null when one can.</summary>
+    public static Exception? CannotCreateFilesIn(string folder)
+    {
         try
         {
-            using var probe = new FileStream(System.IO.Path.Combine(existing, $".disd-probe-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
-                FileShare.None, 1, FileOptions.DeleteOnClose);
+            using var probe = new FileStream(System.IO.Path.Combine(folder, $".disd-probe-{Guid.NewGuid():N}"), FileMode.CreateNew,
+                FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DisdException($"{option.Name} {path}: cannot create files in {existing} ({e.Message}); give a folder you can write to", e);
+            return e;
         }
-
-        return path;
     }
 }

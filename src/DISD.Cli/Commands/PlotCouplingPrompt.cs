@@ -98,12 +98,7 @@ internal static class PlotCouplingPrompt
     /// <summary>The results folder must take new files before the measurement, not after it (an image folder is checked the same way).</summary>
     private static void RequireWritable(string folder)
     {
-        try
-        {
-            using var probe = new FileStream(Path.Combine(folder, $".disd-probe-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
-                FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (CliOptions.CannotCreateFilesIn(folder) is { } e)
         {
             throw new DisdException($"cannot create the results in {folder}, the tables' folder ({e.Message}); "
                 + "copy the tables' result folder to a place you can write to and name it with --data-dir", e);

@@ -53,7 +53,7 @@ public static class DistributionSafetensors
     /// format (widening the float instead would give other doubles, and other results).
     /// </summary>
     /// <exception cref="DisdException">The file is missing or not a valid table; the message names the file and the problem.</exception>
-    public static double[][] Read(string path) => Read(path, AsCsvDouble, int.MaxValue).Rows;
+    public static double[][] Read(string path) => Read(path, static (_, asCsv) => asCsv, int.MaxValue).Rows;
 
     /// <summary>
     /// Validates every row as <see cref="Read"/> does but keeps only the first <paramref name="keepRows"/> as doubles:
@@ -61,10 +61,10 @@ public static class DistributionSafetensors
     /// value as doubles.
     /// </summary>
     /// <returns>The kept rows and the table's number of positions.</returns>
-    public static (double[][] Rows, int Positions) ReadFirst(string path, int keepRows) => Read(path, AsCsvDouble, keepRows);
+    public static (double[][] Rows, int Positions) ReadFirst(string path, int keepRows) => Read(path, static (_, asCsv) => asCsv, keepRows);
 
     /// <summary>Reads a table as the floats it holds, validated as <see cref="Read"/> does.</summary>
-    public static float[][] ReadSingle(string path) => Read(path, static v => v, int.MaxValue).Rows;
+    public static float[][] ReadSingle(string path) => Read(path, static (value, _) => value, int.MaxValue).Rows;
 
     /// <summary>The double that the CSV text of <paramref name="value"/> parses to.</summary>
     public static double AsCsvDouble(float value)
@@ -75,7 +75,8 @@ public static class DistributionSafetensors
         return double.Parse(text[..written], NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
-    private static (T[][] Rows, int Positions) Read<T>(string path, Func<float, T> convert, int keepRows)
+    /// <param name="convert">A value kept, from the float and the double the CSV reader would give (computed once, for the row sum too).</param>
+    private static (T[][] Rows, int Positions) Read<T>(string path, Func<float, double, T> convert, int keepRows)
         where T : struct
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -148,7 +149,7 @@ public static class DistributionSafetensors
     }
 
     /// <returns>The converted row, or null when it is only checked (<paramref name="keep"/> false).</returns>
-    private static T[]? ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize, Func<float, T> convert,
+    private static T[]? ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize, Func<float, double, T> convert,
         bool keep)
     {
         var bytes = new byte[vocabSize * sizeof(float)];
@@ -172,9 +173,10 @@ public static class DistributionSafetensors
                 throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is not finite");
             if (value < 0)
                 throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is negative");
+            double asCsv = AsCsvDouble(value);
             if (values is not null)
-                values[c] = convert(value);
-            sum += AsCsvDouble(value);
+                values[c] = convert(value, asCsv);
+            sum += asCsv;
         }
 
         if (Math.Abs(sum - 1) > DistributionCsv.SumTolerance)
