@@ -243,7 +243,8 @@ public sealed class GenerateDistributionCommand
         CliOutput.Log($"{Name}: {label}: {prompt.Text}");
         CliOutput.Log($"{Name}: generated: {generatedText}");
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: generated {CliOutput.Plural(result.TokenIds.Count, "token")} in {generateSeconds:F2} s; wrote {files.Folder} ({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
+            $"{Name}: generated {CliOutput.Plural(result.TokenIds.Count, "token")} in {generateSeconds:F2} s; wrote {files.Folder} "
+                + $"({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
         return new SummaryPrompt(prompt.Index, PromptStatus.Done, null, prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables,
             files.TokensCsv, files.Manifest, RunManifest.Read(files.Manifest).RunId, files.TableBytes, generateSeconds, files.WriteSeconds);
     }

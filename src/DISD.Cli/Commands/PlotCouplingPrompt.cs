@@ -51,7 +51,8 @@ internal static class PlotCouplingPrompt
 
         // After --skip-existing (complete results in a read-only copy are still skipped), before the measurement.
         RequireWritable(resultsFolder);
-        CliOutput.Log($"{Name}: {inputText}: {CliOutput.Plural(numTokens, "position")} × {request.NumRetries} trials, V = {vocabSize}, engine {request.Engine}, seed {request.Seed}");
+        CliOutput.Log($"{Name}: {inputText}: {CliOutput.Plural(numTokens, "position")} × {request.NumRetries} trials, V = "
+            + $"{vocabSize}, engine {request.Engine}, seed {request.Seed}");
         var results = Measure(large.Rows, small.Rows, numTokens, request);
         var replaced = outputs.Write(results);
         if (replaced is not null)

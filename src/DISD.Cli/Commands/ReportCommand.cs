@@ -59,7 +59,10 @@ public sealed class ReportCommand
         foreach (var p in summary.Pairs)
         {
             CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-                $"{Name}: {p.ModelLarge} vs {p.ModelSmall}: {CliOutput.Plural(p.Prompts, "prompt")}, {CliOutput.Plural(p.Pooled.Positions, "position")}, mean D_TV {p.Pooled.MeanDtv:F4}; Gumbel {p.Pooled.Gumbel:F4} (exact {p.Pooled.GumbelExact:F4}, ×{p.Pooled.GumbelExactOverBound:F3} the bound, ×{p.Pooled.GumbelExactOverOptimal:F3} 1−D); weighted MinHash {p.Pooled.Wmh:F4} (exact {p.Pooled.WmhExact:F4}, ×{p.Pooled.WmhExactOverBound:F3}, ×{p.Pooled.WmhExactOverOptimal:F3})"));
+                $"{Name}: {p.ModelLarge} vs {p.ModelSmall}: {CliOutput.Plural(p.Prompts, "prompt")}, {CliOutput.Plural(p.Pooled.Positions, "position")}, "
+                + $"mean D_TV {p.Pooled.MeanDtv:F4}; Gumbel {p.Pooled.Gumbel:F4} (exact {p.Pooled.GumbelExact:F4}, ×{p.Pooled.GumbelExactOverBound:F3} "
+                + $"the bound, ×{p.Pooled.GumbelExactOverOptimal:F3} 1−D); weighted MinHash {p.Pooled.Wmh:F4} (exact {p.Pooled.WmhExact:F4}, "
+                + $"×{p.Pooled.WmhExactOverBound:F3}, ×{p.Pooled.WmhExactOverOptimal:F3})"));
         }
 
         CliOutput.Log($"{Name}: wrote {files.Table} and {CliOutput.Plural(files.Figures.Count, "figure")} into {Path.GetFullPath(reportDir)}"
@@ -83,7 +86,9 @@ public sealed class ReportCommand
             var trials = pair.Results.Select(r => r.Trials).Distinct().ToList();
             var seeds = pair.Results.Select(r => r.Seed).Distinct().ToList();
             var subtitle = string.Create(CultureInfo.InvariantCulture,
-                $"{label} · {CliOutput.Plural(pair.Prompts, "prompt")}, {pair.Pooled.Positions:N0} position{(pair.Pooled.Positions == 1 ? "" : "s")} · {(trials.Count == 1 && trials[0] is { } t ? $"{t:N0} trials per point" : "trials vary")} · {(seeds.Count == 1 && seeds[0] is { } s ? $"seed {s}" : "seeds vary")}");
+                $"{label} · {CliOutput.Plural(pair.Prompts, "prompt")}, {pair.Pooled.Positions:N0} position{(pair.Pooled.Positions == 1 ? "" : "s")} · "
+                + $"{(trials.Count == 1 && trials[0] is { } t ? $"{t:N0} trials per point" : "trials vary")} · "
+                + $"{(seeds.Count == 1 && seeds[0] is { } s ? $"seed {s}" : "seeds vary")}");
             var points = pair.Results.SelectMany(r => r.Rows).Select(r => new AgreementPoint(r.Dtv, r.Gumbel, r.Wmh)).ToList();
             var stem = TextSanitizer.ResultFileName($"{pair.Large}_vs_{pair.Small}", "");
             outputs.Add((Path.Combine(reportDir, $"agreement_vs_dtv_{stem}{extension}"),

@@ -100,12 +100,18 @@ internal static class SpeculateBatch
         foreach (var p in summary.Prompts)
         {
             CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-                $"[{p.Index}] {CliOutput.Plural(p.Tokens, "token")}, acceptance {Format(p.AcceptanceRate)}, block efficiency {p.BlockEfficiency:F2}, {p.TokensPerSecond:F1} tok/s vs {p.TargetOnlyTokensPerSecond:F1} target-only, speed-up {p.Speedup:F2}{(p.IdenticalToTargetOnly ? "" : ", differs from target-only")}"));
+                $"[{p.Index}] {CliOutput.Plural(p.Tokens, "token")}, acceptance {Format(p.AcceptanceRate)}, block efficiency "
+                + $"{p.BlockEfficiency:F2}, {p.TokensPerSecond:F1} tok/s vs {p.TargetOnlyTokensPerSecond:F1} target-only, "
+                + $"speed-up {p.Speedup:F2}{(p.IdenticalToTargetOnly ? "" : ", differs from target-only")}"));
         }
 
         var a = summary.Aggregate;
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{SpeculateCommand.Name}: {CliOutput.Plural(a.Prompts, "prompt")}, {CliOutput.Plural(a.Tokens, "token")}; acceptance {Format(a.AcceptanceRate)}; per compared position {Format(a.ObservedAcceptance)} (predicted {Format(a.PredictedAcceptance)}); block efficiency {a.BlockEfficiency:F2}; τ {Format(a.MeanAcceptedLength)}; {a.TokensPerSecond:F1} tok/s vs {a.TargetOnlyTokensPerSecond:F1} target-only; speed-up {a.Speedup:F2} (median per prompt {a.MedianSpeedup:F2}); time in target {a.TargetSeconds:F2} s, drafter {a.DrafterSeconds:F2} s, other {a.OtherSeconds:F2} s"));
+            $"{SpeculateCommand.Name}: {CliOutput.Plural(a.Prompts, "prompt")}, {CliOutput.Plural(a.Tokens, "token")}; acceptance "
+            + $"{Format(a.AcceptanceRate)}; per compared position {Format(a.ObservedAcceptance)} (predicted {Format(a.PredictedAcceptance)}); "
+            + $"block efficiency {a.BlockEfficiency:F2}; τ {Format(a.MeanAcceptedLength)}; {a.TokensPerSecond:F1} tok/s vs "
+            + $"{a.TargetOnlyTokensPerSecond:F1} target-only; speed-up {a.Speedup:F2} (median per prompt {a.MedianSpeedup:F2}); "
+            + $"time in target {a.TargetSeconds:F2} s, drafter {a.DrafterSeconds:F2} s, other {a.OtherSeconds:F2} s"));
     }
 
     internal static IReadOnlyList<int> SumHistograms(IEnumerable<IReadOnlyList<int>> histograms)

@@ -149,7 +149,8 @@ public static class DistributionSafetensors
     }
 
     /// <returns>The converted row, or null when it is only checked (<paramref name="keep"/> false).</returns>
-    private static T[]? ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize, Func<float, double, T> convert,
+    private static T[]? ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize,
+        Func<float, double, T> convert,
         bool keep)
     {
         var bytes = new byte[vocabSize * sizeof(float)];

@@ -16,7 +16,8 @@ public static class NativeRuntime
     }
 
     /// <summary>
-    /// Sets <paramref name="name"/> in the C library's environment unless the user set it. .NET keeps its own copy of the environment on Unix; native libraries (OpenMP, ATen) read the C
+    /// Sets <paramref name="name"/> in the C library's environment unless the user set it. .NET keeps its own copy of
+    /// the environment on Unix; native libraries (OpenMP, ATen) read the C
     /// library's, so .NET's copy is set too for child processes and for reading it back.
     /// </summary>
     public static void DefaultVariable(string name, string value)
