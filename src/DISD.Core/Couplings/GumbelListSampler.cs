@@ -16,7 +16,7 @@ public static class GumbelListSampler
     {
         using var scope = NewDisposeScope();
         var uniforms = PublicRandomness.ListUniformsForPositions(seed, firstPosition, count, vocab, lists, device);
-        return uniforms.log().neg().log().neg().MoveToOuterDisposeScope();
+        return GumbelSampler.Transform(uniforms.contiguous()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Gumbel noise of list <paramref name="list"/> at one position: float64 [V].</summary>
@@ -24,7 +24,7 @@ public static class GumbelListSampler
     {
         using var scope = NewDisposeScope();
         var uniforms = PublicRandomness.ListUniforms(seed, position, list, vocab, device);
-        return uniforms.log().neg().log().neg().MoveToOuterDisposeScope();
+        return GumbelSampler.Transform(uniforms).MoveToOuterDisposeScope();
     }
 
     /// <summary>

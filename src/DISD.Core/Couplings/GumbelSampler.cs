@@ -32,20 +32,47 @@ public static class GumbelSampler
     public static Tensor Noise(ulong seed, long firstPosition, int count, int vocab, Device device,
         RandomStream stream = RandomStream.Token)
     {
-        // In place: the same operators on the same values (so the same bits) without three V-sized allocations.
         var uniforms = PublicRandomness.UniformsForPositions(seed, firstPosition, count, vocab, device,
             ScalarType.Float64, stream);
-        return uniforms.log_().neg_().log_().neg_();
+        return Transform(uniforms);
     }
+
+    /// <summary>
+    /// −log(−log u) of float64 uniforms, in place: on the CPU with <see cref="PortableLog"/> (libtorch's float64 log is
+    /// MKL's, whose code path depends on the CPU), elsewhere with the device's own log.
+    /// </summary>
+    internal static Tensor Transform(Tensor uniforms) =>
+        uniforms.device_type == DeviceType.CPU && uniforms.is_contiguous()
+            ? HostGumbel.TransformInPlace(uniforms)
+            : uniforms.log_().neg_().log_().neg_();
 
     /// <summary>argmax per row of log-probabilities [R, V] plus precomputed float64 Gumbel noise [R, V]: int64 [R].</summary>
     public static Tensor SampleWithNoise(Tensor logProbs, Tensor gumbelNoise)
     {
         RequireMatrix(logProbs, nameof(logProbs));
+        if (OnHost(logProbs) && OnHost(gumbelNoise) && gumbelNoise.dtype == ScalarType.Float64
+            && logProbs.dtype is ScalarType.Float32 or ScalarType.Float64 && gumbelNoise.shape.SequenceEqual(logProbs.shape))
+            return HostGumbel.ArgmaxWithNoise(logProbs, gumbelNoise);
         using var wide = logProbs.to_type(ScalarType.Float64);
         using var perturbed = wide.add(gumbelNoise, Scalars.One);
         return perturbed.argmax(1);
     }
+
+    /// <summary>
+    /// The token of one row of float32 log-probabilities [V] on the CPU with the noise of (seed, position): the
+    /// <see cref="SampleWithNoise"/> token, found by <see cref="HostGumbelMax"/> without the V-sized noise.
+    /// </summary>
+    internal static unsafe long SampleHostRow(Tensor logProbsRow, ulong seed, long position,
+        RandomStream stream = RandomStream.Token)
+    {
+        if (!OnHost(logProbsRow) || logProbsRow.dtype != ScalarType.Float32 || logProbsRow.dim() != 1)
+            throw new ArgumentException("GumbelSampler: expected one contiguous float32 CPU row.", nameof(logProbsRow));
+        var token = HostGumbelMax.Sample(TensorData.Float32(logProbsRow), (int)logProbsRow.shape[0], seed, position, stream);
+        GC.KeepAlive(logProbsRow);
+        return token;
+    }
+
+    private static bool OnHost(Tensor values) => values.device_type == DeviceType.CPU && values.is_contiguous();
 
     /// <summary>Same as <see cref="Sample"/> from probabilities p (zeros allowed).</summary>
     public static Tensor SampleFromProbabilities(Tensor probabilities, ulong seed, long firstPosition,

@@ -47,25 +47,12 @@ internal static unsafe class HostUniforms
             var step = Vector256.Create(8u);
             for (; i + 8 <= count; i += 8, index += step)
             {
-                var x = Mix(index ^ Vector256.Create(keys.A));
-                x = Mix(x + Vector256.Create(keys.B));
-                Mix(x ^ Vector256.Create(keys.C)).Store(hashes);
+                PublicRandomness.Hash(keys, index).Store(hashes);
                 for (int j = 0; j < 8; j++)
                     destination[i + j] = (hashes[j] + 0.5) * PublicRandomness.TwoToMinus32;
             }
         }
         for (; i < count; i++)
             destination[i] = (PublicRandomness.Hash(keys, firstIndex + (uint)i) + 0.5) * PublicRandomness.TwoToMinus32;
-    }
-
-    /// <summary><see cref="PublicRandomness.Mix32(uint)"/> on 8 lanes (multiplication keeps the low 32 bits, as uint's).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Mix(Vector256<uint> x)
-    {
-        x ^= Vector256.ShiftRightLogical(x, 16);
-        x *= Vector256.Create(PublicRandomness.MultiplierA);
-        x ^= Vector256.ShiftRightLogical(x, 15);
-        x *= Vector256.Create(PublicRandomness.MultiplierB);
-        return x ^ Vector256.ShiftRightLogical(x, 16);
     }
 }

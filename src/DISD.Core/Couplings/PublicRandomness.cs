@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using DISD.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -148,6 +150,26 @@ public static class PublicRandomness
         var x = Mix32(index ^ keys.A);
         x = Mix32(x + keys.B);
         return Mix32(x ^ keys.C);
+    }
+
+    /// <summary><see cref="Hash((uint A, uint B, uint C), uint)"/> of 8 indices at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<uint> Hash((uint A, uint B, uint C) keys, Vector256<uint> index)
+    {
+        var x = Mix32(index ^ Vector256.Create(keys.A));
+        x = Mix32(x + Vector256.Create(keys.B));
+        return Mix32(x ^ Vector256.Create(keys.C));
+    }
+
+    /// <summary><see cref="Mix32(uint)"/> on 8 lanes (multiplication keeps the low 32 bits, as uint's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Mix32(Vector256<uint> x)
+    {
+        x ^= Vector256.ShiftRightLogical(x, 16);
+        x *= Vector256.Create(MultiplierA);
+        x ^= Vector256.ShiftRightLogical(x, 15);
+        x *= Vector256.Create(MultiplierB);
+        return x ^ Vector256.ShiftRightLogical(x, 16);
     }
 
     /// <summary>Scalar reference of <see cref="Uniforms"/> (float64).</summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using DISD.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DISD.Decoding;
@@ -15,6 +17,8 @@ internal static class FiniteCheck
     /// </summary>
     public static Tensor Flag(TokenDistributions distributions)
     {
+        if (OnHost(distributions.Logits))
+            return tensor(new[] { HostFlag(distributions) ? 1L : 0L }, ScalarType.Int64);
         var finite = distributions.Logits.isfinite().all();
         if (!distributions.IsGreedy)
             finite = finite.logical_and(distributions.Probs.isfinite().all());
@@ -22,6 +26,30 @@ internal static class FiniteCheck
     }
 
     public static Tensor Flag(Tensor values) => values.isfinite().all().reshape(1).to_type(ScalarType.Int64);
+
+    /// <summary>
+    /// <see cref="Flag(TokenDistributions)"/> read in host memory, without a softmax: softmax(x) is finite exactly when
+    /// every x is finite or −∞ (a truncated token) and some x is finite, so the transformed logits are what is checked.
+    /// </summary>
+    private static unsafe bool HostFlag(TokenDistributions distributions)
+    {
+        var logits = distributions.Logits;
+        bool finite = HostFiniteness.AllFinite(TensorData.Float32(logits), logits.numel());
+        GC.KeepAlive(logits);
+        if (!finite || distributions.IsGreedy)
+            return finite;
+        // Temperature 1 without truncation samples from softmax(logits) itself, finite whenever the logits are.
+        if (distributions.Temperature == 1 && !distributions.Transform.Truncates)
+            return logits.shape[1] > 0;
+        var transformed = distributions.Transformed;
+        finite = OnHost(transformed) && HostFiniteness.SoftmaxIsFinite(TensorData.Float32(transformed),
+            (int)transformed.shape[0], (int)transformed.shape[1]);
+        GC.KeepAlive(transformed);
+        return finite;
+    }
+
+    private static bool OnHost(Tensor values) =>
+        values.device_type == DeviceType.CPU && values.dtype == ScalarType.Float32 && values.is_contiguous();
 
     /// <summary>The error naming the model, the output position and the cause.</summary>
     public static DisdException Error(string model, long position, TokenDistributions distributions)

@@ -1,4 +1,5 @@
 using DISD.Couplings;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DISD.Decoding;
@@ -19,9 +20,26 @@ public sealed class GumbelCouplingSampler(ulong seed) : ICouplingSampler
     {
         var device = distributions.Logits.device;
         var vocab = distributions.Vocab;
+        if (device.type == DeviceType.CPU)
+            return DrawOnHost(distributions.LogProbs, firstPosition);
         var noise = _noise.Rows(firstPosition, distributions.Rows, vocab, 0,
             position => [GumbelSampler.Noise(seed, position, 1, vocab, device)]);
         return GumbelSampler.SampleWithNoise(distributions.LogProbs, noise);
+    }
+
+    /// <summary>
+    /// On the CPU each row's token comes from <see cref="GumbelSampler.SampleHostRow"/>: the same token as the noise path,
+    /// with the noise evaluated only where it could matter, so nothing V-sized is cached per position.
+    /// </summary>
+    private Tensor DrawOnHost(Tensor logProbs, long firstPosition)
+    {
+        var tokens = new long[logProbs.shape[0]];
+        for (int row = 0; row < tokens.Length; row++)
+        {
+            using var values = logProbs[row];
+            tokens[row] = GumbelSampler.SampleHostRow(values, seed, firstPosition + row);
+        }
+        return tensor(tokens, ScalarType.Int64);
     }
 
     public long Settle(TokenDistributions distributions, int row, long position)

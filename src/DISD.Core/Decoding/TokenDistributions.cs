@@ -62,5 +62,6 @@ public sealed class TokenDistributions
         return new TokenDistributions(logits, SamplingTransform.Plain(1.0));
     }
 
-    private Tensor Transformed => _transformed ??= Transform.Apply(Logits);
+    /// <summary>The transformed logits (−∞ where truncated), whose softmax is the distribution.</summary>
+    internal Tensor Transformed => _transformed ??= Transform.Apply(Logits);
 }
