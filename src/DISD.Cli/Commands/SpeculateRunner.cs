@@ -13,8 +13,14 @@ internal sealed record SpeculateSettings(DecodingOptions Options, SpeculativeMet
 /// <param name="DrafterSeconds">Time inside the drafter's forward calls.</param>
 internal sealed record SpeculateOutcome(DecodingResult Result, double TargetSeconds, double DrafterSeconds)
 {
-    /// <summary>Everything else: sampling (Gumbel noise or WMH darts), verification, host reads, cache bookkeeping.</summary>
-    public double OtherSeconds => Math.Max(0, Result.Seconds - TargetSeconds - DrafterSeconds);
+    /// <summary>
+    /// Everything else that decoding does: sampling (Gumbel noise or WMH darts), verification, host reads, cache
+    /// bookkeeping; the predicted acceptance's own time is <see cref="PredictionSeconds"/>.
+    /// </summary>
+    public double OtherSeconds => Math.Max(0, Result.Seconds - TargetSeconds - DrafterSeconds - PredictionSeconds);
+
+    /// <summary>The exact predicted acceptance, a diagnostic computed apart from the steps on the CPU.</summary>
+    public double PredictionSeconds => Result.PredictionSeconds;
 }
 
 /// <summary>Runs speculative or target-only decoding on timed models.</summary>

@@ -50,6 +50,7 @@ internal sealed record SpeculateSummary(
     double TargetSeconds,
     double DrafterSeconds,
     double OtherSeconds,
+    double PredictionSeconds,
     bool EndedWithEos,
     bool? Verified,
     SpeculateDivergence? Divergence)
@@ -61,7 +62,8 @@ internal sealed record SpeculateSummary(
         return new SpeculateSummary(config, config.Method, config.Coupling, config.K, config.Seed, config.Target, config.Drafter,
             promptTokens, r.Tokens, text, r.AcceptanceRate, r.ComparedAcceptance, r.PredictedAcceptance, r.BlockEfficiency,
             r.MeanAcceptedLength, r.AcceptedHistogram, r.TargetCalls, r.DrafterCalls, r.AcceptedDrafts, r.ProposedDrafts, r.TokensPerSecond, r.Seconds,
-            outcome.TargetSeconds, outcome.DrafterSeconds, outcome.OtherSeconds, r.EndedWithEos, verified, divergence);
+            outcome.TargetSeconds, outcome.DrafterSeconds, outcome.OtherSeconds,
+            outcome.PredictionSeconds, r.EndedWithEos, verified, divergence);
     }
 }
 

@@ -26,6 +26,9 @@ public sealed record DecodingResult(
     bool EndedWithEos,
     IReadOnlyList<DecodingRound> Rounds)
 {
+    /// <summary>Time spent on the exact predicted acceptance apart from the steps (see <see cref="DecodingRound.PredictionSeconds"/>).</summary>
+    public double PredictionSeconds => Rounds.Sum(r => r.PredictionSeconds);
+
     /// <summary>
     /// τ: mean tokens emitted per verification round (accepted drafts plus the target's own token), Spec-Bench's
     /// "mean accepted tokens"; null without rounds.

@@ -17,6 +17,10 @@ namespace DISD.Decoding;
 /// <param name="DrafterSeconds">Drafting (model calls and sampling, or the n-gram lookup).</param>
 /// <param name="TargetSeconds">The target's forward call.</param>
 /// <param name="HostSeconds">The rest: sampling, verification, the host read, cache rollback.</param>
+/// <param name="PredictionSeconds">
+/// Of <paramref name="HostSeconds"/>, the exact predicted acceptance when it is computed apart from the step (on the CPU); a
+/// diagnostic, not part of decoding (<c>--no-predicted-acceptance</c> skips it).
+/// </param>
 public sealed record DecodingRound(
     int Position,
     IReadOnlyList<long> DraftedIds,
@@ -26,7 +30,8 @@ public sealed record DecodingRound(
     IReadOnlyList<double>? Agreement,
     double DrafterSeconds,
     double TargetSeconds,
-    double HostSeconds)
+    double HostSeconds,
+    double PredictionSeconds = 0)
 {
     public int Drafted => DraftedIds.Count;
 

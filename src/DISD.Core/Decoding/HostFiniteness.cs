@@ -43,11 +43,11 @@ internal static unsafe class HostFiniteness
                 {
                     var x = Vector256.Load(row + i);
                     var isFinite = Vector256.Equals(x - x, zero);
-                    if (!Vector256.EqualsAll(isFinite | Vector256.Equals(x, negativeInfinity), Vector256<float>.AllBitsSet))
+                    if ((isFinite | Vector256.Equals(x, negativeInfinity)).ExtractMostSignificantBits() != 0xFF)
                         return false;
                     seenFinite |= isFinite;
                 }
-                anyFinite = seenFinite != Vector256<float>.Zero;
+                anyFinite = seenFinite.ExtractMostSignificantBits() != 0;
             }
             for (; i < vocab; i++)
             {

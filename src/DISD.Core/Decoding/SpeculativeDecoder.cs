@@ -161,8 +161,10 @@ public sealed class SpeculativeDecoder
             accepted++;
         }
 
+        var predicting = Stopwatch.GetTimestamp();
         var agreement = verification.Agreement
             ?? DeferredAgreement(targetDistributions, drafterDistributions, Math.Min(k, accepted + 1));
+        var predicted = Stopwatch.GetTimestamp();
         stats.Record(k, accepted, agreement);
         target.Rollback(targetCached + accepted, [final]);
         drafter.Commit(verification.Drafts, accepted, final);
@@ -170,7 +172,7 @@ public sealed class SpeculativeDecoder
         var compared = Math.Min(k, accepted + 1);
         return new DecodingRound(position, verification.Drafts, verification.TargetTokens, accepted, accepted + 1,
             agreement?.Take(compared).ToArray(), Seconds(drafted - start), Seconds(verified - drafted),
-            Seconds(end - verified));
+            Seconds(end - verified), Seconds(predicted - predicting));
     }
 
     private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;

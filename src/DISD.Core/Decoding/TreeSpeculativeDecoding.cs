@@ -104,12 +104,15 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
         var followed = new List<int>(path);
         for (var next = tree.FirstChild(node); next >= 0; next = tree.FirstChild(next))
             followed.Add(next);
+        var predicting = Stopwatch.GetTimestamp();
         var agreement = CompareAgreement(distributions, drafterSession, tree, path);
+        var predicted = Stopwatch.GetTimestamp();
         stats.Record(followed.Count, path.Count, agreement);
         var end = Stopwatch.GetTimestamp();
         return new DecodingRound(position, followed.Select(n => tree.Tokens[n]).ToArray(),
             new[] { targetTokens[0] }.Concat(followed.Select(n => targetTokens[n + 1])).ToArray(), path.Count,
-            path.Count + 1, agreement, Seconds(drafted - start), Seconds(verified - drafted), Seconds(end - verified));
+            path.Count + 1, agreement, Seconds(drafted - start), Seconds(verified - drafted), Seconds(end - verified),
+            Seconds(predicted - predicting));
     }
 
     private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
