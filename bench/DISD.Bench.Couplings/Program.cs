@@ -5,6 +5,12 @@ using TorchSharp;
 
 // Times each Monte-Carlo method on its own (all positions) and, for the race engine, the whole
 // CouplingExperiment.Run (both methods + exact forms + bounds). `--race-only` skips the slow dense CPU rows.
+if (args.Length > 0 && args[0] == "tables")
+{
+    // disd-bench-couplings tables DIR [V=256000] [POSITIONS=32]: the realistic pair of bench/v262k.sh.
+    RealisticTables.Write(args[1], args.Length > 3 ? int.Parse(args[3]) : 32, args.Length > 2 ? int.Parse(args[2]) : 256_000, seed: 7);
+    return;
+}
 const int Positions = 32;
 const int Retries = 20_000;
 bool raceOnly = args.Contains("--race-only");

@@ -116,9 +116,7 @@ internal static class PlotCouplingPrompt
     {
         var clock = Stopwatch.StartNew();
         var path = provenance.Table;
-        var table = DistributionTables.FormatOf(path) == TableFormat.Safetensors
-            ? new LoadedTable(DistributionSafetensors.ReadFirst(path, wantedRows ?? int.MaxValue))
-            : new LoadedTable(DistributionCsv.Read(path));
+        var table = new LoadedTable(DistributionTables.ReadWidened(path, wantedRows ?? int.MaxValue));
         if (provenance.Manifest is { } manifest && table.Positions != manifest.TokenIds.Count)
             throw new DisdException($"{path} has {table.Positions} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: "
                 + "the table was changed after its run; rerun generate-distribution");

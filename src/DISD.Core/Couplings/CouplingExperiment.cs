@@ -69,8 +69,10 @@ public static class CouplingExperiment
     private static PositionCoupling Measure(int token, double[] p, double[] q, int retries, IAgreementEstimator engine, ulong seed)
     {
         ulong positionSeed = SeedMixer.Derive(seed, (ulong)token);
-        var gumbel = engine.Gumbel(p, q, retries, SeedMixer.Derive(positionSeed, 0));
-        var wmh = engine.WeightedMinHash(p, q, retries, SeedMixer.Derive(positionSeed, 1));
+        ulong gumbelSeed = SeedMixer.Derive(positionSeed, 0), wmhSeed = SeedMixer.Derive(positionSeed, 1);
+        var (gumbel, wmh) = engine is RaceEstimator
+            ? RaceEstimator.Both(p, q, retries, gumbelSeed, wmhSeed)
+            : (engine.Gumbel(p, q, retries, gumbelSeed), engine.WeightedMinHash(p, q, retries, wmhSeed));
         double dtv = TotalVariation.Distance(p, q);
         return new PositionCoupling(
             token,

@@ -10,7 +10,24 @@ public sealed class RaceEstimator : IAgreementEstimator
     public AgreementEstimate Gumbel(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int retries, ulong seed)
     {
         RequirePositive(retries);
+        return Gumbel(new ExponentialRace(p, q), retries, seed);
+    }
+
+    /// <summary>
+    /// <see cref="Gumbel(ReadOnlySpan{double}, ReadOnlySpan{double}, int, ulong)"/> and
+    /// <see cref="WeightedMinHash(ReadOnlySpan{double}, ReadOnlySpan{double}, int, ulong)"/> of one pair on one race: the
+    /// same estimates (every retry starts from the full race), with one O(V) set-up instead of two.
+    /// </summary>
+    internal static (AgreementEstimate Gumbel, AgreementEstimate WeightedMinHash) Both(ReadOnlySpan<double> p,
+        ReadOnlySpan<double> q, int retries, ulong gumbelSeed, ulong weightedMinHashSeed)
+    {
+        RequirePositive(retries);
         var race = new ExponentialRace(p, q);
+        return (Gumbel(race, retries, gumbelSeed), WeightedMinHash(race, retries, weightedMinHashSeed));
+    }
+
+    private static AgreementEstimate Gumbel(ExponentialRace race, int retries, ulong seed)
+    {
         var rng = new CouplingRng(seed);
         long agreements = 0;
         for (int r = 0; r < retries; r++)
@@ -45,7 +62,11 @@ public sealed class RaceEstimator : IAgreementEstimator
     public AgreementEstimate WeightedMinHash(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int retries, ulong seed)
     {
         RequirePositive(retries);
-        var race = new ExponentialRace(p, q);
+        return WeightedMinHash(new ExponentialRace(p, q), retries, seed);
+    }
+
+    private static AgreementEstimate WeightedMinHash(ExponentialRace race, int retries, ulong seed)
+    {
         var rng = new CouplingRng(seed);
         long agreements = 0;
         for (int r = 0; r < retries; r++)

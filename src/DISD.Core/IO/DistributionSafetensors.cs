@@ -63,8 +63,16 @@ public static class DistributionSafetensors
     /// <returns>The kept rows and the table's number of positions.</returns>
     public static (double[][] Rows, int Positions) ReadFirst(string path, int keepRows) => Read(path, static (_, asCsv) => asCsv, keepRows);
 
+    /// <summary>
+    /// Validates every row as <see cref="ReadSingle"/> does and keeps the first <paramref name="keepRows"/> as their
+    /// float32 values widened exactly to double (what <see cref="DistributionTables.ReadWidened"/> gives for either
+    /// format), without the shortest-text round trip that <see cref="ReadFirst"/> pays per value.
+    /// </summary>
+    public static (double[][] Rows, int Positions) ReadFirstWidened(string path, int keepRows) =>
+        Read(path, static (value, _) => (double)value, keepRows, csvDoubles: false);
+
     /// <summary>Reads a table as the floats it holds, validated as <see cref="Read"/> does.</summary>
-    public static float[][] ReadSingle(string path) => Read(path, static (value, _) => value, int.MaxValue).Rows;
+    public static float[][] ReadSingle(string path) => Read(path, static (value, _) => value, int.MaxValue, csvDoubles: false).Rows;
 
     /// <summary>The double that the CSV text of <paramref name="value"/> parses to.</summary>
     public static double AsCsvDouble(float value)
@@ -75,8 +83,12 @@ public static class DistributionSafetensors
         return double.Parse(text[..written], NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
-    /// <param name="convert">A value kept, from the float and the double the CSV reader would give (computed once, for the row sum too).</param>
-    private static (T[][] Rows, int Positions) Read<T>(string path, Func<float, double, T> convert, int keepRows)
+    /// <param name="convert">A value kept, from the float and its double (computed once, for the row sum too).</param>
+    /// <param name="csvDoubles">
+    /// Whether that double is the one the CSV reader would give (<see cref="AsCsvDouble"/>) or the float widened, as the
+    /// CSV reader's float path sums them.
+    /// </param>
+    private static (T[][] Rows, int Positions) Read<T>(string path, Func<float, double, T> convert, int keepRows, bool csvDoubles = true)
         where T : struct
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -105,7 +117,8 @@ public static class DistributionSafetensors
             {
                 try
                 {
-                    var row = ReadRow(path, handle, entry.Begin + (long)t * vocabSize * sizeof(float), t, vocabSize, convert, t < rows.Length);
+                    var row = ReadRow(path, handle, entry.Begin + (long)t * vocabSize * sizeof(float), t, vocabSize, convert, csvDoubles,
+                        t < rows.Length);
                     if (row is not null)
                         rows[t] = row;
                 }
@@ -151,6 +164,7 @@ public static class DistributionSafetensors
     /// <returns>The converted row, or null when it is only checked (<paramref name="keep"/> false).</returns>
     private static T[]? ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize,
         Func<float, double, T> convert,
+        bool csvDoubles,
         bool keep)
     {
         var bytes = new byte[vocabSize * sizeof(float)];
@@ -174,10 +188,10 @@ public static class DistributionSafetensors
                 throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is not finite");
             if (value < 0)
                 throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is negative");
-            double asCsv = AsCsvDouble(value);
+            double asDouble = csvDoubles ? AsCsvDouble(value) : value;
             if (values is not null)
-                values[c] = convert(value, asCsv);
-            sum += asCsv;
+                values[c] = convert(value, asDouble);
+            sum += asDouble;
         }
 
         if (Math.Abs(sum - 1) > DistributionCsv.SumTolerance)

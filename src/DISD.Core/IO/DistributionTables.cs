@@ -66,6 +66,20 @@ public static class DistributionTables
     public static double[][] Read(string path) =>
         FormatOf(path) == TableFormat.Safetensors ? DistributionSafetensors.Read(path) : DistributionCsv.Read(path);
 
+    /// <summary>
+    /// The first <paramref name="keepRows"/> rows of a table of either format as its float32 values widened exactly to
+    /// double (every row validated), and its number of positions. Tables hold float32 probabilities, so the two formats
+    /// give the same doubles: a CSV value is parsed to the nearest float (exact for what generate-distribution writes;
+    /// a CSV with more digits than a float32 holds is rounded to float32).
+    /// </summary>
+    public static (double[][] Rows, int Positions) ReadWidened(string path, int keepRows)
+    {
+        if (FormatOf(path) == TableFormat.Safetensors)
+            return DistributionSafetensors.ReadFirstWidened(path, keepRows);
+        var rows = DistributionCsv.ReadSingle(path);
+        return (rows.Take(keepRows).Select(row => Array.ConvertAll(row, value => (double)value)).ToArray(), rows.Length);
+    }
+
     /// <summary>Reads a table of either format as the floats it was written from.</summary>
     public static float[][] ReadSingle(string path) =>
         FormatOf(path) == TableFormat.Safetensors ? DistributionSafetensors.ReadSingle(path) : DistributionCsv.ReadSingle(path);

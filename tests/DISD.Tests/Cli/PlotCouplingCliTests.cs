@@ -308,14 +308,19 @@ public sealed class PlotCouplingCliTests : IDisposable
     }
 
     /// <summary>Rows of a softmax of random logits; larger sharpness gives peakier rows.</summary>
+    /// <summary>
+    /// Float32 probabilities held as doubles: plot-coupling reads every table as the float32 values it holds (a longer
+    /// CSV value is rounded to float32), so these are the values it computes with.
+    /// </summary>
     private static double[][] Table(Random random, double sharpness) => Enumerable.Range(0, Rows).Select(_ =>
     {
         var weights = Enumerable.Range(0, Vocab).Select(_ => Math.Exp(sharpness * random.NextDouble() * 3)).ToArray();
         var sum = weights.Sum();
-        return weights.Select(w => w / sum).ToArray();
+        return weights.Select(w => (double)(float)(w / sum)).ToArray();
     }).ToArray();
 
-    private static double TotalVariation(double[] p, double[] q) => 0.5 * p.Zip(q, (a, b) => Math.Abs(a - b)).Sum();
+    /// <summary>1 − Σ min(p, q): ½‖p − q‖₁ differs from it by the rows' float32 rounding of their sum.</summary>
+    private static double TotalVariation(double[] p, double[] q) => 1 - p.Zip(q, Math.Min).Sum();
 
     /// <summary>Pr[a = b] of Gumbel sampling: Σ_i 1 / Σ_j max(p_j / p_i, q_j / q_i).</summary>
     private static double GumbelAgreement(double[] p, double[] q) =>
