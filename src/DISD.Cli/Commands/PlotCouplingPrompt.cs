@@ -38,8 +38,12 @@ internal static class PlotCouplingPrompt
             return null;
         }
 
+        // The two tables are read at once (each row on its own core as well); the logs keep their order.
+        var smallRead = Task.Run(() => ReadTable(provenance[1], request.NumTokens));
         var large = ReadTable(provenance[0], request.NumTokens);
-        var small = ReadTable(provenance[1], request.NumTokens);
+        var small = smallRead.GetAwaiter().GetResult();
+        Logged(provenance[0], large);
+        Logged(provenance[1], small);
         shared.Dispose();
         var (vocabSize, numTokens) = CheckTables(request, csvLarge, large, csvSmall, small);
         outputs = outputs with { Record = outputs.Record with { NumTokens = numTokens } };
@@ -120,14 +124,19 @@ internal static class PlotCouplingPrompt
         if (provenance.Manifest is { } manifest && table.Positions != manifest.TokenIds.Count)
             throw new DisdException($"{path} has {table.Positions} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: "
                 + "the table was changed after its run; rerun generate-distribution");
-        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: read {Path.GetFullPath(path)} ({table.Positions} × {table.Vocab}) in {clock.Elapsed.TotalSeconds:F2} s"));
-        return table;
+        return table with { Seconds = clock.Elapsed.TotalSeconds };
     }
+
+    private static void Logged(TableProvenance provenance, LoadedTable table) =>
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: read {Path.GetFullPath(provenance.Table)} ({table.Positions} × {table.Vocab}) in {table.Seconds:F2} s"));
 
     /// <summary>The rows read of a table (its first ones) and how many positions it has.</summary>
     private sealed record LoadedTable(double[][] Rows, int Positions)
     {
+        /// <summary>How long the read took (for the log line).</summary>
+        public double Seconds { get; init; }
+
         public LoadedTable((double[][] Rows, int Positions) read) : this(read.Rows, read.Positions) { }
 
         public LoadedTable(double[][] rows) : this(rows, rows.Length) { }
