@@ -8,7 +8,8 @@ namespace DISD.Models;
 
 /// <summary>
 /// What every decoder-only family shares: the KV cache contract, input checks, dispose scopes and the float32
-/// logits hand-off. A family implements <see cref="Forward"/> for a block of new tokens after the cached ones.
+/// logits hand-off. <see cref="DecoderModel"/> implements <see cref="Forward"/> (a block of new tokens after the cached
+/// ones) for every family.
 /// A model may be split by layers across devices (<see cref="Devices"/>): Forward moves the hidden state to each
 /// layer's device and to the head's; logits come back on <see cref="Device"/>, the embedding's device.
 /// </summary>
@@ -21,7 +22,8 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     private readonly int _kvHeads;
     private readonly int _headDim;
 
-    protected CausalLanguageModel(string name, int vocabSize, IReadOnlyList<int> eosTokenIds, DeviceMap devices, ScalarType dtype, int layerCount, int kvHeads, int headDim)
+    protected CausalLanguageModel(
+        string name, int vocabSize, IReadOnlyList<int> eosTokenIds, DeviceMap devices, ScalarType dtype, int layerCount, int kvHeads, int headDim)
     {
         Name = name;
         VocabSize = vocabSize;
@@ -84,7 +86,8 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     {
         var kv = OwnCache(cache);
         if (ids.dim() != 1 || ids.shape[0] != parents.Count)
-            throw new ArgumentException($"{Name}: a token tree needs one parent per token, got {parents.Count} parents for shape [{string.Join(", ", ids.shape)}]", nameof(parents));
+            throw new ArgumentException(
+                $"{Name}: a token tree needs one parent per token, got {parents.Count} parents for shape [{string.Join(", ", ids.shape)}]", nameof(parents));
         return Run(ids, kv, parents);
     }
 
@@ -128,7 +131,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     /// A projection of weights just loaded, registered with the model. Where the CPU kernel runs the weight is
     /// replaced by its panels, and freed unless <paramref name="shared"/> (a tied head: the embedding, kept for lookups).
     /// </summary>
-    protected Projection ProjectionOf(Tensor weight, Tensor? bias = null, bool shared = false)
+    protected internal Projection ProjectionOf(Tensor weight, Tensor? bias = null, bool shared = false)
     {
         if (bias is not null)
             Own(bias);
@@ -144,7 +147,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     protected void OwnEmbedding(Tensor table) => _embedding = Own(table);
 
     /// <summary>Registers a weight, disposed with the model.</summary>
-    protected Tensor Own(Tensor parameter)
+    protected internal Tensor Own(Tensor parameter)
     {
         _parameters.Add(parameter);
         return parameter;
@@ -166,7 +169,8 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     {
         if (ids.dim() != 1 || ids.dtype != ScalarType.Int64 || ids.shape[0] < 1)
         {
-            throw new ArgumentException($"{Name}: token ids must be a non-empty int64 vector, got {ids.dtype} of shape [{string.Join(", ", ids.shape)}]", nameof(ids));
+            throw new ArgumentException(
+                $"{Name}: token ids must be a non-empty int64 vector, got {ids.dtype} of shape [{string.Join(", ", ids.shape)}]", nameof(ids));
         }
         int count = (int)ids.shape[0];
         if (cache.Length + count > cache.Capacity)

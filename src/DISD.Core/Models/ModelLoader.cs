@@ -17,7 +17,9 @@ public static class ModelLoader
     public static ICausalLanguageModel Load(string checkpointDir, Device device, ScalarType dtype) =>
         Load(checkpointDir, dtype, checkpoint => new ModelWeights(checkpoint, device, dtype));
 
-    /// <summary>Loads <paramref name="checkpointDir"/> with its parts on the devices of <paramref name="devices"/> (see <see cref="ModelPlacement"/>).</summary>
+    /// <summary>
+    /// Loads <paramref name="checkpointDir"/> with its parts on the devices of <paramref name="devices"/> (see <see cref="ModelPlacement"/>).
+    /// </summary>
     public static ICausalLanguageModel Load(string checkpointDir, DeviceMap devices, ScalarType dtype) =>
         Load(checkpointDir, dtype, checkpoint => new ModelWeights(checkpoint, devices, dtype));
 
@@ -34,14 +36,14 @@ public static class ModelLoader
         // Parse before opening the weights so a bad config fails without touching them.
         Func<ModelWeights, CausalLanguageModel> build = modelType switch
         {
-            "gemma2" => Build(Gemma2Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma2Model(name, c, w)),
-            "gemma3_text" => Build(Gemma3Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Gemma3Model(name, c, w)),
-            "gemma3" => Build(Gemma3Config.FromJson(config.Object("text_config") ?? throw config.Missing("text_config"), config.IntOrIntList("eos_token_id")),
-                c => c with { EosTokenIds = Merge(c.EosTokenIds, eos), CheckpointDType = MultimodalDType(config) }, (c, w) => new Gemma3Model(name, c, w)),
-            "llama" => Build(LlamaConfig.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new LlamaModel(name, c, w)),
-            "qwen2" => Build(Qwen2Config.FromJson(config), c => c with { EosTokenIds = Merge(c.EosTokenIds, eos) }, (c, w) => new Qwen2Model(name, c, w)),
+            "gemma2" => Build(Gemma2Config.FromJson(config), eos, (c, w) => new Gemma2Model(name, c, w)),
+            "gemma3_text" => Build(Gemma3Config.FromJson(config), eos, (c, w) => new Gemma3Model(name, c, w)),
+            "gemma3" => Build(MultimodalTextConfig(config), eos, (c, w) => new Gemma3Model(name, c, w)),
+            "llama" => Build(LlamaConfig.FromJson(config), eos, (c, w) => new LlamaModel(name, c, w)),
+            "qwen2" => Build(Qwen2Config.FromJson(config), eos, (c, w) => new Qwen2Model(name, c, w)),
             _ => throw new DisdException(
-                $"{Path.Combine(checkpointDir, "config.json")}: model_type '{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
+                $"{Path.Combine(checkpointDir, "config.json")}: model_type '{modelType}' is not supported "
+                + $"(supported: {string.Join(", ", SupportedModelTypes)})"),
         };
         using var weights = openWeights(SafetensorsCheckpoint.Open(checkpointDir));
         using var noGrad = TorchSharp.torch.no_grad();
@@ -61,12 +63,19 @@ public static class ModelLoader
         return ConfigJson.ReadFile(path);
     }
 
+    /// <summary>The model's builder, for <paramref name="config"/> with the eos ids of generation_config.json added.</summary>
     private static Func<ModelWeights, CausalLanguageModel> Build<TConfig>(
-        TConfig config, Func<TConfig, TConfig> adjust, Func<TConfig, ModelWeights, CausalLanguageModel> create)
+        TConfig config, IReadOnlyList<int> generationEos, Func<TConfig, ModelWeights, CausalLanguageModel> create)
+        where TConfig : DecoderConfig
     {
-        var adjusted = adjust(config);
-        return weights => create(adjusted, weights);
+        var merged = (TConfig)((DecoderConfig)config with { EosTokenIds = Merge(config.EosTokenIds, generationEos) });
+        return weights => create(merged, weights);
     }
+
+    /// <summary>A multimodal gemma3 checkpoint's text decoder: its text_config, with the top-level eos ids and dtype where it declares none.</summary>
+    private static Gemma3Config MultimodalTextConfig(ConfigJson config) =>
+        Gemma3Config.FromJson(config.Object("text_config") ?? throw config.Missing("text_config"), config.IntOrIntList("eos_token_id"))
+        with { CheckpointDType = MultimodalDType(config) };
 
     /// <summary>generate() stops on generation_config.json's eos ids, which can list more than config.json (e.g. end_of_turn).</summary>
     private static IReadOnlyList<int> ReadGenerationEos(string checkpointDir)

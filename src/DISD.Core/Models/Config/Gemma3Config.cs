@@ -1,60 +1,33 @@
-using static TorchSharp.torch;
-
 namespace DISD.Models.Config;
 
 /// <summary>
-/// The text decoder of Gemma-3 (model_type gemma3_text, or the text_config of a multimodal gemma3 checkpoint).
-/// Sliding layers use <see cref="LocalRope"/>, full-attention layers <see cref="GlobalRope"/>.
+/// The text decoder of Gemma-3 (model_type gemma3_text, or the text_config of a multimodal gemma3 checkpoint): a
+/// <see cref="GemmaConfig"/> whose sliding layers use <see cref="LocalRope"/> and full-attention layers <see cref="GlobalRope"/>.
 /// </summary>
-public sealed record Gemma3Config(
-    int VocabSize,
-    int HiddenSize,
-    int IntermediateSize,
-    int NumLayers,
-    int NumHeads,
-    int NumKvHeads,
-    int HeadDim,
-    double QueryPreAttnScalar,
-    double RmsNormEps,
-    int SlidingWindow,
-    double? AttnLogitSoftcapping,
-    double? FinalLogitSoftcapping,
-    IReadOnlyList<bool> SlidingLayers,
-    RopeSettings GlobalRope,
-    RopeSettings LocalRope,
-    Activation Activation,
-    bool TieWordEmbeddings,
-    IReadOnlyList<int> EosTokenIds,
-    ScalarType CheckpointDType)
+public sealed record Gemma3Config : GemmaConfig
 {
-    public static Gemma3Config FromJson(ConfigJson json, IReadOnlyList<int>? outerEosTokenIds = null)
+    /// <param name="outerEosTokenIds">A multimodal checkpoint's top-level eos ids, used when text_config has none.</param>
+    private Gemma3Config(ConfigJson json, IReadOnlyList<int>? outerEosTokenIds) : base(json, LegacySlidingRule(json))
     {
-        var shape = CoreShape.Read(json);
-        int layers = shape.Layers;
-        int pattern = json.IntInRange(json.Has("sliding_window_pattern") ? "sliding_window_pattern" : "_sliding_window_pattern", 1, ConfigLimits.MaxLayers + 1, fallback: 6);
-        var (globalRope, localRope) = ReadRopes(json);
-        var eos = json.IntOrIntList("eos_token_id");
-        return new Gemma3Config(
-            VocabSize: shape.Vocab,
-            HiddenSize: shape.Hidden,
-            IntermediateSize: shape.Intermediate,
-            NumLayers: layers,
-            NumHeads: shape.Heads,
-            NumKvHeads: shape.KvHeads,
-            HeadDim: shape.HeadDim,
-            QueryPreAttnScalar: json.PositiveOr("query_pre_attn_scalar", shape.HeadDim)!.Value,
-            RmsNormEps: json.PositiveOr("rms_norm_eps", 1e-6, max: 1)!.Value,
-            SlidingWindow: json.IntInRange("sliding_window", 1, ConfigLimits.MaxPositions, fallback: 4096),
-            AttnLogitSoftcapping: json.PositiveOr("attn_logit_softcapping"),
-            FinalLogitSoftcapping: json.PositiveOr("final_logit_softcapping"),
-            // transformers 4: every pattern-th layer is global, the others slide.
-            SlidingLayers: CommonConfig.SlidingLayers(json, layers, i => (i + 1) % pattern != 0),
-            GlobalRope: globalRope,
-            LocalRope: localRope,
-            Activation: CommonConfig.ReadActivation(json, "gelu_pytorch_tanh"),
-            TieWordEmbeddings: json.BoolOr("tie_word_embeddings") ?? true,
-            EosTokenIds: eos.Count > 0 ? eos : outerEosTokenIds ?? [],
-            CheckpointDType: CommonConfig.CheckpointDType(json));
+        (GlobalRope, LocalRope) = ReadRopes(json);
+        if (EosTokenIds.Count == 0)
+        {
+            EosTokenIds = outerEosTokenIds ?? [];
+        }
+    }
+
+    public RopeSettings GlobalRope { get; init; }
+
+    public RopeSettings LocalRope { get; init; }
+
+    public static Gemma3Config FromJson(ConfigJson json, IReadOnlyList<int>? outerEosTokenIds = null) => new(json, outerEosTokenIds);
+
+    /// <summary>transformers 4: every pattern-th layer is global, the others slide.</summary>
+    private static Func<int, bool> LegacySlidingRule(ConfigJson json)
+    {
+        string key = json.Has("sliding_window_pattern") ? "sliding_window_pattern" : "_sliding_window_pattern";
+        int pattern = json.IntInRange(key, 1, ConfigLimits.MaxLayers + 1, fallback: 6);
+        return i => (i + 1) % pattern != 0;
     }
 
     /// <summary>
