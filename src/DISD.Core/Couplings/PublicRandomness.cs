@@ -94,10 +94,6 @@ public static class PublicRandomness
         return ToUnitInterval(grid, ScalarType.Float64).reshape(vocab).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Scalar reference of <see cref="ListUniformsForPositions"/>: list <paramref name="list"/>, token <paramref name="index"/>.</summary>
-    public static double ListUniformScalar(ulong seed, long position, int list, long index, int vocab)
-        => UniformScalar(seed, position, (long)list * vocab + index);
-
     /// <summary>
     /// Darts <paramref name="startIndex"/> … startIndex+count−1 of one position: columns int64 uniform in [0,V) and
     /// heights float64 uniform in (0,1), from two hash streams separate from the token uniforms.
@@ -153,19 +149,6 @@ public static class PublicRandomness
     /// <summary>Scalar reference of <see cref="Uniforms"/> (float64).</summary>
     public static double UniformScalar(ulong seed, long position, long index, RandomStream stream = RandomStream.Token)
         => (HashScalar(seed, position, stream, index) + 0.5) * TwoToMinus32;
-
-    /// <summary>Scalar reference of <see cref="Uniforms"/> with dtype float32.</summary>
-    public static float UniformScalarFloat32(ulong seed, long position, long index,
-        RandomStream stream = RandomStream.Token)
-        => (float)(((HashScalar(seed, position, stream, index) >> 9) + 0.5) * TwoToMinus23);
-
-    /// <summary>Scalar reference of one dart of <see cref="Darts"/>.</summary>
-    public static (long Column, double Height) DartScalar(ulong seed, long position, long index, int vocab)
-    {
-        var column = (long)(((ulong)HashScalar(seed, position, RandomStream.DartColumn, index) * (ulong)vocab) >> 32);
-        var height = (HashScalar(seed, position, RandomStream.DartHeight, index) + 0.5) * TwoToMinus32;
-        return (column, height);
-    }
 
     /// <summary>lowbias32 (C. Wellons): a bijective 32-bit mix.</summary>
     internal static uint Mix32(uint x)
