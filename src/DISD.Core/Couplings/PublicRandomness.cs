@@ -131,13 +131,6 @@ public static class PublicRandomness
         return (columns.MoveToOuterDisposeScope(), heights.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Scalar reference of the 32-bit hash behind every stream (plain uint arithmetic).</summary>
-    public static uint HashScalar(ulong seed, long position, RandomStream stream, long index)
-    {
-        RequireIndex(index, 1);
-        return Hash(PositionKeys(seed, position, stream), (uint)index);
-    }
-
     /// <summary>The hash of <paramref name="index"/> under a position's keys (<see cref="PositionKeys"/>).</summary>
     internal static uint Hash((uint A, uint B, uint C) keys, uint index)
     {
@@ -145,10 +138,6 @@ public static class PublicRandomness
         x = Mix32(x + keys.B);
         return Mix32(x ^ keys.C);
     }
-
-    /// <summary>Scalar reference of <see cref="Uniforms"/> (float64).</summary>
-    public static double UniformScalar(ulong seed, long position, long index, RandomStream stream = RandomStream.Token)
-        => (HashScalar(seed, position, stream, index) + 0.5) * TwoToMinus32;
 
     /// <summary>lowbias32 (C. Wellons): a bijective 32-bit mix.</summary>
     internal static uint Mix32(uint x)

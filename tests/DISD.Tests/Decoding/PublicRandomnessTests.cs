@@ -23,7 +23,7 @@ public class PublicRandomnessTests
             var values32 = u32.data<float>().ToArray();
             for (var i = 0; i < vocab; i++)
             {
-                Assert.Equal(PublicRandomness.UniformScalar(seed, position, i), values64[i]);
+                Assert.Equal(PublicRandomnessReference.UniformScalar(seed, position, i), values64[i]);
                 Assert.Equal(PublicRandomnessReference.UniformScalarFloat32(seed, position, i), values32[i]);
             }
         }
