@@ -1,5 +1,5 @@
-using DISD.Decoding.Synthetic;
 using DISD.Models;
+using DISD.Testing;
 using static TorchSharp.torch;
 
 namespace DISD.Bench.Decoding;

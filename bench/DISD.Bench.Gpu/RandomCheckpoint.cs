@@ -1,4 +1,5 @@
 using DISD.Models.Loading;
+using DISD.Testing;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DISD.Models.Kernels;
+using DISD.Testing;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ internal static class ProjectionBench
         {
             var inputs = shapes.Select(s => randn(rows, s.K)).ToList();
             double kernel = Min(repeats, j => PanelMatmul.Multiply(inputs[j], panels[j], shapes[j].N, threads), shapes.Count);
-            double rowwise = Min(repeats, j => SmallBlockMatmul.Multiply(inputs[j], weights[j], threads), shapes.Count);
+            double rowwise = Min(repeats, j => SmallBlockMatmulHarness.Multiply(inputs[j], weights[j], threads), shapes.Count);
             double linear = Min(repeats, j => nn.functional.linear(inputs[j], weights[j]), shapes.Count);
             Console.Error.WriteLine($"projections, {rows} row(s), {threads} thread(s): PanelMatmul {kernel:F2} ms ({bytes / kernel / 1e6:F1} GB/s), SmallBlockMatmul {rowwise:F2} ms ({bytes / rowwise / 1e6:F1} GB/s), F.linear {linear:F2} ms ({bytes / linear / 1e6:F1} GB/s)");
         }

@@ -2,8 +2,10 @@
 # Stands up a single-node Slurm cluster on this machine from Debian's packages (as root: apt-get install slurm-wlm
 # munge), runs a 2-task array of the demo sweep through the real sbatch/squeue (submit-sweep.sh), waits, checks that
 # the report covers every prompt, and stops the daemons it started. Config, state and logs live in a temp folder
-# (SLURM_CONF points there; /etc/slurm is not touched). Not part of CI; takes about 1-2 minutes on 2 cores.
+# (SLURM_CONF points there; /etc/slurm is not touched). CI (.ci/run) runs it after the tests; it takes under a minute
+# on 2 cores once the CLI is built.
 # Usage: scripts/slurm/local-cluster-test.sh [prompts file (default: the first 8 lines of examples/sweep-100-prompts.txt)]
+# DISD=<path to a built disd> skips the Release build (CI sets it: it runs this as root, and the build belongs to the CI user).
 # Daemons are started directly (no systemd): munged --force, slurmctld, slurmd, with SlurmUser=root,
 # ProctrackType=proctrack/linuxproc and TaskPlugin=task/none, one NodeName line sized from nproc and free.
 set -euo pipefail
@@ -66,8 +68,11 @@ sinfo -h -o '%N %T %c CPUs' >&2
 
 prompts=${1:-}
 if [ -z "$prompts" ]; then prompts="$work/prompts.txt"; head -8 "$repo/examples/sweep-100-prompts.txt" > "$prompts"; fi
-dotnet build "$repo/src/DISD.Cli" -c Release -v quiet -nologo >/dev/null
-export DISD="$repo/src/DISD.Cli/bin/Release/net10.0/disd" GENERATE_ARGS="--num-tokens 16 --threads 1" PLOT_ARGS="--num-retries 5000"
+if [ -z "${DISD:-}" ]; then
+  dotnet build "$repo/src/DISD.Cli" -c Release -v quiet -nologo >/dev/null
+  DISD="$repo/src/DISD.Cli/bin/Release/net10.0/disd"
+fi
+export DISD GENERATE_ARGS="--num-tokens 16 --threads 1" PLOT_ARGS="--num-retries 5000"
 read -r array report < <("$repo/scripts/slurm/submit-sweep.sh" "$prompts" "$work/sweep" 2)
 echo "local-cluster-test: array job $array (2 tasks), report job $report" >&2
 while squeue -h -j "$array,$report" 2>/dev/null | grep -q .; do squeue -h -j "$array,$report" -o '%i %j %T' >&2; sleep 3; done

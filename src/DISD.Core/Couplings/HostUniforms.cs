@@ -9,7 +9,7 @@ namespace DISD.Couplings;
 /// The float64 uniforms of <see cref="PublicRandomness.UniformsForPositions"/> on the CPU, written straight into the
 /// result tensor: the hash of 8 indices at a time in 256-bit integer vectors and the vocabulary split over the
 /// <see cref="CpuWorkers"/>. The hash is exact 32-bit integer arithmetic and (h + ½)·2⁻³² is exact in float64, so the
-/// values are those of the scalar reference (<see cref="PublicRandomness.UniformScalar"/>) on every path. Before, a
+/// values are those of the scalar reference (PublicRandomnessReference.UniformScalar, tests) on every path. Before, a
 /// position of a 262,144-token vocabulary went through a uint array, a double array and a copy into a tensor.
 /// </summary>
 internal static unsafe class HostUniforms

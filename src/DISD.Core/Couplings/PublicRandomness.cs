@@ -96,10 +96,6 @@ public static class PublicRandomness
         return ToUnitInterval(grid, ScalarType.Float64).reshape(vocab).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Scalar reference of <see cref="ListUniformsForPositions"/>: list <paramref name="list"/>, token <paramref name="index"/>.</summary>
-    public static double ListUniformScalar(ulong seed, long position, int list, long index, int vocab)
-        => UniformScalar(seed, position, (long)list * vocab + index);
-
     /// <summary>
     /// Darts <paramref name="startIndex"/> … startIndex+count−1 of one position: columns int64 uniform in [0,V) and
     /// heights float64 uniform in (0,1), from two hash streams separate from the token uniforms.
@@ -137,13 +133,6 @@ public static class PublicRandomness
         return (columns.MoveToOuterDisposeScope(), heights.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Scalar reference of the 32-bit hash behind every stream (plain uint arithmetic).</summary>
-    public static uint HashScalar(ulong seed, long position, RandomStream stream, long index)
-    {
-        RequireIndex(index, 1);
-        return Hash(PositionKeys(seed, position, stream), (uint)index);
-    }
-
     /// <summary>The hash of <paramref name="index"/> under a position's keys (<see cref="PositionKeys"/>).</summary>
     internal static uint Hash((uint A, uint B, uint C) keys, uint index)
     {
@@ -170,23 +159,6 @@ public static class PublicRandomness
         x ^= Vector256.ShiftRightLogical(x, 15);
         x *= Vector256.Create(MultiplierB);
         return x ^ Vector256.ShiftRightLogical(x, 16);
-    }
-
-    /// <summary>Scalar reference of <see cref="Uniforms"/> (float64).</summary>
-    public static double UniformScalar(ulong seed, long position, long index, RandomStream stream = RandomStream.Token)
-        => (HashScalar(seed, position, stream, index) + 0.5) * TwoToMinus32;
-
-    /// <summary>Scalar reference of <see cref="Uniforms"/> with dtype float32.</summary>
-    public static float UniformScalarFloat32(ulong seed, long position, long index,
-        RandomStream stream = RandomStream.Token)
-        => (float)(((HashScalar(seed, position, stream, index) >> 9) + 0.5) * TwoToMinus23);
-
-    /// <summary>Scalar reference of one dart of <see cref="Darts"/>.</summary>
-    public static (long Column, double Height) DartScalar(ulong seed, long position, long index, int vocab)
-    {
-        var column = (long)(((ulong)HashScalar(seed, position, RandomStream.DartColumn, index) * (ulong)vocab) >> 32);
-        var height = (HashScalar(seed, position, RandomStream.DartHeight, index) + 0.5) * TwoToMinus32;
-        return (column, height);
     }
 
     /// <summary>lowbias32 (C. Wellons): a bijective 32-bit mix.</summary>

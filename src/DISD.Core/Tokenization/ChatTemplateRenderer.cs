@@ -24,7 +24,17 @@ public static class ChatTemplateRenderer
         DateTime date,
         IReadOnlyDictionary<string, object?>? extraVariables = null)
     {
-        var parsed = JinjaTemplate.Parse(template.Text, template.SourcePath);
+        JinjaTemplate parsed;
+        try
+        {
+            parsed = JinjaTemplate.Parse(template.Text, template.SourcePath);
+        }
+        catch (TemplateException e)
+        {
+            // The interpreter's errors are the user's (a template outside the supported subset): one line, no trace.
+            throw new DisdException(e.Message, e);
+        }
+
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal) { ["tools"] = null, ["documents"] = null };
         foreach (var (name, token) in specialTokens)
         {
@@ -45,6 +55,13 @@ public static class ChatTemplateRenderer
             throw new DisdException($"{template.SourcePath}: chat template raised: {(args.Count > 0 ? args[0] as string ?? "" : "")}"));
         variables["strftime_now"] = new JinjaFunction((args, _) =>
             Strftime.Format(date, args.Count > 0 && args[0] is string format ? format : throw new DisdException($"{template.SourcePath}: chat template called strftime_now without a format string")));
-        return parsed.Render(variables);
+        try
+        {
+            return parsed.Render(variables);
+        }
+        catch (TemplateException e)
+        {
+            throw new DisdException(e.Message, e);
+        }
     }
 }

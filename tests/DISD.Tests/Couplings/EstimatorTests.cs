@@ -1,4 +1,5 @@
 using DISD.Couplings;
+using DISD.Testing;
 using TorchSharp;
 
 namespace DISD.Tests.Couplings;

@@ -1,5 +1,5 @@
 using DISD.Decoding;
-using DISD.Decoding.Synthetic;
+using DISD.Testing;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using DISD.Decoding.Synthetic;
+using DISD.Testing;
 using TorchSharp;
 
 namespace DISD.Tests.Decoding;

@@ -1,6 +1,6 @@
 using DISD.Decoding;
-using DISD.Decoding.Synthetic;
 using DISD.Models;
+using DISD.Testing;
 using static TorchSharp.torch;
 
 namespace DISD.Tests.Decoding;

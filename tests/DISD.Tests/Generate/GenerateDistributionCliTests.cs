@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using DISD.Couplings;
 using DISD.IO;
 using DISD.Models;
+using DISD.Testing;
 using DISD.Tests.Cli;
 
 namespace DISD.Tests.Generate;
@@ -221,7 +222,7 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
         var bestScore = double.NegativeInfinity;
         for (var i = 0; i < probabilities.Length; i++)
         {
-            var u = PublicRandomness.UniformScalar(seed, position, i);
+            var u = PublicRandomnessReference.UniformScalar(seed, position, i);
             var score = Math.Log(probabilities[i]) - Math.Log(-Math.Log(u));
             if (score > bestScore)
             {

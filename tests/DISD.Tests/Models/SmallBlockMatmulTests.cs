@@ -1,4 +1,5 @@
 using DISD.Models.Kernels;
+using DISD.Testing;
 using static TorchSharp.torch;
 
 namespace DISD.Tests.Models;
@@ -60,7 +61,7 @@ public class SmallBlockMatmulTests
         for (int r = 0; r < SmallBlockMatmul.MaxRows; r++)
         {
             using var row = x.narrow(0, r, 1).contiguous();
-            using var y = SmallBlockMatmul.Multiply(row, w, threads: 1);
+            using var y = SmallBlockMatmulHarness.Multiply(row, w, threads: 1);
             single[r] = y.data<float>().ToArray();
         }
         foreach (int threads in new[] { 1, 2, 3 })
@@ -68,7 +69,7 @@ public class SmallBlockMatmulTests
             for (int rows = 1; rows <= SmallBlockMatmul.MaxRows; rows++)
             {
                 using var block = x.narrow(0, SmallBlockMatmul.MaxRows - rows, rows).contiguous();
-                using var y = SmallBlockMatmul.Multiply(block, w, threads);
+                using var y = SmallBlockMatmulHarness.Multiply(block, w, threads);
                 var result = y.data<float>().ToArray();
                 for (int r = 0; r < rows; r++)
                     Assert.Equal(single[SmallBlockMatmul.MaxRows - rows + r], result[(r * n)..((r + 1) * n)]);
@@ -83,9 +84,9 @@ public class SmallBlockMatmulTests
         using var tooMany = zeros(SmallBlockMatmul.MaxRows + 1, 8);
         using var wrongWidth = zeros(2, 9);
         using var half = zeros([2, 8], ScalarType.Float16);
-        Assert.Throws<ArgumentException>(() => SmallBlockMatmul.Multiply(tooMany, w, 1));
-        Assert.Throws<ArgumentException>(() => SmallBlockMatmul.Multiply(wrongWidth, w, 1));
-        Assert.Throws<ArgumentException>(() => SmallBlockMatmul.Multiply(half, w, 1));
+        Assert.Throws<ArgumentException>(() => SmallBlockMatmulHarness.Multiply(tooMany, w, 1));
+        Assert.Throws<ArgumentException>(() => SmallBlockMatmulHarness.Multiply(wrongWidth, w, 1));
+        Assert.Throws<ArgumentException>(() => SmallBlockMatmulHarness.Multiply(half, w, 1));
     }
 
     /// <summary>Random x [rows, k] and w [n, k] and the kernel's x · wᵀ on 2 threads.</summary>
@@ -94,7 +95,7 @@ public class SmallBlockMatmulTests
         float[] x = KernelReference.RandomFloats(generator, rows * k), w = KernelReference.RandomFloats(generator, n * k);
         using var xs = tensor(x, [rows, k]);
         using var ws = tensor(w, [n, k]);
-        using var y = SmallBlockMatmul.Multiply(xs, ws, threads: 2);
+        using var y = SmallBlockMatmulHarness.Multiply(xs, ws, threads: 2);
         return (x, w, y.data<float>().ToArray());
     }
 }

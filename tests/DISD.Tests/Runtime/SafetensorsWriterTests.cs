@@ -1,5 +1,6 @@
 using DISD.Models.Loading;
 using DISD.Runtime;
+using DISD.Testing;
 using TorchSharp;
 using static TorchSharp.torch;
 

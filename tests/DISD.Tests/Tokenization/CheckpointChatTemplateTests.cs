@@ -1,4 +1,3 @@
-using DISD.Tests.Templating;
 using DISD.Tokenization;
 
 namespace DISD.Tests.Tokenization;

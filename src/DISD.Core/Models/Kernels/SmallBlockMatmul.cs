@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using DISD.Runtime;
-using static TorchSharp.torch;
 using V = System.Runtime.Intrinsics.Vector256<float>;
 using VX = System.Runtime.Intrinsics.Vector256;
 
@@ -23,26 +21,6 @@ namespace DISD.Models.Kernels;
 public static unsafe class SmallBlockMatmul
 {
     public const int MaxRows = 16;
-
-    /// <summary><paramref name="x"/> [rows, k] times <paramref name="weight"/> [n, k]ᵀ, split over <paramref name="threads"/>.</summary>
-    public static Tensor Multiply(Tensor x, Tensor weight, int threads)
-    {
-        int rows = checked((int)x.shape[0]), k = checked((int)x.shape[1]), n = checked((int)weight.shape[0]);
-        if (rows < 1 || rows > MaxRows || weight.shape[1] != k)
-            throw new ArgumentException($"expected x [1..{MaxRows}, {weight.shape[1]}], got [{rows}, {k}]", nameof(x));
-        var y = empty(rows, n, ScalarType.Float32);
-        float* xs = TensorData.Float32(x), ws = TensorData.Float32(weight), ys = TensorData.Float32(y);
-        var input = new Operands(xs, rows, k, ws, n, ys);
-        int parts = Math.Max(1, Math.Min(threads, n / 64));
-        CpuWorkers.For(parts, part =>
-        {
-            var (start, end) = CpuWorkers.Slice(n, part, parts);
-            Range(input, start, end);
-        });
-        GC.KeepAlive(x);
-        GC.KeepAlive(weight);
-        return y;
-    }
 
     internal readonly struct Operands(float* x, int rows, int k, float* w, int n, float* y)
     {

@@ -1,7 +1,7 @@
 using DISD.Tests.IO;
 using DISD.Tokenization;
 
-namespace DISD.Tests.Templating;
+namespace DISD.Tests.Tokenization;
 
 public class ChatTemplateSourceTests
 {

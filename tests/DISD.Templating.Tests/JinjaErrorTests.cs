@@ -1,6 +1,4 @@
-using DISD.Templating;
-
-namespace DISD.Tests.Templating;
+namespace DISD.Templating.Tests;
 
 /// <summary>What the interpreter does not do is an error naming the source, line and construct.</summary>
 public class JinjaErrorTests

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using DISD.Models.Loading;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DISD.Models.Loading;
+namespace DISD.Testing;
 
 /// <summary>The name, dtype and shape of one tensor to write.</summary>
 public sealed record SafetensorsTensorSpec(string Name, ScalarType DType, long[] Shape)

@@ -4,7 +4,7 @@ using DISD.Models.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DISD.Decoding.Synthetic;
+namespace DISD.Testing;
 
 /// <summary>
 /// A random-weight decoder-only transformer (pre-norm attention + MLP blocks, learned positions) implementing

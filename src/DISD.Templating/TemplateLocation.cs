@@ -28,5 +28,5 @@ internal sealed class TemplateLocation
         return (index >= 0 ? index : ~index - 1) + 1;
     }
 
-    public DisdException Error(int line, string what) => new($"{SourceName}: chat template line {line}: {what}");
+    public TemplateException Error(int line, string what) => new($"{SourceName}: chat template line {line}: {what}");
 }

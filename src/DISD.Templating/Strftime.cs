@@ -4,7 +4,7 @@ using System.Text;
 namespace DISD.Templating;
 
 /// <summary>C <c>strftime</c> in the C locale for the codes chat templates use; glibc's <c>%-d</c> drops the padding.</summary>
-internal static class Strftime
+public static class Strftime
 {
     public static string Format(DateTime date, string format)
     {

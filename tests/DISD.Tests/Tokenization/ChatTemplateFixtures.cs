@@ -1,7 +1,7 @@
 using System.Text.Json;
 using DISD.Tokenization;
 
-namespace DISD.Tests.Templating;
+namespace DISD.Tests.Tokenization;
 
 /// <summary>One rendering of tests/DISD.Tests/fixtures/chat-templates/&lt;template&gt;/cases.json.</summary>
 public sealed record ChatTemplateCase(

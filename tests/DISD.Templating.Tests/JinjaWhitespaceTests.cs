@@ -1,4 +1,4 @@
-namespace DISD.Tests.Templating;
+namespace DISD.Templating.Tests;
 
 /// <summary>Whitespace as jinja2 renders it with transformers' trim_blocks=True, lstrip_blocks=True.</summary>
 public class JinjaWhitespaceTests

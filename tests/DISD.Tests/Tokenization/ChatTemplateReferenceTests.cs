@@ -1,6 +1,6 @@
 using DISD.Tokenization;
 
-namespace DISD.Tests.Templating;
+namespace DISD.Tests.Tokenization;
 
 /// <summary>Real chat templates rendered as @huggingface/jinja renders them (scripts/fidelity/make-chat-template-references.mjs).</summary>
 public class ChatTemplateReferenceTests

@@ -1,7 +1,7 @@
 using DISD.Models;
 using static TorchSharp.torch;
 
-namespace DISD.Decoding.Synthetic;
+namespace DISD.Testing;
 
 /// <summary>Preallocated per-layer keys and values [heads, capacity, head width] of a <see cref="RandomTransformerModel"/>.</summary>
 public sealed class RandomTransformerCache : IKvCache

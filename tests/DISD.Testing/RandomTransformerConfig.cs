@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace DISD.Decoding.Synthetic;
+namespace DISD.Testing;
 
 /// <summary>Shape and seed of a <see cref="RandomTransformerModel"/>.</summary>
 /// <param name="LogitScale">Multiplies the output logits; larger = more peaked next-token distributions.</param>

@@ -1,6 +1,4 @@
-using DISD.Templating;
-
-namespace DISD.Tests.Templating;
+namespace DISD.Templating.Tests;
 
 internal static class Jinja
 {
@@ -9,6 +7,6 @@ internal static class Jinja
     public static string Render(string template, params (string Name, object? Value)[] variables) =>
         JinjaTemplate.Parse(template, SourceName).Render(variables.ToDictionary(v => v.Name, v => v.Value));
 
-    public static DisdException Fails(string template, params (string Name, object? Value)[] variables) =>
-        Assert.Throws<DisdException>(() => Render(template, variables));
+    public static TemplateException Fails(string template, params (string Name, object? Value)[] variables) =>
+        Assert.Throws<TemplateException>(() => Render(template, variables));
 }

@@ -1,4 +1,4 @@
-namespace DISD.Tests.Templating;
+namespace DISD.Templating.Tests;
 
 /// <summary>Statements against outputs jinja2 gives.</summary>
 public class JinjaStatementTests

@@ -1,6 +1,8 @@
-namespace DISD.Couplings;
+using DISD.Couplings;
 
-/// <summary>How the Monte-Carlo agreement rates are simulated.</summary>
+namespace DISD.Testing;
+
+/// <summary>How the Monte-Carlo agreement rates are simulated: the estimator tests run every test on each.</summary>
 public enum MonteCarloEngine
 {
     /// <summary>Exact lazy simulation of the joint law by an exponential race (<see cref="RaceEstimator"/>); pure C#.</summary>

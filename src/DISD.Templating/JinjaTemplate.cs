@@ -3,7 +3,7 @@ namespace DISD.Templating;
 /// <summary>
 /// A Jinja template, parsed and rendered as transformers' chat templating does (jinja2 with <c>trim_blocks</c>,
 /// <c>lstrip_blocks</c>, the loopcontrols extension and the <c>{% generation %}</c> tag) for the subset of Jinja that
-/// chat templates use. Anything outside that subset is a <see cref="DisdException"/> naming the source, line and
+/// chat templates use. Anything outside that subset is a <see cref="TemplateException"/> naming the source, line and
 /// construct, never a different rendering.
 /// </summary>
 public sealed class JinjaTemplate
