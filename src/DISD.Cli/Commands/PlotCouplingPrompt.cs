@@ -39,9 +39,9 @@ internal static class PlotCouplingPrompt
         }
 
         // The two tables are read at once (each row on its own core as well); the logs keep their order.
-        var smallRead = Task.Run(() => ReadTable(provenance[1], request.NumTokens));
-        var large = ReadTable(provenance[0], request.NumTokens);
-        var small = smallRead.GetAwaiter().GetResult();
+        var smallRead = Task.Run(() => ReadTable(provenance[1]));
+        using var large = ReadTable(provenance[0]);
+        using var small = smallRead.GetAwaiter().GetResult();
         Logged(provenance[0], large);
         Logged(provenance[1], small);
         shared.Dispose();
@@ -112,36 +112,35 @@ internal static class PlotCouplingPrompt
 
     private static string ResultsParent(string table) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(table))!) ?? "/";
 
-    /// <summary>
-    /// A table's rows and its number of positions. A safetensors table is checked whole but only the rows --num-tokens
-    /// measures are kept as doubles (a CSV table is parsed whole either way).
-    /// </summary>
-    private static LoadedTable ReadTable(TableProvenance provenance, int? wantedRows)
+    /// <summary>A table's rows as float32 values (a safetensors table mapped, a CSV table parsed), every row checked.</summary>
+    private static LoadedTable ReadTable(TableProvenance provenance)
     {
         var clock = Stopwatch.StartNew();
         var path = provenance.Table;
-        var table = new LoadedTable(DistributionTables.ReadWidened(path, wantedRows ?? int.MaxValue));
+        var table = DistributionTables.OpenFloat32(path);
         if (provenance.Manifest is { } manifest && table.Positions != manifest.TokenIds.Count)
+        {
+            table.Dispose();
             throw new DisdException($"{path} has {table.Positions} rows but {provenance.ManifestPath} records {manifest.TokenIds.Count} generated tokens: "
                 + "the table was changed after its run; rerun generate-distribution");
-        return table with { Seconds = clock.Elapsed.TotalSeconds };
+        }
+        return new LoadedTable(table, clock.Elapsed.TotalSeconds);
     }
 
     private static void Logged(TableProvenance provenance, LoadedTable table) =>
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: read {Path.GetFullPath(provenance.Table)} ({table.Positions} × {table.Vocab}) in {table.Seconds:F2} s"));
 
-    /// <summary>The rows read of a table (its first ones) and how many positions it has.</summary>
-    private sealed record LoadedTable(double[][] Rows, int Positions)
+    /// <summary>A table read, and how long the read took (for the log line).</summary>
+    private sealed record LoadedTable(Float32Table Table, double Seconds) : IDisposable
     {
-        /// <summary>How long the read took (for the log line).</summary>
-        public double Seconds { get; init; }
+        public IReadOnlyList<ReadOnlyMemory<float>> Rows => Table.Rows;
 
-        public LoadedTable((double[][] Rows, int Positions) read) : this(read.Rows, read.Positions) { }
+        public int Positions => Table.Positions;
 
-        public LoadedTable(double[][] rows) : this(rows, rows.Length) { }
+        public int Vocab => Table.Vocab;
 
-        public int Vocab => Rows[0].Length;
+        public void Dispose() => Table.Dispose();
     }
 
     /// <summary>The vocabulary and the positions to compare (every row for --num-tokens all).</summary>
@@ -165,7 +164,8 @@ internal static class PlotCouplingPrompt
     }
 
     /// <summary>Runs the experiment with the dense engine on the request's device, or with the race engine when it has none.</summary>
-    private static IReadOnlyList<PositionCoupling> Measure(double[][] large, double[][] small, int numTokens, PlotCouplingRequest request)
+    private static IReadOnlyList<PositionCoupling> Measure(IReadOnlyList<ReadOnlyMemory<float>> large,
+        IReadOnlyList<ReadOnlyMemory<float>> small, int numTokens, PlotCouplingRequest request)
     {
         if (request.Device is { } device)
         {

@@ -16,17 +16,9 @@ public static class CouplingExperiment
         IReadOnlyList<int>? listSizes = null)
     {
         listSizes ??= [];
-        if (listSizes.Any(size => size < 1))
-            throw new ArgumentOutOfRangeException(nameof(listSizes), "List sizes must be at least 1.");
         ArgumentNullException.ThrowIfNull(large);
         ArgumentNullException.ThrowIfNull(small);
-        ArgumentNullException.ThrowIfNull(engine);
-        if (numTokens <= 0)
-            throw new ArgumentOutOfRangeException(nameof(numTokens), numTokens, "The number of tokens must be positive.");
-        RaceEstimator.RequirePositive(numRetries);
-        if (large.Count < numTokens || small.Count < numTokens)
-            throw new ArgumentException(
-                $"{numTokens} tokens requested but the large model has {large.Count} rows and the small model {small.Count}.");
+        RequireRequest(large.Count, small.Count, numTokens, numRetries, listSizes, engine);
         for (int i = 0; i < numTokens; i++)
         {
             if (large[i].Length != small[i].Length)
@@ -35,20 +27,97 @@ public static class CouplingExperiment
             DistributionChecks.RequireProbabilityPair(large[i], small[i], $"row {i}");
         }
 
+        return RunPositions(numTokens, engine, progress, i => MeasureAll(i, large[i], small[i], numRetries, engine, seed, listSizes));
+    }
+
+    /// <summary>
+    /// <see cref="Run(IReadOnlyList{double[]}, IReadOnlyList{double[]}, int, int, IAgreementEstimator, ulong, IProgress{int}?, IReadOnlyList{int}?)"/>
+    /// on float32 tables (what the table files hold): each position's pair is widened exactly to double in this thread's
+    /// <see cref="ScratchArrays"/>, so the results are those of the widened tables without holding them as doubles.
+    /// </summary>
+    public static IReadOnlyList<PositionCoupling> Run(IReadOnlyList<ReadOnlyMemory<float>> large, IReadOnlyList<ReadOnlyMemory<float>> small,
+        int numTokens, int numRetries, IAgreementEstimator engine, ulong seed, IProgress<int>? progress = null,
+        IReadOnlyList<int>? listSizes = null)
+    {
+        listSizes ??= [];
+        RequireRequest(large.Count, small.Count, numTokens, numRetries, listSizes, engine);
+        for (int i = 0; i < numTokens; i++)
+        {
+            if (large[i].Length != small[i].Length)
+                throw new ArgumentException(
+                    $"Row {i}: the large model has {large[i].Length} probabilities but the small model {small[i].Length}.");
+            // Checked up front, as the double overload does, so a bad row is an ArgumentException and not a parallel failure.
+            var (p, q) = (Widened(large[i], 4), Widened(small[i], 5));
+            try
+            {
+                DistributionChecks.RequireProbabilityPair(p, q, $"row {i}");
+            }
+            finally
+            {
+                ScratchArrays.Return(p, 4);
+                ScratchArrays.Return(q, 5);
+            }
+        }
+        return RunPositions(numTokens, engine, progress, i =>
+        {
+            var p = Widened(large[i], 4);
+            var q = Widened(small[i], 5);
+            try
+            {
+                return MeasureAll(i, p, q, numRetries, engine, seed, listSizes);
+            }
+            finally
+            {
+                ScratchArrays.Return(p, 4);
+                ScratchArrays.Return(q, 5);
+            }
+        });
+    }
+
+    private static double[] Widened(ReadOnlyMemory<float> row, int slot)
+    {
+        var wide = ScratchArrays.Rent<double>(row.Length, slot);
+        var values = row.Span;
+        for (int i = 0; i < values.Length; i++)
+            wide[i] = values[i];
+        return wide;
+    }
+
+    private static PositionCoupling MeasureAll(int i, double[] p, double[] q, int retries, IAgreementEstimator engine, ulong seed,
+        IReadOnlyList<int> listSizes) =>
+        Measure(i, p, q, retries, engine, seed) with { Lists = MeasureLists(i, p, q, retries, listSizes, seed) };
+
+    private static void RequireRequest(int largeRows, int smallRows, int numTokens, int numRetries, IReadOnlyList<int> listSizes,
+        IAgreementEstimator engine)
+    {
+        if (listSizes.Any(size => size < 1))
+            throw new ArgumentOutOfRangeException(nameof(listSizes), "List sizes must be at least 1.");
+        ArgumentNullException.ThrowIfNull(engine);
+        if (numTokens <= 0)
+            throw new ArgumentOutOfRangeException(nameof(numTokens), numTokens, "The number of tokens must be positive.");
+        RaceEstimator.RequirePositive(numRetries);
+        if (largeRows < numTokens || smallRows < numTokens)
+            throw new ArgumentException(
+                $"{numTokens} tokens requested but the large model has {largeRows} rows and the small model {smallRows}.");
+    }
+
+    /// <summary>Positions in parallel for the race engine (results do not depend on the order), in order otherwise.</summary>
+    private static PositionCoupling[] RunPositions(int numTokens, IAgreementEstimator engine, IProgress<int>? progress,
+        Func<int, PositionCoupling> measure)
+    {
         var results = new PositionCoupling[numTokens];
         int finished = 0;
         void RunPosition(int i)
         {
-            results[i] = Measure(i, large[i], small[i], numRetries, engine, seed) with
-            {
-                Lists = MeasureLists(i, large[i], small[i], numRetries, listSizes, seed),
-            };
+            results[i] = measure(i);
             int count = Interlocked.Increment(ref finished);
             progress?.Report(count);
         }
 
+        // One thread per core: each thread that takes part keeps its own ScratchArrays, and more threads than cores
+        // would only add their first-touch cost.
         if (engine is RaceEstimator)
-            Parallel.For(0, numTokens, RunPosition);
+            Parallel.For(0, numTokens, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, RunPosition);
         else
             for (int i = 0; i < numTokens; i++)
                 RunPosition(i);

@@ -13,8 +13,24 @@ public static class ExactAgreement
     {
         DistributionChecks.RequireProbabilityPair(p, q);
         int n = p.Length;
-        var ratio = new double[n];
-        var order = new int[n];
+        var ratio = ScratchArrays.Rent<double>(n, 2);
+        var order = ScratchArrays.Rent<int>(n, 0);
+        var suffixP = ScratchArrays.Rent<double>(n + 1, 3);
+        try
+        {
+            return Gumbel(p, q, ratio, order, suffixP);
+        }
+        finally
+        {
+            ScratchArrays.Return(ratio, 2);
+            ScratchArrays.Return(order, 0);
+            ScratchArrays.Return(suffixP, 3);
+        }
+    }
+
+    private static double Gumbel(ReadOnlySpan<double> p, ReadOnlySpan<double> q, double[] ratio, int[] order, double[] suffixP)
+    {
+        int n = p.Length;
         for (int i = 0; i < n; i++)
         {
             order[i] = i;
@@ -23,7 +39,7 @@ public static class ExactAgreement
         }
         RadixSort.SortNonNegative(ratio, order);
 
-        var suffixP = new double[n + 1];
+        suffixP[n] = 0;
         for (int k = n - 1; k >= 0; k--)
             suffixP[k] = suffixP[k + 1] + p[order[k]];
 

@@ -14,23 +14,32 @@ namespace DISD.Couplings;
 /// dart in column i comes Exp(min_i) later. a (b) is the column with the earliest p- (q-) accepted dart.</item>
 /// </list>
 /// </summary>
-internal sealed class ExponentialRace
+internal sealed class ExponentialRace : IDisposable
 {
     private readonly TokenMass[] _tokens;
+    private readonly double[] _mass;
     private readonly MassFenwickTree _tree;
 
+    /// <summary>The race of (p, q); its working arrays are this thread's <see cref="ScratchArrays"/> until disposed.</summary>
     public ExponentialRace(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
     {
         DistributionChecks.RequireProbabilityPair(p, q);
         int n = p.Length;
-        _tokens = new TokenMass[n];
-        var mass = new double[n];
+        _tokens = ScratchArrays.Rent<TokenMass>(n, 0);
+        _mass = ScratchArrays.Rent<double>(n, 0);
         for (int i = 0; i < n; i++)
         {
-            mass[i] = Math.Max(p[i], q[i]);
-            _tokens[i] = new TokenMass(p[i], q[i], mass[i]);
+            _mass[i] = Math.Max(p[i], q[i]);
+            _tokens[i] = new TokenMass(p[i], q[i], _mass[i]);
         }
-        _tree = new MassFenwickTree(mass);
+        _tree = new MassFenwickTree(_mass, ScratchArrays.Rent<double>(n + 1, 1), ScratchArrays.Rent<bool>(n, 0));
+    }
+
+    public void Dispose()
+    {
+        ScratchArrays.Return(_tokens, 0);
+        ScratchArrays.Return(_mass, 0);
+        _tree.ReturnWorkspace();
     }
 
     /// <summary>One Gumbel-sampling retry: the pair (a, b).</summary>

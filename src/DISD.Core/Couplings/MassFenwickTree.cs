@@ -19,11 +19,23 @@ internal sealed class MassFenwickTree
     private int _removedCount;
 
     /// <summary>Builds the tree in O(n); <paramref name="mass"/> is kept by reference and must not change.</summary>
-    public MassFenwickTree(double[] mass)
+    public MassFenwickTree(double[] mass) : this(mass, new double[mass.Length + 1], new bool[mass.Length])
+    {
+    }
+
+    /// <summary>
+    /// The same tree in caller-provided working arrays (<paramref name="tree"/> of n + 1 elements and
+    /// <paramref name="removed"/> of n, any contents; <see cref="ReturnWorkspace"/> gives back rented ones).
+    /// </summary>
+    public MassFenwickTree(double[] mass, double[] tree, bool[] removed)
     {
         _mass = mass;
         int n = mass.Length;
-        _tree = new double[n + 1];
+        if (tree.Length != n + 1 || removed.Length != n)
+            throw new ArgumentException("MassFenwickTree: the working arrays must hold n + 1 and n elements.");
+        _tree = tree;
+        Array.Clear(_tree);
+        Array.Clear(removed);
         for (int i = 1; i <= n; i++)
         {
             _tree[i] += mass[i - 1];
@@ -32,7 +44,7 @@ internal sealed class MassFenwickTree
                 _tree[parent] += _tree[i];
         }
         _topStep = n == 0 ? 0 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)n));
-        _removed = new bool[n];
+        _removed = removed;
         Total = PrefixSum(n);
         for (int i = 0; i < n; i++)
             if (mass[i] > 0)
@@ -49,6 +61,13 @@ internal sealed class MassFenwickTree
     public int RemovedCount => _removedCount;
 
     public bool IsRemoved(int index) => _removed[index];
+
+    /// <summary>Returns the working arrays to <see cref="ScratchArrays"/> (slots 1 and 0) when they were rented there.</summary>
+    public void ReturnWorkspace()
+    {
+        ScratchArrays.Return(_tree, 1);
+        ScratchArrays.Return(_removed, 0);
+    }
 
     /// <summary>The entry whose cumulative range (over remaining entries) contains <paramref name="target"/>, or −1 when rounding
     /// pushes the target past the end or onto a removed entry.</summary>

@@ -10,7 +10,8 @@ public sealed class RaceEstimator : IAgreementEstimator
     public AgreementEstimate Gumbel(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int retries, ulong seed)
     {
         RequirePositive(retries);
-        return Gumbel(new ExponentialRace(p, q), retries, seed);
+        using var race = new ExponentialRace(p, q);
+        return Gumbel(race, retries, seed);
     }
 
     /// <summary>
@@ -22,7 +23,7 @@ public sealed class RaceEstimator : IAgreementEstimator
         ReadOnlySpan<double> q, int retries, ulong gumbelSeed, ulong weightedMinHashSeed)
     {
         RequirePositive(retries);
-        var race = new ExponentialRace(p, q);
+        using var race = new ExponentialRace(p, q);
         return (Gumbel(race, retries, gumbelSeed), WeightedMinHash(race, retries, weightedMinHashSeed));
     }
 
@@ -49,7 +50,7 @@ public sealed class RaceEstimator : IAgreementEstimator
         RequirePositive(retries);
         if (lists < 1)
             throw new ArgumentOutOfRangeException(nameof(lists), lists, "The list size must be at least 1.");
-        var race = new ExponentialRace(p, q);
+        using var race = new ExponentialRace(p, q);
         var rng = new CouplingRng(seed);
         var proposals = new int[lists];
         long matches = 0;
@@ -62,7 +63,8 @@ public sealed class RaceEstimator : IAgreementEstimator
     public AgreementEstimate WeightedMinHash(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int retries, ulong seed)
     {
         RequirePositive(retries);
-        return WeightedMinHash(new ExponentialRace(p, q), retries, seed);
+        using var race = new ExponentialRace(p, q);
+        return WeightedMinHash(race, retries, seed);
     }
 
     private static AgreementEstimate WeightedMinHash(ExponentialRace race, int retries, ulong seed)

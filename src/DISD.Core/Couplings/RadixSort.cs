@@ -18,15 +18,30 @@ internal static class RadixSort
         int n = keys.Length;
         if (items.Length != n)
             throw new ArgumentException("keys and items differ in length", nameof(items));
-        var bits = new ulong[n];
+        var bits = ScratchArrays.Rent<ulong>(n, 0);
+        var bitsScratch = ScratchArrays.Rent<ulong>(n, 1);
+        var itemsScratch = ScratchArrays.Rent<int>(n, 1);
+        try
+        {
+            Sort(keys, items, bits, bitsScratch, itemsScratch);
+        }
+        finally
+        {
+            ScratchArrays.Return(bits, 0);
+            ScratchArrays.Return(bitsScratch, 1);
+            ScratchArrays.Return(itemsScratch, 1);
+        }
+    }
+
+    private static void Sort(double[] keys, int[] items, ulong[] bits, ulong[] bitsScratch, int[] itemsScratch)
+    {
+        int n = keys.Length;
         for (int i = 0; i < n; i++)
         {
             if (!(keys[i] >= 0))
                 throw new ArgumentOutOfRangeException(nameof(keys), keys[i], "RadixSort: keys must be non-negative (+∞ allowed).");
             bits[i] = (ulong)BitConverter.DoubleToInt64Bits(keys[i]);
         }
-        var bitsScratch = new ulong[n];
-        var itemsScratch = new int[n];
         var count = new int[Buckets];
         int[] source = items, target = itemsScratch;
         ulong[] from = bits, to = bitsScratch;

@@ -64,13 +64,6 @@ public static class DistributionSafetensors
     /// <returns>The kept rows and the table's number of positions.</returns>
     public static (double[][] Rows, int Positions) ReadFirst(string path, int keepRows) => Read(path, static (_, asCsv) => asCsv, keepRows);
 
-    /// <summary>
-    /// Validates every row as <see cref="ReadSingle"/> does and keeps the first <paramref name="keepRows"/> as their
-    /// float32 values widened exactly to double (what <see cref="DistributionTables.ReadWidened"/> gives for either
-    /// format), without the shortest-text round trip that <see cref="ReadFirst"/> pays per value.
-    /// </summary>
-    public static (double[][] Rows, int Positions) ReadFirstWidened(string path, int keepRows) =>
-        Read(path, static (value, _) => (double)value, keepRows, csvDoubles: false);
 
     /// <summary>Reads a table as the floats it holds, validated as <see cref="Read"/> does.</summary>
     public static float[][] ReadSingle(string path) => Read(path, static (value, _) => value, int.MaxValue, csvDoubles: false).Rows;
@@ -134,7 +127,7 @@ public static class DistributionSafetensors
         }
     }
 
-    private static SafetensorsEntry TableEntry(string path, SafetensorsFile file)
+    internal static SafetensorsEntry TableEntry(string path, SafetensorsFile file)
     {
         if (!file.Tensors.TryGetValue(TensorName, out var entry))
         {
@@ -168,49 +161,16 @@ public static class DistributionSafetensors
         bool csvDoubles,
         bool keep)
     {
+        if (!csvDoubles && typeof(T) == typeof(float) && BitConverter.IsLittleEndian)
+            return (T[]?)(object?)ReadFloatRow(path, handle, offset, t, vocabSize, keep);
         var bytes = new byte[vocabSize * sizeof(float)];
-        Span<byte> rest = bytes;
-        var at = offset;
-        while (!rest.IsEmpty)
-        {
-            var read = RandomAccess.Read(handle, rest, at);
-            if (read == 0)
-                throw new DisdException($"{path}: file ended inside row {t + 1} (truncated while being read?)");
-            rest = rest[read..];
-            at += read;
-        }
-
+        ReadExactly(path, handle, bytes, offset, t);
         var values = keep ? new T[vocabSize] : null;
         var sum = 0.0;
-        if (!csvDoubles && BitConverter.IsLittleEndian)
-        {
-            // The plain widening path: one tight pass (a delegate call per value cost more than the read itself).
-            var floats = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
-            var widened = values as double[];
-            var single = values as float[];
-            for (var c = 0; c < floats.Length; c++)
-            {
-                var value = floats[c];
-                if (!(value >= 0) || value > float.MaxValue)
-                    throw BadValue(path, t, c, float.IsFinite(value)
-                        ? $"{value.ToString(CultureInfo.InvariantCulture)} is negative"
-                        : $"{value.ToString(CultureInfo.InvariantCulture)} is not finite");
-                sum += value;
-                if (widened is not null)
-                    widened[c] = value;
-                else if (single is not null)
-                    single[c] = value;
-            }
-            RequireUnitSum(path, t, sum);
-            return values;
-        }
         for (var c = 0; c < vocabSize; c++)
         {
             var value = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(c * sizeof(float)));
-            if (!float.IsFinite(value))
-                throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is not finite");
-            if (value < 0)
-                throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is negative");
+            RequireProbability(path, t, c, value);
             double asDouble = csvDoubles ? AsCsvDouble(value) : value;
             if (values is not null)
                 values[c] = convert(value, asDouble);
@@ -221,7 +181,55 @@ public static class DistributionSafetensors
         return values;
     }
 
-    private static void RequireUnitSum(string path, int t, double sum)
+    /// <summary>
+    /// A row read straight into the float array that keeps it (little-endian hosts: the file's bytes are the floats)
+    /// and checked in one pass: fresh memory is touched once, which is most of the cost of a large table.
+    /// </summary>
+    private static float[]? ReadFloatRow(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize,
+        bool keep)
+    {
+        var floats = keep ? new float[vocabSize] : UncheckedRowBuffer(vocabSize);
+        ReadExactly(path, handle, MemoryMarshal.AsBytes(floats.AsSpan()), offset, t);
+        var sum = 0.0;
+        for (var c = 0; c < floats.Length; c++)
+        {
+            var value = floats[c];
+            if (!(value >= 0) || value > float.MaxValue)
+                RequireProbability(path, t, c, value);
+            sum += value;
+        }
+        RequireUnitSum(path, t, sum);
+        return keep ? floats : null;
+    }
+
+    [ThreadStatic]
+    private static float[]? _uncheckedRow;
+
+    /// <summary>Rows that are only validated (past the ones plot-coupling keeps) share one buffer per thread.</summary>
+    private static float[] UncheckedRowBuffer(int vocabSize) =>
+        _uncheckedRow is { } buffer && buffer.Length == vocabSize ? buffer : _uncheckedRow = new float[vocabSize];
+
+    private static void ReadExactly(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> rest, long at, int t)
+    {
+        while (!rest.IsEmpty)
+        {
+            var read = RandomAccess.Read(handle, rest, at);
+            if (read == 0)
+                throw new DisdException($"{path}: file ended inside row {t + 1} (truncated while being read?)");
+            rest = rest[read..];
+            at += read;
+        }
+    }
+
+    internal static void RequireProbability(string path, int t, int c, float value)
+    {
+        if (!float.IsFinite(value))
+            throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is not finite");
+        if (value < 0)
+            throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is negative");
+    }
+
+    internal static void RequireUnitSum(string path, int t, double sum)
     {
         if (Math.Abs(sum - 1) > DistributionCsv.SumTolerance)
         {

@@ -67,17 +67,20 @@ public static class DistributionTables
         FormatOf(path) == TableFormat.Safetensors ? DistributionSafetensors.Read(path) : DistributionCsv.Read(path);
 
     /// <summary>
-    /// The first <paramref name="keepRows"/> rows of a table of either format as its float32 values widened exactly to
-    /// double (every row validated), and its number of positions. Tables hold float32 probabilities, so the two formats
-    /// give the same doubles: a CSV value is parsed to the nearest float (exact for what generate-distribution writes;
-    /// a CSV with more digits than a float32 holds is rounded to float32).
+    /// A table of either format as the float32 values it holds, every row validated. Tables hold float32 probabilities, so
+    /// the two formats give the same values: a CSV value is parsed to the nearest float (exact for what
+    /// generate-distribution writes; a CSV with more digits than a float32 holds is rounded to float32). A safetensors
+    /// table is mapped rather than copied (<see cref="MappedDistributionTable"/>); dispose the result when done.
     /// </summary>
-    public static (double[][] Rows, int Positions) ReadWidened(string path, int keepRows)
+    public static Float32Table OpenFloat32(string path)
     {
         if (FormatOf(path) == TableFormat.Safetensors)
-            return DistributionSafetensors.ReadFirstWidened(path, keepRows);
+        {
+            var mapped = MappedDistributionTable.Open(path);
+            return new Float32Table(Enumerable.Range(0, mapped.Positions).Select(mapped.Row).ToArray(), mapped.Vocab, mapped);
+        }
         var rows = DistributionCsv.ReadSingle(path);
-        return (rows.Take(keepRows).Select(row => Array.ConvertAll(row, value => (double)value)).ToArray(), rows.Length);
+        return new Float32Table(rows.Select(row => (ReadOnlyMemory<float>)row).ToArray(), rows[0].Length, null);
     }
 
     /// <summary>Reads a table of either format as the floats it was written from.</summary>
