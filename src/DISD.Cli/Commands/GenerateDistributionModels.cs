@@ -66,6 +66,9 @@ internal sealed class LoadedModels : IDisposable
     public static LoadedModels? Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption, ScalarType dtype,
         IProgress<int> progress, Func<TextTokenizer, int, bool>? beforeWeights = null)
     {
+        // libtorch's native library loads on another core while the tokenizers are parsed (it holds no weights, so a
+        // vocabulary mismatch still fails before any weights are read).
+        var libTorch = Task.Run(() => TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU));
         var cache = new TokenizerCache();
         var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => cache.Load(paths[i])) : null).ToArray();
         var large = tokenizers[0]!;
@@ -82,6 +85,7 @@ internal sealed class LoadedModels : IDisposable
 
         if (beforeWeights is not null && !beforeWeights(large, vocab))
             return null;
+        libTorch.GetAwaiter().GetResult();
         var maps = ModelPlacement.PlanDevices(paths, deviceOption, dtype, ModelPlacement.DefaultReserveBytes);
         var models = new List<ICausalLanguageModel>();
         try

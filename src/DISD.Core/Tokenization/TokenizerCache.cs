@@ -46,7 +46,11 @@ public sealed class TokenizerCache
                 string path = Path.Combine(checkpointDir, name);
                 hash.AppendData(Encoding.UTF8.GetBytes(name + "\0"));
                 if (File.Exists(path))
-                    hash.AppendData(SHA256.HashData(File.ReadAllBytes(path)));
+                {
+                    // Streamed: a 33 MB tokenizer.json read whole would be fresh memory to fault in, once per model.
+                    using var file = File.OpenRead(path);
+                    hash.AppendData(SHA256.HashData(file));
+                }
             }
             hash.AppendData(Encoding.UTF8.GetBytes(SpecialIds(Path.Combine(checkpointDir, "config.json"))));
             return Convert.ToHexString(hash.GetHashAndReset());
