@@ -107,21 +107,56 @@ public static class GumbelSampler
         int vocab = checked((int)p.shape[^1]);
         if (vocab == 0)
             throw new ArgumentException("GumbelSampler: p must be [V] or [R, V] with V ≥ 1.");
+        if (p.dtype == ScalarType.Float32 && q.dtype == ScalarType.Float32 && p.is_contiguous() && q.is_contiguous())
+            return HostAgreementOfFloats(p, q, rows, vocab, isVector);
         using var p64 = p.to_type(ScalarType.Float64).contiguous();
         using var q64 = q.to_type(ScalarType.Float64).contiguous();
         // Read in place (TorchSharp's element accessor copies a 262k row element by element).
         double* ps = TensorData.Float64(p64), qs = TensorData.Float64(q64);
         var result = new double[rows];
         for (long r = 0; r < rows; r++)
-        {
-            var pr = new ReadOnlySpan<double>(ps + r * vocab, vocab);
-            var qr = new ReadOnlySpan<double>(qs + r * vocab, vocab);
-            bool usable = DistributionChecks.IsProbabilityVector(pr) && DistributionChecks.IsProbabilityVector(qr);
-            result[r] = usable ? ExactAgreement.Gumbel(pr, qr) : double.NaN;
-        }
+            result[r] = RowAgreement(new ReadOnlySpan<double>(ps + r * vocab, vocab), new ReadOnlySpan<double>(qs + r * vocab, vocab));
         GC.KeepAlive(p64);
         GC.KeepAlive(q64);
         return isVector ? tensor(result[0]) : tensor(result);
+    }
+
+    /// <summary>
+    /// Float32 rows (a model's probabilities) widened exactly, one row at a time, into this thread's
+    /// <see cref="ScratchArrays"/>: the same values as the float64 copy of the whole tensor, without that fresh memory.
+    /// </summary>
+    private static unsafe Tensor HostAgreementOfFloats(Tensor p, Tensor q, long rows, int vocab, bool isVector)
+    {
+        float* ps = TensorData.Float32(p), qs = TensorData.Float32(q);
+        var pWide = ScratchArrays.Rent<double>(vocab, 4);
+        var qWide = ScratchArrays.Rent<double>(vocab, 5);
+        var result = new double[rows];
+        try
+        {
+            for (long r = 0; r < rows; r++)
+            {
+                for (int i = 0; i < vocab; i++)
+                {
+                    pWide[i] = ps[r * vocab + i];
+                    qWide[i] = qs[r * vocab + i];
+                }
+                result[r] = RowAgreement(pWide, qWide);
+            }
+        }
+        finally
+        {
+            ScratchArrays.Return(pWide, 4);
+            ScratchArrays.Return(qWide, 5);
+        }
+        GC.KeepAlive(p);
+        GC.KeepAlive(q);
+        return isVector ? tensor(result[0]) : tensor(result);
+    }
+
+    private static double RowAgreement(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        bool usable = DistributionChecks.IsProbabilityVector(p) && DistributionChecks.IsProbabilityVector(q);
+        return usable ? ExactAgreement.Gumbel(p, q) : double.NaN;
     }
 
     /// <summary><see cref="Agreement"/> as tensor operations, for other devices (the work stays there).</summary>
