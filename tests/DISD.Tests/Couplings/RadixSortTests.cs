@@ -77,9 +77,21 @@ public class RadixSortTests
             Assert.True(Math.Abs(h[r] - t[r]) <= 1e-12, $"row {r}: host {h[r]}, tensor {t[r]}");
         Assert.Equal(1.0, h[3], 12);
 
+        // Float32 rows (a model's probabilities) take the row-by-row widening path: the same values as the tensor form's.
+        using var p32 = pt.to_type(ScalarType.Float32);
+        using var q32 = qt.to_type(ScalarType.Float32);
+        using var host32 = GumbelSampler.Agreement(p32, q32);
+        using var reference32 = GumbelSampler.TensorAgreement(p32, q32);
+        var h32 = host32.data<double>().ToArray();
+        var t32 = reference32.data<double>().ToArray();
+        for (int r = 0; r < rows; r++)
+            Assert.True(Math.Abs(h32[r] - t32[r]) <= 1e-12, $"float32 row {r}: host {h32[r]}, tensor {t32[r]}");
+
         p[5] = double.NaN;
         using var withNaN = tensor(p, [rows, vocab]);
         using var nan = GumbelSampler.Agreement(withNaN, qt);
         Assert.True(double.IsNaN(nan.data<double>()[0]));
+        using var nan32 = GumbelSampler.Agreement(withNaN.to_type(ScalarType.Float32), q32);
+        Assert.True(double.IsNaN(nan32.data<double>()[0]));
     }
 }
