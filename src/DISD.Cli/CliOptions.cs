@@ -4,7 +4,7 @@ using System.Globalization;
 namespace DISD.Cli;
 
 /// <summary>Options that several verbs share, spelled the same everywhere.</summary>
-public static class CliOptions
+public static partial class CliOptions
 {
     public static Option<string> Device() => new("--device")
     {

@@ -45,10 +45,8 @@ public sealed class GenerateDistributionCommand
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> Seed = CliOptions.Seed();
-    // bf16, fp16 and fp32 are accepted too, as speculate accepts them.
-    private readonly Option<string> DType = CliOptions.Choice("--dtype", "Compute dtype; auto = bfloat16 on CUDA, float32 on the CPU (also bf16, fp16, fp32)", "auto", "auto", "bfloat16", "float16", "float32", "bf16", "fp16", "fp32");
-    private readonly Option<int> Threads = CliOptions.Int("--threads",
-        "Torch intra-op CPU threads; 0 keeps libtorch's default (tiny models often run fastest with 1)", 0);
+    private readonly Option<string> DType = CliOptions.DType();
+    private readonly Option<int> Threads = CliOptions.Threads();
     private readonly Option<string> Device = CliOptions.Device();
     private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
     // CSV stays the default: it is the original scripts' layout, which the README's figures, the Python notebook and
@@ -79,7 +77,6 @@ public sealed class GenerateDistributionCommand
             ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir,
             Threads, TableFormatOption, Shard, SkipExisting, Json,
         };
-        DType.HelpName = "auto|bfloat16|float16|float32";
         foreach (var option in Sampling.All)
             command.Options.Add(option);
         command.SetAction(Run);
@@ -97,14 +94,13 @@ public sealed class GenerateDistributionCommand
         var dataDir = CliOptions.RequireWritableFolder(parse.GetRequiredValue(DataDir), DataDir);
         var seed = parse.GetValue(Seed);
         var shard = BatchOptions.ReadShard(parse, Shard);
-        if (RequestLimits.Threads(parse.GetValue(Threads), Threads) is > 0 and var threads)
-            set_num_threads(threads);
+        CliOptions.ApplyThreads(parse, Threads);
         var skipExisting = parse.GetValue(SkipExisting);
         var requests = GenerateDistributionPrompts.Read(parse.GetValue(InputText), parse.GetValue(PromptIds), parse.GetValue(PromptsFile), shard);
         var batch = parse.GetValue(PromptsFile) is not null;
         var modelRequests = ModelRequests(parse);
-        var device = DeviceSelector.Resolve(parse.GetRequiredValue(Device));
-        var (dtype, dtypeName) = ResolveDType(parse.GetRequiredValue(DType), device);
+        var device = CliOptions.ReadDevice(parse, Device);
+        var (dtype, dtypeName) = CliOptions.ReadDType(parse, DType, device);
         var paths = LoadedModels.Resolve(modelRequests);
         var (topK, topP, minP) = Sampling.Read(parse);
         var options = new DecodingOptions(numTokens, greedy ? 0 : temperature, seed, StopAtEos: parse.GetValue(StopAtEos), ComputePredictedAcceptance: false,
@@ -343,13 +339,4 @@ public sealed class GenerateDistributionCommand
         list.Add(new ModelRequest("small", small!, ModelSmall.Name));
         return list;
     }
-
-    private static (ScalarType DType, string Name) ResolveDType(string name, Device device) => name switch
-    {
-        "auto" => device.type == TorchSharp.DeviceType.CUDA ? (ScalarType.BFloat16, "bfloat16") : (ScalarType.Float32, "float32"),
-        "bfloat16" or "bf16" => (ScalarType.BFloat16, "bfloat16"),
-        "float16" or "fp16" => (ScalarType.Float16, "float16"),
-        "float32" or "fp32" => (ScalarType.Float32, "float32"),
-        _ => throw new DisdException($"--dtype '{name}' is not a dtype; expected auto, bfloat16, float16 or float32"),
-    };
 }

@@ -78,22 +78,8 @@ public sealed class SpeculativeDecoder
         var capacity = prompt.Count + _options.MaxNewTokens + DraftLength.MaxAuto + 2;
         using var target = new ModelCursor(_target, prompt, capacity);
         using var drafter = StartDrafter(prompt, capacity);
-        var tokens = new List<int>();
-        var rounds = new List<DecodingRound>();
-        var stats = new StepStatistics();
-        var endedWithEos = false;
-        _sampler.Forget(long.MaxValue);
-        try
-        {
-            Decode(target, drafter, tokens, rounds, stats, ref endedWithEos);
-        }
-        finally
-        {
-            _sampler.Forget(long.MaxValue);
-        }
-        clock.Stop();
-        return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, target.Calls,
-            drafter.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos, rounds);
+        return SpeculationLoop.Run(_target, _options, _speculative, clock, target, () => drafter.Calls, _sampler.Forget,
+            (position, k, roundClock) => Step(target, drafter, position, k, roundClock));
     }
 
     private IDraftSession StartDrafter(IReadOnlyList<int> prompt, int capacity)
@@ -103,42 +89,15 @@ public sealed class SpeculativeDecoder
         return new ModelDraftSession(new ModelCursor(_drafter!, prompt, capacity), _transform, DrawDraft);
     }
 
-    private void Decode(ModelCursor target, IDraftSession drafter, List<int> tokens, List<DecodingRound> rounds,
-        StepStatistics stats, ref bool endedWithEos)
-    {
-        var k = _speculative.DraftLength.Initial;
-        while (tokens.Count < _options.MaxNewTokens && !endedWithEos)
-        {
-            var position = tokens.Count;
-            _sampler.Forget(position);
-            var round = Step(target, drafter, position, Math.Min(k, _options.MaxNewTokens - position - 1), stats);
-            var emitted = 0;
-            foreach (var token in round.DraftedIds.Take(round.Accepted).Append(round.TargetSamples[round.Accepted]))
-            {
-                tokens.Add(checked((int)token));
-                emitted++;
-                if (_options.StopAtEos && _target.EosTokenIds.Contains((int)token))
-                {
-                    endedWithEos = true;
-                    break;
-                }
-            }
-            rounds.Add(round with { Emitted = emitted });
-            k = _speculative.DraftLength.Next(k, round.Accepted, round.Drafted);
-        }
-    }
-
     /// <summary>One draft-and-verify round at output position <paramref name="position"/> with up to k drafts.</summary>
-    private DecodingRound Step(ModelCursor target, IDraftSession drafter, int position, int k, StepStatistics stats)
+    private RoundDecision Step(ModelCursor target, IDraftSession drafter, int position, int k, RoundClock clock)
     {
-        using var scope = NewDisposeScope();
-        var start = Stopwatch.GetTimestamp();
         var targetCached = target.Cache.Length + target.Pending.Count;
         var (drafts, drafterDistributions) = drafter.Propose(position, k);
         k = drafts is null ? 0 : (int)drafts.shape[0];
-        var drafted = Stopwatch.GetTimestamp();
+        clock.Drafted();
         var targetLogits = target.Advance(drafts);
-        var verified = Stopwatch.GetTimestamp();
+        clock.Verified();
         var targetDistributions = new TokenDistributions(targetLogits, _transform);
         var verification = Verify(targetDistributions, drafts, drafterDistributions, position, k);
 
@@ -161,21 +120,14 @@ public sealed class SpeculativeDecoder
             accepted++;
         }
 
-        var predicting = Stopwatch.GetTimestamp();
+        var compared = Math.Min(k, accepted + 1);
         var agreement = verification.Agreement
-            ?? DeferredAgreement(targetDistributions, drafterDistributions, Math.Min(k, accepted + 1));
-        var predicted = Stopwatch.GetTimestamp();
-        stats.Record(k, accepted, agreement);
+            ?? clock.Predict(() => DeferredAgreement(targetDistributions, drafterDistributions, compared));
         target.Rollback(targetCached + accepted, [final]);
         drafter.Commit(verification.Drafts, accepted, final);
-        var end = Stopwatch.GetTimestamp();
-        var compared = Math.Min(k, accepted + 1);
-        return new DecodingRound(position, verification.Drafts, verification.TargetTokens, accepted, accepted + 1,
-            agreement?.Take(compared).ToArray(), Seconds(drafted - start), Seconds(verified - drafted),
-            Seconds(end - verified), Seconds(predicted - predicting));
+        return new RoundDecision(verification.Drafts, verification.TargetTokens, accepted,
+            agreement?.Take(compared).ToArray());
     }
-
-    private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
     private long SettledTargetToken(StepVerification verification, TokenDistributions targetDistributions, int row,
         int position)
@@ -205,44 +157,23 @@ public sealed class SpeculativeDecoder
     private StepVerification Verify(TokenDistributions target, Tensor? drafts, TokenDistributions? drafter,
         int position, int k)
     {
-        var parts = new List<Tensor>();
         Tensor? acceptFlags = null;
         Tensor targetTokens;
         if (_standard)
             (targetTokens, acceptFlags) = StandardVerification(target, drafts, drafter, position, k);
         else
             targetTokens = _sampler.Draw(target, position);
-        parts.Add(targetTokens.to_type(ScalarType.Float64));
-        if (drafts is not null)
-            parts.Add(drafts.to_type(ScalarType.Float64));
-        if (acceptFlags is not null)
-            parts.Add(acceptFlags.to_type(ScalarType.Float64));
         var withAgreement = _options.ComputePredictedAcceptance && drafter is not null && !DefersAgreement;
-        if (withAgreement)
-            parts.Add(PredictedAgreement(target.Slice(0, k), drafter!));
-        parts.Add(FiniteCheck.Flag(target).to_type(ScalarType.Float64));
         // A model drafter's logits are checked too; the n-gram drafter's point masses are −∞ off the drafted token by design.
-        bool checkDrafter = drafter is not null && _drafter is not null;
-        if (checkDrafter)
-            parts.Add(FiniteCheck.Flag(drafter!).to_type(ScalarType.Float64));
-        var host = cat(parts, 0).cpu().data<double>().ToArray();
-        if (host[^1] == 0 || checkDrafter && host[^2] == 0)
-        {
-            bool targetBad = !checkDrafter ? host[^1] == 0 : host[^2] == 0;
-            throw targetBad ? FiniteCheck.Error(_target.Name, position, target) : FiniteCheck.Error(_drafter!.Name, position, drafter!);
-        }
-        var offset = 0;
-        long[] Longs(int count)
-        {
-            var values = host.Skip(offset).Take(count).Select(v => (long)v).ToArray();
-            offset += count;
-            return values;
-        }
-        var targetHost = Longs(k + 1);
-        var draftHost = Longs(k);
-        var acceptHost = acceptFlags is null ? null : Longs(k).Select(v => v != 0).ToArray();
-        var agreementHost = withAgreement ? host.Skip(offset).Take(k).ToArray() : null;
-        return new StepVerification(targetHost, draftHost, acceptHost, agreementHost);
+        var checkDrafter = drafter is not null && _drafter is not null;
+        var verification = StepVerification.Read(new VerificationTensors(targetTokens, drafts, acceptFlags,
+            withAgreement ? PredictedAgreement(target.Slice(0, k), drafter!) : null, FiniteCheck.Flag(target),
+            checkDrafter ? FiniteCheck.Flag(drafter!) : null));
+        if (!verification.TargetFinite)
+            throw FiniteCheck.Error(_target.Name, position, target);
+        if (!verification.DrafterFinite)
+            throw FiniteCheck.Error(_drafter!.Name, position, drafter!);
+        return verification;
     }
 
     /// <summary>

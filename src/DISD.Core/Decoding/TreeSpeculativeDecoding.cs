@@ -32,54 +32,20 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
         using var targetCursor = new ModelCursor(target, prompt, capacity);
         using var drafterSession = new TreeDraftSession(new ModelCursor(drafter, prompt, capacity), options.Transform,
             DrawBranches);
-        var tokens = new List<int>();
-        var rounds = new List<DecodingRound>();
-        var stats = new StepStatistics();
-        var endedWithEos = false;
-        var k = speculative.DraftLength.Initial;
-        try
-        {
-            while (tokens.Count < options.MaxNewTokens && !endedWithEos)
-            {
-                var position = tokens.Count;
-                _listSampler?.Forget(position);
-                var round = Step(targetCursor, drafterSession, position,
-                    Math.Min(k, options.MaxNewTokens - position - 1), stats);
-                var emitted = 0;
-                foreach (var token in round.DraftedIds.Take(round.Accepted).Append(round.TargetSamples[round.Accepted]))
-                {
-                    tokens.Add(checked((int)token));
-                    emitted++;
-                    if (options.StopAtEos && target.EosTokenIds.Contains((int)token))
-                    {
-                        endedWithEos = true;
-                        break;
-                    }
-                }
-                rounds.Add(round with { Emitted = emitted });
-                k = speculative.DraftLength.Next(k, round.Accepted, round.Drafted);
-            }
-        }
-        finally
-        {
-            _listSampler?.Forget(long.MaxValue);
-        }
-        clock.Stop();
-        return new DecodingResult(tokens, stats.Accepted, stats.Proposed, stats.Compared, targetCursor.Calls,
-            drafterSession.Calls, stats.PredictedAcceptance, clock.Elapsed.TotalSeconds, endedWithEos, rounds);
+        return SpeculationLoop.Run(target, options, speculative, clock, targetCursor, () => drafterSession.Calls,
+            _listSampler is null ? null : _listSampler.Forget,
+            (position, depth, roundClock) => Step(targetCursor, drafterSession, position, depth, roundClock));
     }
 
-    private DecodingRound Step(ModelCursor targetCursor, TreeDraftSession drafterSession, int position, int depth,
-        StepStatistics stats)
+    private RoundDecision Step(ModelCursor targetCursor, TreeDraftSession drafterSession, int position, int depth,
+        RoundClock clock)
     {
-        using var scope = NewDisposeScope();
-        var start = Stopwatch.GetTimestamp();
         var tree = drafterSession.Propose(position, depth, depth == 0 ? 0 : options.NumDrafts);
-        var drafted = Stopwatch.GetTimestamp();
+        clock.Drafted();
         var rows = targetCursor.AdvanceTree(tree.Tokens, tree.Parents);
         if (tree.Count == 0)
             rows = rows.narrow(0, rows.shape[0] - 1, 1);
-        var verified = Stopwatch.GetTimestamp();
+        clock.Verified();
         var distributions = new TokenDistributions(rows, options.Transform);
         var targetTokens = TargetTokens(distributions, tree, position);
 
@@ -104,18 +70,10 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
         var followed = new List<int>(path);
         for (var next = tree.FirstChild(node); next >= 0; next = tree.FirstChild(next))
             followed.Add(next);
-        var predicting = Stopwatch.GetTimestamp();
-        var agreement = CompareAgreement(distributions, drafterSession, tree, path);
-        var predicted = Stopwatch.GetTimestamp();
-        stats.Record(followed.Count, path.Count, agreement);
-        var end = Stopwatch.GetTimestamp();
-        return new DecodingRound(position, followed.Select(n => tree.Tokens[n]).ToArray(),
-            new[] { targetTokens[0] }.Concat(followed.Select(n => targetTokens[n + 1])).ToArray(), path.Count,
-            path.Count + 1, agreement, Seconds(drafted - start), Seconds(verified - drafted), Seconds(end - verified),
-            Seconds(predicted - predicting));
+        var agreement = clock.Predict(() => CompareAgreement(distributions, drafterSession, tree, path));
+        return new RoundDecision(followed.Select(n => tree.Tokens[n]).ToArray(),
+            new[] { targetTokens[0] }.Concat(followed.Select(n => targetTokens[n + 1])).ToArray(), path.Count, agreement);
     }
-
-    private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
     /// <summary>The target's list-coupled token of every row (root, then each node), read back with the finiteness check in one transfer.</summary>
     private long[] TargetTokens(TokenDistributions distributions, DraftTree tree, int position)
@@ -133,10 +91,11 @@ internal sealed class TreeSpeculativeDecoding(ICausalLanguageModel target, ICaus
             var index = tensor(rowDepths, ScalarType.Int64, noise.device);
             tokens = GumbelSampler.SampleWithNoise(distributions.LogProbs, noise.index_select(0, index));
         }
-        var host = cat([tokens.to_type(ScalarType.Int64), FiniteCheck.Flag(distributions)], 0).cpu().data<long>().ToArray();
-        if (host[^1] == 0)
+        var finite = FiniteCheck.Flag(distributions);
+        var host = HostSegments.Read(tokens, finite);
+        if (!host.Flag(finite))
             throw FiniteCheck.Error(target.Name, position, distributions);
-        return host[..^1];
+        return host.Longs(tokens)!;
     }
 
     /// <summary>Row k of <paramref name="distributions"/> is branch k's: its draft with list k's randomness at <paramref name="position"/>.</summary>
