@@ -76,37 +76,23 @@ internal sealed class ExponentialRace : IDisposable
     /// </summary>
     private (int A, int B, double TargetValue) NextGumbelWithTargetValue(ref CouplingRng rng)
     {
-        double remaining = _tree.Total, tau = 0;
-        double bestA = double.PositiveInfinity, bestB = double.PositiveInfinity;
-        int a = -1, b = -1;
-        while (_tree.RemovedCount < _tree.PositiveCount)
-        {
-            if (remaining <= 0 && (remaining = RemainingMassExactly()) <= 0)
-                break;
-            tau += rng.NextExponential() / remaining;
-            if (tau >= bestA && tau >= bestB)
-                break;
-            int i = NextArrival(ref rng, remaining);
-            ref readonly var t = ref _tokens[i];
-            remaining -= t.M;
-            double e = tau * t.M;
-            if (t.P > 0 && e / t.P < bestA)
-            {
-                bestA = e / t.P;
-                a = i;
-            }
-            if (t.Q > 0 && e / t.Q < bestB)
-            {
-                bestB = e / t.Q;
-                b = i;
-            }
-        }
-        _tree.RestoreAll();
+        var (a, b, _, bestB) = Run<GumbelTimes>(ref rng);
         return (a, b, bestB);
     }
 
     /// <summary>One Weighted-MinHash retry (darts under max(p, q)): the pair (a, b).</summary>
     public (int A, int B) NextWeightedMinHash(ref CouplingRng rng)
+    {
+        var (a, b, _, _) = Run<WeightedMinHashTimes>(ref rng);
+        return (a, b);
+    }
+
+    /// <summary>
+    /// The race both couplings share: tokens arrive in order of τ, each side keeps the token with its smallest time
+    /// (<typeparamref name="TTimes"/> says what a side's time is), and the race stops once τ passes both best times.
+    /// </summary>
+    private (int A, int B, double BestA, double BestB) Run<TTimes>(ref CouplingRng rng)
+        where TTimes : struct, IArrivalTimes
     {
         double remaining = _tree.Total, tau = 0;
         double bestA = double.PositiveInfinity, bestB = double.PositiveInfinity;
@@ -121,9 +107,7 @@ internal sealed class ExponentialRace : IDisposable
             int i = NextArrival(ref rng, remaining);
             ref readonly var t = ref _tokens[i];
             remaining -= t.M;
-            double height = rng.NextUnit() * t.M;
-            double timeA = AcceptanceTime(ref rng, tau, height, t.P);
-            double timeB = AcceptanceTime(ref rng, tau, height, t.Q);
+            var (timeA, timeB) = TTimes.Of(ref rng, tau, t);
             if (timeA < bestA)
             {
                 bestA = timeA;
@@ -136,7 +120,34 @@ internal sealed class ExponentialRace : IDisposable
             }
         }
         _tree.RestoreAll();
-        return (a, b);
+        return (a, b, bestA, bestB);
+    }
+
+    /// <summary>Each side's time for a token that arrives at τ (+∞ where the side gives it no mass).</summary>
+    private interface IArrivalTimes
+    {
+        static abstract (double A, double B) Of(ref CouplingRng rng, double tau, in TokenMass token);
+    }
+
+    /// <summary>Gumbel: E = τ·m, and a side's value is E/p (E/q).</summary>
+    private readonly struct GumbelTimes : IArrivalTimes
+    {
+        public static (double A, double B) Of(ref CouplingRng rng, double tau, in TokenMass token)
+        {
+            double e = tau * token.M;
+            return (token.P > 0 ? e / token.P : double.PositiveInfinity, token.Q > 0 ? e / token.Q : double.PositiveInfinity);
+        }
+    }
+
+    /// <summary>Weighted MinHash: the first dart's height decides which side accepts it at τ (see the class summary).</summary>
+    private readonly struct WeightedMinHashTimes : IArrivalTimes
+    {
+        public static (double A, double B) Of(ref CouplingRng rng, double tau, in TokenMass token)
+        {
+            double height = rng.NextUnit() * token.M;
+            double timeA = AcceptanceTime(ref rng, tau, height, token.P);
+            return (timeA, AcceptanceTime(ref rng, tau, height, token.Q));
+        }
     }
 
     private static double AcceptanceTime(ref CouplingRng rng, double firstDart, double height, double side)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using DISD.Runtime;
@@ -75,27 +76,18 @@ internal static unsafe class HostGumbel
             values[i] = PortableLog.Gumbel(values[i]);
     }
 
-    /// <summary>NaN never wins here; the callers' finiteness check rejects NaN rows before a token is used.</summary>
-    private static long Argmax(float* logProbs, double* noise, int vocab)
+    /// <summary>
+    /// NaN never wins here; the callers' finiteness check rejects NaN rows before a token is used. Float32 entries are
+    /// widened exactly, as the tensor path's <c>to_type(Float64)</c> does.
+    /// </summary>
+    private static long Argmax<T>(T* logProbs, double* noise, int vocab)
+        where T : unmanaged, INumberBase<T>
     {
         long best = 0;
         double bestValue = double.NegativeInfinity;
         for (int i = 0; i < vocab; i++)
         {
-            double value = logProbs[i] + noise[i];
-            if (value > bestValue)
-                (best, bestValue) = (i, value);
-        }
-        return best;
-    }
-
-    private static long Argmax(double* logProbs, double* noise, int vocab)
-    {
-        long best = 0;
-        double bestValue = double.NegativeInfinity;
-        for (int i = 0; i < vocab; i++)
-        {
-            double value = logProbs[i] + noise[i];
+            double value = double.CreateTruncating(logProbs[i]) + noise[i];
             if (value > bestValue)
                 (best, bestValue) = (i, value);
         }
