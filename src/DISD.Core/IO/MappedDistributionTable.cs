@@ -10,24 +10,12 @@ namespace DISD.IO;
 /// operating system's file cache. Every row is validated on opening, as <see cref="DistributionSafetensors.ReadSingle"/>
 /// does. Rows stay valid until the table is disposed.
 /// </summary>
-public sealed unsafe class MappedDistributionTable : IDisposable
+internal sealed unsafe class MappedDistributionTable(MemoryMappedFile file, MemoryMappedViewAccessor view, byte* data, int positions,
+    int vocab) : IDisposable
 {
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _data;
+    public int Positions => positions;
 
-    private MappedDistributionTable(MemoryMappedFile file, MemoryMappedViewAccessor view, byte* data, int positions, int vocab)
-    {
-        _file = file;
-        _view = view;
-        _data = data;
-        Positions = positions;
-        Vocab = vocab;
-    }
-
-    public int Positions { get; }
-
-    public int Vocab { get; }
+    public int Vocab => vocab;
 
     /// <summary>Maps <paramref name="path"/> and checks every row; errors name the file, row and problem.</summary>
     public static MappedDistributionTable Open(string path)
@@ -75,14 +63,14 @@ public sealed unsafe class MappedDistributionTable : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(t);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(t, Positions);
-        return new RowMemory((float*)_data + (long)t * Vocab, Vocab).Memory;
+        return new RowMemory((float*)data + (long)t * Vocab, Vocab).Memory;
     }
 
     public void Dispose()
     {
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
+        view.SafeMemoryMappedViewHandle.ReleasePointer();
+        view.Dispose();
+        file.Dispose();
     }
 
     private void Validate(string path)
@@ -92,7 +80,7 @@ public sealed unsafe class MappedDistributionTable : IDisposable
         {
             try
             {
-                var row = new ReadOnlySpan<float>((float*)_data + (long)t * Vocab, Vocab);
+                var row = new ReadOnlySpan<float>((float*)data + (long)t * Vocab, Vocab);
                 var sum = 0.0;
                 for (var c = 0; c < row.Length; c++)
                 {
