@@ -125,7 +125,18 @@ internal static unsafe class HostGumbelMax
             max = MathF.Max(max, values[i]);
         if (!float.IsFinite(max))
             return 0;
-        for (i = 0; i < count; i++)
+        i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var target = Vector256.Create(max);
+            for (; i + 8 <= count; i += 8)
+            {
+                uint hits = Vector256.Equals(Vector256.Load(values + i), target).ExtractMostSignificantBits();
+                if (hits != 0)
+                    return i + System.Numerics.BitOperations.TrailingZeroCount(hits);
+            }
+        }
+        for (; i < count; i++)
         {
             if (values[i] == max)
                 return i;

@@ -28,19 +28,11 @@ public sealed class GumbelCouplingSampler(ulong seed) : ICouplingSampler
     }
 
     /// <summary>
-    /// On the CPU each row's token comes from <see cref="GumbelSampler.SampleHostRow"/>: the same token as the noise path,
+    /// On the CPU each row's token comes from <see cref="GumbelSampler.SampleHostRows"/>: the same token as the noise path,
     /// with the noise evaluated only where it could matter, so nothing V-sized is cached per position.
     /// </summary>
-    private Tensor DrawOnHost(Tensor logProbs, long firstPosition)
-    {
-        var tokens = new long[logProbs.shape[0]];
-        for (int row = 0; row < tokens.Length; row++)
-        {
-            using var values = logProbs[row];
-            tokens[row] = GumbelSampler.SampleHostRow(values, seed, firstPosition + row);
-        }
-        return tensor(tokens, ScalarType.Int64);
-    }
+    private Tensor DrawOnHost(Tensor logProbs, long firstPosition) =>
+        tensor(GumbelSampler.SampleHostRows(logProbs, seed, firstPosition), ScalarType.Int64);
 
     public long Settle(TokenDistributions distributions, int row, long position)
     {
