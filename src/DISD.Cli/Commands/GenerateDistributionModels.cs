@@ -51,7 +51,8 @@ internal sealed class LoadedModels : IDisposable
     {
         var byId = requests.GroupBy(r => r.FileId, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (byId is not null)
-            throw new DisdException($"{string.Join(" and ", byId.Select(r => r.Option))} both give the file name {byId.Key}{DistributionLocator.FileSuffix}; name different models");
+            throw new DisdException($"{string.Join(" and ", byId.Select(r => r.Option))} both give the file name {byId.Key}{DistributionLocator.FileSuffix}; "
+                + "name different models");
         return requests.Select(r => Locate(r)).ToArray();
     }
 
@@ -95,7 +96,8 @@ internal sealed class LoadedModels : IDisposable
                 models.Add(WithOption(requests[i], () => ModelPlacement.Load(paths[i], maps[i], dtype)));
                 if (models[i].VocabSize < vocab) throw Mismatch(requests[i], models[i].VocabSize, vocab);
                 if (tokenizers[i] is null)
-                    CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; its first {vocab} logits are taken as the large model's tokens");
+                    CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; its first {vocab} "
+                        + "logits are taken as the large model's tokens");
                 progress.Report(models.Count);
             }
 
@@ -119,7 +121,8 @@ internal sealed class LoadedModels : IDisposable
         File.Exists(Path.Combine(path, "tokenizer.model")) || File.Exists(Path.Combine(path, "tokenizer.json"));
 
     private static DisdException Mismatch(ModelRequest request, int rows, int vocab) => new(
-        $"{request.Option} {request.Argument}: vocabulary mismatch: it has {rows} logits, the large model's tokenizer has {vocab} tokens; the models must share a vocabulary");
+        $"{request.Option} {request.Argument}: vocabulary mismatch: it has {rows} logits, the large model's tokenizer has {vocab} tokens; the models must "
+            + "share a vocabulary");
 
     /// <summary>Runs <paramref name="work"/>, prefixing a user-facing error with the option that named the model.</summary>
     private static T WithOption<T>(ModelRequest request, Func<T> work)

@@ -49,7 +49,8 @@ public sealed class PlotCouplingCommand
     private readonly Option<bool> SkipExisting = BatchOptions.SkipExisting();
     private readonly Option<bool> Json = CliOptions.Json();
     private readonly Option<string> ListSizes = CliOptions.Text("--list-sizes",
-        $"Comma-separated list sizes K (1 … {MaxListSize}) for the Gumbel list agreement Pr[b ∈ K drafts] (target = large); empty: none", "", "--list_sizes");
+        $"Comma-separated list sizes K (1 … {MaxListSize}) for the Gumbel list agreement Pr[b ∈ K drafts] (target = large); "
+            + "empty: none", "", "--list_sizes");
 
     /// <summary>Each list size costs K races per trial; beyond this the figure gains nothing.</summary>
     public const int MaxListSize = 64;
@@ -64,7 +65,8 @@ public sealed class PlotCouplingCommand
 
     private Command Build()
     {
-        var command = new Command(Name, "Measure how often Gumbel sampling and weighted MinHash agree per position, and plot it against D_TV (the paper's coupling figure)")
+        var command = new Command(Name,
+            "Measure how often Gumbel sampling and weighted MinHash agree per position, and plot it against D_TV (the paper's coupling figure)")
         {
             ModelLarge, ModelSmall, InputText, PromptsFile, NumTokens, NumRetries, Engine, DataDir, ImgDir, Seed, Device, Format, Shard, SkipExisting, Json,
             ListSizes,
@@ -144,7 +146,8 @@ public sealed class PlotCouplingCommand
         }
 
         var batch = new PlotCouplingBatchSummary(request.ModelLarge, request.ModelSmall, parse.GetRequiredValue(NumTokens), request.NumRetries, request.Engine,
-            request.Seed, shard?.ToString(), clock.Elapsed.TotalSeconds, Count(PromptStatus.Done), Count(PromptStatus.Skipped), Count(PromptStatus.Failed), statuses);
+            request.Seed, shard?.ToString(), clock.Elapsed.TotalSeconds, Count(PromptStatus.Done), Count(PromptStatus.Skipped),
+            Count(PromptStatus.Failed), statuses);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: {CliOutput.Plural(prompts.Count, "prompt")} in {batch.Seconds:F1} s: {batch.Done} done, {batch.Skipped} skipped, {batch.Failed} failed"));
         if (parse.GetValue(Json))
@@ -187,13 +190,11 @@ public sealed class PlotCouplingCommand
 
     private static void LogSummary(PlotCouplingSummary s)
     {
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"""
-            {Name}: mean D_TV {s.MeanDtv:F4}; Gumbel {s.MeanGumbel:F4} (exact {s.MeanGumbelExact:F4}); weighted MinHash {s.MeanWmh:F4} (exact {s.MeanWmhExact:F4}); {s.Seconds:F1} s
-            {Name}: figure {s.Figure}
-            {Name}: results {s.ResultsCsv}
-            """);
-        CliOutput.Log(text);
+        CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: mean D_TV {s.MeanDtv:F4}; Gumbel {s.MeanGumbel:F4} (exact {s.MeanGumbelExact:F4}); "
+            + $"weighted MinHash {s.MeanWmh:F4} (exact {s.MeanWmhExact:F4}); {s.Seconds:F1} s"));
+        CliOutput.Log($"{Name}: figure {s.Figure}");
+        CliOutput.Log($"{Name}: results {s.ResultsCsv}");
         foreach (var list in s.Lists)
             CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: Gumbel list K = {list.Size}: mean Pr[b ∈ list] {list.MeanMonteCarlo:F4} (exact {list.MeanExact:F4})"));
@@ -208,7 +209,8 @@ public sealed class PlotCouplingCommand
         foreach (var part in text.Split(','))
         {
             if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1 || size > MaxListSize)
-                throw new DisdException($"{ListSizes.Name}: '{part.Trim()}' is not a list size; expected comma-separated integers in 1 … {MaxListSize}, e.g. 1,2,4,8");
+                throw new DisdException($"{ListSizes.Name}: '{part.Trim()}' is not a list size; expected comma-separated integers in 1 … {MaxListSize}, e.g. "
+                    + "1,2,4,8");
             if (sizes.Contains(size))
                 throw new DisdException($"{ListSizes.Name}: {size} is given twice; expected distinct list sizes, e.g. 1,2,4,8");
             sizes.Add(size);

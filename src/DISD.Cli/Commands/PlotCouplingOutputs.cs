@@ -29,7 +29,8 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
             request.NumTokens ?? 0, request.NumRetries, request.Engine, request.Seed, request.Device?.ToString(), RelativeFigure(resultsFolder, figure),
             Path.GetFileName(results),
             string.Join(',', request.ListSizes));
-        return new PlotCouplingOutputs(figure, results, record, manifest, inputText, request.Subtitle(largeLabel, smallLabel), request.Format, large.ManifestPath);
+        return new PlotCouplingOutputs(figure, results, record, manifest, inputText, request.Subtitle(largeLabel, smallLabel), request.Format,
+            large.ManifestPath);
     }
 
     /// <summary>
@@ -133,7 +134,8 @@ internal sealed record PlotCouplingOutputs(string Figure, string Results, string
         if (ManifestPath is null) return;
         var now = File.Exists(ManifestPath) ? RunManifest.Read(ManifestPath).RunId ?? "" : "(none)";
         if (now != Record.RunId)
-            throw new DisdException($"{ManifestPath}: the tables were replaced by another run (run {now}) while plot-coupling measured run {Record.RunId}; run plot-coupling again");
+            throw new DisdException($"{ManifestPath}: the tables were replaced by another run (run {now}) while plot-coupling measured run {Record.RunId}; "
+                + "run plot-coupling again");
     }
 
     /// <summary>The run and results of the figure about to be replaced, when they are not this one's.</summary>

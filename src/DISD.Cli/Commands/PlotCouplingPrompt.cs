@@ -171,10 +171,12 @@ internal static class PlotCouplingPrompt
         {
             using var dense = new DenseEstimator(device);
             CliOutput.Log($"{Name}: dense engine on {dense.Device}");
-            return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, dense, request.Seed, progress, request.ListSizes));
+            return CliProgress.Run("positions", numTokens,
+                progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, dense, request.Seed, progress, request.ListSizes));
         }
 
         var race = new RaceEstimator();
-        return CliProgress.Run("positions", numTokens, progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, race, request.Seed, progress, request.ListSizes));
+        return CliProgress.Run("positions", numTokens,
+            progress => CouplingExperiment.Run(large, small, numTokens, request.NumRetries, race, request.Seed, progress, request.ListSizes));
     }
 }

@@ -59,8 +59,9 @@ internal static class SpeculateBatch
     private static SpeculatePromptStats PromptStats(int index, Measurement m, Func<IReadOnlyList<int>, string> decode)
     {
         var r = m.Result;
-        return new SpeculatePromptStats(index, m.Prompt, m.PromptTokens, r.Tokens.Count, r.Tokens, decode(r.Tokens), r.EndedWithEos, r.AcceptanceRate, r.PredictedAcceptance,
-            r.BlockEfficiency, r.MeanAcceptedLength, r.AcceptedHistogram, r.TargetCalls, r.DrafterCalls, m.Seconds, m.TargetOnlySeconds, r.Tokens.Count / m.Seconds,
+        return new SpeculatePromptStats(index, m.Prompt, m.PromptTokens, r.Tokens.Count, r.Tokens, decode(r.Tokens), r.EndedWithEos,
+            r.AcceptanceRate, r.PredictedAcceptance, r.BlockEfficiency, r.MeanAcceptedLength, r.AcceptedHistogram, r.TargetCalls,
+            r.DrafterCalls, m.Seconds, m.TargetOnlySeconds, r.Tokens.Count / m.Seconds,
             r.Tokens.Count / m.TargetOnlySeconds, m.TargetOnlySeconds / m.Seconds, m.TargetSeconds, m.DrafterSeconds,
             m.OtherSeconds, m.Identical);
     }

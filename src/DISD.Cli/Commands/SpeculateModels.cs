@@ -37,8 +37,14 @@ internal sealed class SpeculateModels : IDisposable
 
     public string? DrafterDir { get; }
 
-    /// <summary>Checks the vocabularies from the tokenizer files before loading any weights. Models are placed per <paramref name="deviceOption"/> (<see cref="ModelPlacement"/>).</summary>
-    /// <param name="beforeWeights">Called with the target's tokenizer, the shared vocabulary and each model's folder and label once the vocabularies are checked, before any weights are read.</param>
+    /// <summary>
+    /// Checks the vocabularies from the tokenizer files before loading any weights. Models are placed per
+    /// <paramref name="deviceOption"/> (<see cref="ModelPlacement"/>).
+    /// </summary>
+    /// <param name="beforeWeights">
+    /// Called with the target's tokenizer, the shared vocabulary and each model's folder and label once the vocabularies
+    /// are checked, before any weights are read.
+    /// </param>
     public static SpeculateModels Load(string targetArg, string drafterArg, string deviceOption, ScalarType dtype,
         Action<TextTokenizer, int, IReadOnlyList<(string Dir, string Label)>>? beforeWeights = null)
     {
@@ -59,7 +65,8 @@ internal sealed class SpeculateModels : IDisposable
         if (drafterDir is not null && targetRows != participants[1].EmbeddingRows)
         {
             throw new DisdException(
-                $"--drafter {drafterArg} has {participants[1].EmbeddingRows} logits but --target {targetArg} has {targetRows}; speculative decoding needs models with the same vocabulary and logit width");
+                $"--drafter {drafterArg} has {participants[1].EmbeddingRows} logits but --target {targetArg} has {targetRows}; speculative decoding needs "
+                    + "models with the same vocabulary and logit width");
         }
 
         var labelled = new List<(string, string)> { (targetDir, $"--target {targetArg}") };
@@ -95,7 +102,8 @@ internal sealed class SpeculateModels : IDisposable
     {
         if (string.IsNullOrWhiteSpace(modelArg))
         {
-            throw new DisdException($"{optionName} is empty; give a checkpoint folder, a Hugging Face repo id or a demo model name (gemma2-wordnet-large|medium|small)");
+            throw new DisdException($"{optionName} is empty; give a checkpoint folder, a Hugging Face repo id or a demo model name "
+                + "(gemma2-wordnet-large|medium|small)");
         }
 
         return Naming(optionName, () => EmbeddedModels.Resolve(modelArg));

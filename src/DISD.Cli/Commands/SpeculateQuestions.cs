@@ -84,12 +84,15 @@ internal sealed class SpeculateQuestions(SpeculateRunner runner, TextTokenizer t
         foreach (var c in summary.Categories)
         {
             CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-                $"| {c.Category} | {c.Questions} | {SpeculateBatch.Format(c.MeanAcceptedLength)} | {WithStd(c.TokensPerSecond, c.TokensPerSecondStd, "F1")} | {WithStd(c.TargetOnlyTokensPerSecond, c.TargetOnlyTokensPerSecondStd, "F1")} | {WithStd(c.Speedup, c.SpeedupStd, "F2")} | {(c.IdenticalToTargetOnly ? "yes" : "no")} |"));
+                $"| {c.Category} | {c.Questions} | {SpeculateBatch.Format(c.MeanAcceptedLength)} | {WithStd(c.TokensPerSecond, c.TokensPerSecondStd, "F1")} | "
+                    + $"{WithStd(c.TargetOnlyTokensPerSecond, c.TargetOnlyTokensPerSecondStd, "F1")} | {WithStd(c.Speedup, c.SpeedupStd, "F2")} | "
+                        + $"{(c.IdenticalToTargetOnly ? "yes" : "no")} |"));
         }
     }
 
     private static string WithStd(double mean, double? std, string format) =>
-        std is { } s ? $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {s.ToString(format, CultureInfo.InvariantCulture)}" : mean.ToString(format, CultureInfo.InvariantCulture);
+        std is { } s ? $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± "
+            + $"{s.ToString(format, CultureInfo.InvariantCulture)}" : mean.ToString(format, CultureInfo.InvariantCulture);
 
     private Run Answer(SpecBenchQuestion question, Func<IReadOnlyList<int>, SpeculateOutcome> decode)
     {

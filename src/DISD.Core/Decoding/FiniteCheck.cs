@@ -61,7 +61,8 @@ internal static class FiniteCheck
             cause = "its logits are infinite (overflowing weights or activations); check the weights or try --dtype float32";
         else
             cause = string.Create(CultureInfo.InvariantCulture,
-                $"softmax(logits / {distributions.Temperature}) is not finite (the temperature is too small for these logits); raise --temperature or decode greedily");
+                $"softmax(logits / {distributions.Temperature}) is not finite (the temperature is too small for these logits); raise --temperature or decode "
+                    + $"greedily");
         return new DisdException($"model {model}: non-finite next-token distribution at generated position {position}: {cause}");
     }
 }

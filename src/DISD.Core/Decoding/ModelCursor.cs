@@ -90,7 +90,10 @@ internal sealed class ModelCursor : IDisposable
         return result;
     }
 
-    /// <summary>After <see cref="AdvanceTree"/>: keeps the pending tokens and the tree nodes of <paramref name="path"/> in the cache, and marks <paramref name="final"/> pending.</summary>
+    /// <summary>
+    /// After <see cref="AdvanceTree"/>: keeps the pending tokens and the tree nodes of <paramref name="path"/> in the cache,
+    /// and marks <paramref name="final"/> pending.
+    /// </summary>
     public void KeepPath(IReadOnlyList<int> path, long final)
     {
         var rows = Enumerable.Range(0, _treePending).Concat(path.Select(node => _treePending + node)).ToArray();

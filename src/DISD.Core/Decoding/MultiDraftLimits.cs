@@ -33,7 +33,8 @@ public static class MultiDraftLimits
             return $"--num-drafts {k} needs a drafter model (the n-gram drafter proposes a single continuation)";
         var limit = MaxNumDrafts(vocab, MaxDepth(speculative));
         if (k > limit)
-            return $"--num-drafts {k} is too large: with V = {vocab} and draft depth up to {MaxDepth(speculative)} at most {limit} fit (one verification's logits within {TreeLogitsBudgetBytes >> 20} MiB, K·V < 2^32)";
+            return $"--num-drafts {k} is too large: with V = {vocab} and draft depth up to {MaxDepth(speculative)} at most {limit} fit (one verification's "
+                + $"logits within {TreeLogitsBudgetBytes >> 20} MiB, K·V < 2^32)";
         return null;
     }
 }

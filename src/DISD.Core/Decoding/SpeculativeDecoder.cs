@@ -35,7 +35,8 @@ public sealed class SpeculativeDecoder
     {
         if (target.VocabSize != drafter.VocabSize)
             throw new ArgumentException(
-                $"Speculative decoding: drafter '{drafter.Name}' has {drafter.VocabSize} logits but target '{target.Name}' has {target.VocabSize}; they must share the vocabulary.");
+                $"Speculative decoding: drafter '{drafter.Name}' has {drafter.VocabSize} logits but target '{target.Name}' has {target.VocabSize}; they must "
+                    + "share the vocabulary.");
         if (target.Device.type != drafter.Device.type || target.Device.index != drafter.Device.index)
             throw new ArgumentException(
                 $"Speculative decoding: drafter on {drafter.Device} but target on {target.Device}; put both on one device.");
