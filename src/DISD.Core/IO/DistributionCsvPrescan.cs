@@ -5,8 +5,8 @@ namespace DISD.IO;
 /// <summary>
 /// A streaming pass over a distribution table before the CSV reader sees it, holding one buffer at a time: the header
 /// must be <c>prob_0,…,prob_{V-1}</c> with V ≤ <see cref="MaxColumns"/>, and no data line may be longer than V
-/// probabilities can be. The CSV reader buffers a whole line (as UTF-16) and its fields, so without this a 1 GB
-/// single-line file cost about 5 GB before its error.
+/// probabilities can be. The CSV reader buffers a whole line (as UTF-16) and its fields, so without this one overlong
+/// line would cost several times its size in memory before its error (bench/RESULTS.md, section "Measurements moved from code comments").
 /// </summary>
 internal static class DistributionCsvPrescan
 {
