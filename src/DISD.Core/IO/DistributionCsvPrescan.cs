@@ -51,7 +51,8 @@ internal static class DistributionCsvPrescan
                 else if (++lineLength > maxLine)
                 {
                     throw new DisdException(string.Create(CultureInfo.InvariantCulture,
-                        $"{path}: data row {row + 1} is longer than {maxLine} bytes, more than {header.Columns} probabilities can take; is this a distribution table?"));
+                        $"{path}: data row {row + 1} is longer than {maxLine} bytes, more than {header.Columns} probabilities can take; is this a "
+                            + $"distribution table?"));
                 }
             }
         }
@@ -93,7 +94,8 @@ internal static class DistributionCsvPrescan
             Columns++;
             if (Columns > MaxColumns)
             {
-                throw new DisdException(string.Create(CultureInfo.InvariantCulture, $"{path}: the header has more than {MaxColumns} columns; no vocabulary is that large"));
+                throw new DisdException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}: the header has more than {MaxColumns} columns; no vocabulary is that large"));
             }
             _field.Clear();
             return b == (byte)'\n';

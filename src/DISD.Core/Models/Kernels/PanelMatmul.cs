@@ -49,7 +49,8 @@ public static unsafe class PanelMatmul
     public static Tensor Pack(Tensor weight, CpuKernelPath path)
     {
         if (weight.dim() != 2 || weight.dtype != ScalarType.Float32 || weight.device_type != TorchSharp.DeviceType.CPU)
-            throw new ArgumentException($"expected a float32 CPU weight [n, k], got {weight.dtype} [{string.Join(", ", weight.shape)}] on {weight.device}", nameof(weight));
+            throw new ArgumentException($"expected a float32 CPU weight [n, k], got {weight.dtype} [{string.Join(", ", weight.shape)}] on {weight.device}",
+                nameof(weight));
         long width = Width(path), n = weight.shape[0], k = weight.shape[1], panels = (n + width - 1) / width;
         using var scope = NewDisposeScope();
         var padded = panels * width == n ? weight : cat([weight, zeros(panels * width - n, k)]);
