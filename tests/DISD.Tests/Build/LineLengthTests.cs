@@ -28,7 +28,7 @@ public class LineLengthTests(ITestOutputHelper output)
         "src/DISD.Core/IO/MappedDistributionTable.cs",
         "src/DISD.Core/IO/DistributionTables.cs",
         "src/DISD.Core/IO/Float32Table.cs",
-        "src/DISD.Cli/CliOptions.cs",
+        "src/DISD.Cli/CliOptions", // CliOptions.cs and the partial files it is being split into
         "src/DISD.Cli/Commands/Speculate",
         "src/DISD.Cli/Commands/PlotCoupling",
         "src/DISD.Cli/Commands/GenerateDistributionModels.cs",
@@ -76,6 +76,7 @@ public class LineLengthTests(ITestOutputHelper output)
     [InlineData("src/DISD.Core/Decoding/SpeculativeDecoder.cs", true)]
     [InlineData("src/DISD.Cli/Commands/SpeculateCommand.cs", true)]
     [InlineData("src/DISD.Core/IO/Float32Table.cs", true)]
+    [InlineData("src/DISD.Cli/CliOptions.Compute.cs", true)]
     [InlineData("src/DISD.Core/IO/Float32TableExtra.cs", false)]
     [InlineData("src/DISD.Core/DecodingSomething.cs", false)]
     [InlineData("src/DISD.Core/IO/AtomicFile.cs", false)]
