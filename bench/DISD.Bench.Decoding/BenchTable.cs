@@ -11,6 +11,7 @@ internal static class BenchTable
         var accept = r.AcceptanceRate is { } a ? a.ToString("F2") : "-";
         var same = row.SameAsTargetOnly switch { true => "yes", false => "NO", null => "-" };
         Console.WriteLine(
-            $"{row.Method,-12}{row.Coupling,-9}{row.K,3}{r.Tokens.Count,8}{r.TokensPerSecond,9:F1}{row.Speedup,9:F2}{accept,8}{r.BlockEfficiency,10:F2}{r.TargetCalls,8}{r.DrafterCalls,9}  {same}");
+            $"{row.Method,-12}{row.Coupling,-9}{row.K,3}{r.Tokens.Count,8}{r.TokensPerSecond,9:F1}{row.Speedup,9:F2}{accept,8}"
+            + $"{r.BlockEfficiency,10:F2}{r.TargetCalls,8}{r.DrafterCalls,9}  {same}");
     }
 }

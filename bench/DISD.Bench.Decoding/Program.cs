@@ -35,7 +35,8 @@ internal sealed record BenchSettings(string Device, string Size, int Tokens, dou
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new ArgumentException($"Unexpected argument '{args[i]}'; use --name value pairs (--device, --size, --tokens, --temperature, --seed, --extra-scale, --k, --repeats, --threads).");
+                throw new ArgumentException($"Unexpected argument '{args[i]}'; use --name value pairs (--device, --size, --tokens, --temperature, --seed, "
+                    + "--extra-scale, --k, --repeats, --threads).");
             values[args[i][2..]] = args[++i];
         }
         string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);

@@ -196,7 +196,8 @@ internal static class Bench
     private static string Table(BenchOptions options, BenchConfig config, Device device, List<Row> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine($"config {config.Name} (hidden {config.Hidden}, {config.Layers} layers, heads {config.Heads}/{config.KvHeads}, head_dim {config.HeadDim}, " +
+        text.AppendLine($"config {config.Name} (hidden {config.Hidden}, {config.Layers} layers, heads {config.Heads}/{config.KvHeads}, " +
+                        $"head_dim {config.HeadDim}, " +
                         $"intermediate {config.Intermediate}, vocab {config.Vocab}), device {device}, dtype {options.DType}, " +
                         $"{Environment.ProcessorCount} CPU cores, torch threads {torch.get_num_threads()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();

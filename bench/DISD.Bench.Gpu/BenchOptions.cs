@@ -6,9 +6,11 @@ internal sealed record BenchOptions(
     string Config, string Device, ScalarType DType, string Out, string Work, int Positions, int Retries, int DecodeSteps,
     HashSet<string> Skip, string Fixtures, double Tolerance, int? Threads = null, long Seed = 0)
 {
+    // Three pieces only so that no source line is longer than 160 characters; the text is one usage message.
     public const string Usage = """
         usage: disd-bench-gpu [bench] [--config 2b|9b|tiny] [--device auto|cpu|cuda|cuda:N] [--dtype bfloat16|float16|float32]
-                              [--out DIR] [--work DIR] [--positions N (32; tiny 8)] [--retries N (20000; tiny 2000)] [--decode-steps N] [--threads N (torch CPU threads)]
+                              [--out DIR] [--work DIR] [--positions N (32; tiny 8)] [--retries N (20000; tiny 2000)] [--decode-steps N]
+        """ + " [--threads N (torch CPU threads)]\n" + """
                               [--skip-model (load, prefill, decode)] [--skip-decode] [--skip-generate] [--skip-coupling] [--skip-dense] [--skip-race]
                disd-bench-gpu golden --fixtures DIR [--device ...] [--tolerance 1e-3] [--out DIR]
                disd-bench-gpu checkpoint --config NAME --work DIR [--seed N (0)]   (writes the random checkpoint only)
@@ -35,7 +37,10 @@ internal sealed record BenchOptions(
                 "--retries" => o with { Retries = Count(option) },
                 "--decode-steps" => o with { DecodeSteps = Count(option) },
                 "--threads" => o with { Threads = Count(option) },
-                "--seed" => o with { Seed = long.TryParse(Value(option), out long seed) && seed >= 0 ? seed : throw new DisdException("--seed must be a non-negative integer") },
+                "--seed" => o with
+                {
+                    Seed = long.TryParse(Value(option), out long seed) && seed >= 0 ? seed : throw new DisdException("--seed must be a non-negative integer"),
+                },
                 "--fixtures" => o with { Fixtures = Value(option) },
                 "--tolerance" => o with { Tolerance = double.Parse(Value(option), System.Globalization.CultureInfo.InvariantCulture) },
                 _ when option.StartsWith("--skip-", StringComparison.Ordinal) => o with { Skip = [.. o.Skip, option["--skip-".Length..]] },

@@ -56,7 +56,8 @@ internal static class Golden
             {
                 failures += SplitRow(dir, device, expected, tolerance, report);
             }
-            report.WriteLine($"| {Path.GetFileName(dir)} | {device} | {prefillDiff:0.###e+0} | {stepDiff:0.###e+0} | {(idsMatch ? "match" : "DIFFER")} | {(pass ? "pass" : "FAIL")} |");
+            report.WriteLine($"| {Path.GetFileName(dir)} | {device} | {prefillDiff:0.###e+0} | {stepDiff:0.###e+0} | {(idsMatch ? "match" : "DIFFER")} | "
+                + $"{(pass ? "pass" : "FAIL")} |");
         }
         if (device.type == DeviceType.CUDA)
         {
@@ -85,7 +86,8 @@ internal static class Golden
                 double diff = MaxAbsDiff(models[i].Prefill(expected.Read("input_ids").to(models[i].Device), cache), expected.Read("logits"));
                 bool pass = diff <= tolerance;
                 failures += pass ? 0 : 1;
-                report.WriteLine($"placed by --device cuda: {Path.GetFileName(families[i])}: {((CausalLanguageModel)models[i]).Devices}; prefill max abs diff {diff:0.###e+0}: {(pass ? "pass" : "FAIL")}");
+                report.WriteLine($"placed by --device cuda: {Path.GetFileName(families[i])}: {((CausalLanguageModel)models[i]).Devices}; prefill max abs "
+                    + $"diff {diff:0.###e+0}: {(pass ? "pass" : "FAIL")}");
             }
         }
         finally

@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace DISD.Bench.Models;
 
-internal sealed record BenchArguments(string? ModelDir, string Shape, int Threads, ScalarType DType, int Block, int Repeats, bool Json, bool OpsDetail, bool OpsTrace, bool Projections = false, bool OpsTime = false)
+internal sealed record BenchArguments(string? ModelDir, string Shape, int Threads, ScalarType DType, int Block, int Repeats, bool Json, bool OpsDetail,
+    bool OpsTrace, bool Projections = false, bool OpsTime = false)
 {
     public const string Usage =
         "usage: DISD.Bench.Models (--model DIR | --shape demo-large|gemma2-150m) [--threads N (1)] [--dtype float32|bfloat16 (float32)]\n"

@@ -119,7 +119,8 @@ internal static unsafe class OpCounter
         address = 0;
         foreach (var library in new[] { "libtorch_cpu.so", "libtorch_cpu.dylib" })
         {
-            if (NativeLibrary.TryLoad(library, typeof(TorchSharp.torch).Assembly, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories, out var handle)
+            if (NativeLibrary.TryLoad(library, typeof(TorchSharp.torch).Assembly, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories,
+                out var handle)
                 && NativeLibrary.TryGetExport(handle, symbol, out address))
             {
                 return true;

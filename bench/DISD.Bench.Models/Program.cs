@@ -43,7 +43,8 @@ Log($"model {checkpoint}, dtype {options.DType}, {torch.get_num_threads()} torch
 long rssBefore = ProcessMemory.CurrentRssKiB();
 var load = System.Diagnostics.Stopwatch.StartNew();
 using var model = ModelLoader.Load(checkpoint, CPU, options.DType);
-Log($"load: {load.Elapsed.TotalMilliseconds:F1} ms; RSS before {rssBefore / 1024.0:F1} MiB, after {ProcessMemory.CurrentRssKiB() / 1024.0:F1} MiB, peak (VmHWM) {ProcessMemory.PeakRssKiB() / 1024.0:F1} MiB");
+Log($"load: {load.Elapsed.TotalMilliseconds:F1} ms; RSS before {rssBefore / 1024.0:F1} MiB, after {ProcessMemory.CurrentRssKiB() / 1024.0:F1} MiB, peak "
+    + $"(VmHWM) {ProcessMemory.PeakRssKiB() / 1024.0:F1} MiB");
 var random = new Random(1234);
 long[] RandomIds(int count) => Enumerable.Range(0, count).Select(_ => (long)random.Next(3, model.VocabSize)).ToArray();
 using var cache = model.NewCache(1024);
@@ -139,7 +140,8 @@ var blockOps = OpsOf(options.Block);
 var handles = TensorHandles(() => Step(RandomIds(1)));
 long? opsTotal = ops?.All.Values.Sum();
 Log(ops is not { } o ? "ops per step: not available (libtorch lacks the RecordFunction exports)"
-    : $"ops per step: {opsTotal} dispatched, {o.TopLevel} called directly (block of {options.Block}: {blockOps!.Value.All.Values.Sum()} / {blockOps!.Value.TopLevel}); tensor handles per step: {handles}");
+    : $"ops per step: {opsTotal} dispatched, {o.TopLevel} called directly (block of {options.Block}: {blockOps!.Value.All.Values.Sum()} / "
+        + $"{blockOps!.Value.TopLevel}); tensor handles per step: {handles}");
 if (options.OpsDetail && ops is not null)
 {
     foreach (var (name, count) in ops.Value.All.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
@@ -153,7 +155,8 @@ double weightMegabytes = ((CausalLanguageModel)model).WeightBytes / 1e6;
 double limitMs = weightMegabytes / bandwidth;
 double bestOneToken = steps.Where(s => (int)s["block"] == 1).Min(s => (double)s["min_ms"]);
 Log($"prefill of 512 tokens: {prefill512:F1} ms (best)");
-Log($"memory: {bandwidth:F1} GB/s streaming read ({options.Threads} threads); weights {weightMegabytes:F1} MB, so a step cannot take less than {limitMs:F2} ms; best one-token step {bestOneToken:F2} ms = {bestOneToken / limitMs:F2}x that");
+Log($"memory: {bandwidth:F1} GB/s streaming read ({options.Threads} threads); weights {weightMegabytes:F1} MB, so a step cannot take less than {limitMs:F2} "
+    + $"ms; best one-token step {bestOneToken:F2} ms = {bestOneToken / limitMs:F2}x that");
 if (options.Json)
 {
     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>

@@ -8,7 +8,8 @@ namespace DISD.Bench.Models;
 
 /// <summary>
 /// The projections of one gemma2-150m decode step alone (8 × qkv, o, gate_up, down, and the 32,000-row head: 634.5 MB
-/// of float32 weights), through PanelMatmul (the weights in panels, as the models keep them), SmallBlockMatmul (the weights as stored) and F.linear, min ms of <c>repeats</c> passes per row count:
+/// of float32 weights), through PanelMatmul (the weights in panels, as the models keep them), SmallBlockMatmul (the
+/// weights as stored) and F.linear, min ms of <c>repeats</c> passes per row count:
 /// what the matrix products cost without the rest of the step.
 /// </summary>
 internal static class ProjectionBench
@@ -28,7 +29,8 @@ internal static class ProjectionBench
             double kernel = Min(repeats, j => PanelMatmul.Multiply(inputs[j], panels[j], shapes[j].N, threads), shapes.Count);
             double rowwise = Min(repeats, j => SmallBlockMatmulHarness.Multiply(inputs[j], weights[j], threads), shapes.Count);
             double linear = Min(repeats, j => nn.functional.linear(inputs[j], weights[j]), shapes.Count);
-            Console.Error.WriteLine($"projections, {rows} row(s), {threads} thread(s): PanelMatmul {kernel:F2} ms ({bytes / kernel / 1e6:F1} GB/s), SmallBlockMatmul {rowwise:F2} ms ({bytes / rowwise / 1e6:F1} GB/s), F.linear {linear:F2} ms ({bytes / linear / 1e6:F1} GB/s)");
+            Console.Error.WriteLine($"projections, {rows} row(s), {threads} thread(s): PanelMatmul {kernel:F2} ms ({bytes / kernel / 1e6:F1} GB/s), "
+                + $"SmallBlockMatmul {rowwise:F2} ms ({bytes / rowwise / 1e6:F1} GB/s), F.linear {linear:F2} ms ({bytes / linear / 1e6:F1} GB/s)");
         }
     }
 

@@ -42,7 +42,8 @@ internal static class CliSignals
         context.Cancel = true;
         if (Interlocked.CompareExchange(ref _received, number, 0) != 0) return;
         var removed = UnfinishedOutputs.Abort();
-        Console.Error.WriteLine($"disd: stopped by {name}; {(removed == 0 ? "nothing was being written" : "unfinished outputs removed, earlier results kept")}");
+        Console.Error.WriteLine(
+            $"disd: stopped by {name}; {(removed == 0 ? "nothing was being written" : "unfinished outputs removed, earlier results kept")}");
         Cleaned.Set();
         Console.Out.Flush();
         Console.Error.Flush();

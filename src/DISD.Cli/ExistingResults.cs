@@ -11,7 +11,8 @@ namespace DISD.Cli;
 /// </summary>
 internal static class ExistingResults
 {
-    /// <summary>The manifest of <paramref name="folder"/> when it holds a complete result whose <see cref="RunManifest.RequestDigest"/> is <paramref name="requestDigest"/>.</summary>
+    /// <summary>The manifest of <paramref name="folder"/> when it holds a complete result whose <see cref="RunManifest.RequestDigest"/> is
+    /// <paramref name="requestDigest"/>.</summary>
     public static RunManifest? Complete(string folder, string requestDigest, TableFormat format = TableFormat.Csv)
     {
         var path = Path.Combine(folder, RunManifest.FileName);

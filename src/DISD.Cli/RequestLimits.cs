@@ -20,7 +20,8 @@ public static class RequestLimits
         if (value <= 0)
             throw new DisdException(string.Create(CultureInfo.InvariantCulture, $"{option} must be positive, got {value}"));
         return value <= MaxNewTokens ? value
-            : throw new DisdException(string.Create(CultureInfo.InvariantCulture, $"{option} {value} is above the limit of {MaxNewTokens} tokens; ask for fewer"));
+            : throw new DisdException(string.Create(CultureInfo.InvariantCulture,
+                $"{option} {value} is above the limit of {MaxNewTokens} tokens; ask for fewer"));
     }
 
     public static int Threads(int value, Option<int> option)
@@ -51,6 +52,7 @@ public static class RequestLimits
         }
         return value >= DecodingOptions.MinTemperature ? value
             : throw new DisdException(string.Create(CultureInfo.InvariantCulture,
-                $"{option.Name} {text} is below the minimum {DecodingOptions.MinTemperature} (smaller ones overflow the scaled float32 logits); use {greedy} for the argmax"));
+                $"{option.Name} {text} is below the minimum {DecodingOptions.MinTemperature} (smaller ones overflow the scaled float32 logits); use {greedy} "
+                    + $"for the argmax"));
     }
 }

@@ -39,7 +39,8 @@ internal static partial class JinjaFilters
                 return all.Count > 0 ? all[^1] : new Undefined("No last item, sequence was empty.");
             case "join":
                 args.Accept("d", "attribute");
-                var parts = PyValues.Iterate(value).Select(x => args.Get(1, "attribute", null) is { } attribute ? ItemAttribute(x, PyValues.Str(attribute)) : x);
+                var parts = PyValues.Iterate(value)
+                    .Select(x => args.Get(1, "attribute", null) is { } attribute ? ItemAttribute(x, PyValues.Str(attribute)) : x);
                 return string.Join(PyValues.Str(args.Get(0, "d", "")), parts.Select(PyValues.Str));
             case "replace":
                 args.Accept("old", "new", "count");
@@ -129,7 +130,9 @@ internal static partial class JinjaFilters
                     return l;
                 }
 
-                return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && double.IsFinite(f) ? (long)Math.Truncate(f) : fallback;
+                return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && double.IsFinite(f)
+                    ? (long)Math.Truncate(f)
+                    : fallback;
         }
 
         return fallback;

@@ -65,7 +65,9 @@ internal static class PyAttributes
                 return j >= 0 && j < codePoints.Count ? codePoints[(int)j] : new Undefined($"str object has no element {PyValues.Repr(key)}");
         }
 
-        return key is string attribute ? GetAttribute(target, attribute) : new Undefined($"'{PyValues.TypeName(target)}' object has no element {PyValues.Repr(key)}");
+        return key is string attribute
+            ? GetAttribute(target, attribute)
+            : new Undefined($"'{PyValues.TypeName(target)}' object has no element {PyValues.Repr(key)}");
     }
 
     public static object? Slice(object? target, object? start, object? stop, object? step)

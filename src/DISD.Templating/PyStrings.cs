@@ -273,7 +273,9 @@ internal static class PyStrings
 
     private static int AppendHex(string src, int pos, int digits, StringBuilder sb, Func<Exception> bad)
     {
-        if (pos + digits > src.Length || !int.TryParse(src.AsSpan(pos, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int value) || value > 0x10FFFF)
+        if (pos + digits > src.Length
+            || !int.TryParse(src.AsSpan(pos, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int value)
+            || value > 0x10FFFF)
         {
             throw bad();
         }

@@ -23,7 +23,8 @@ internal static class PythonJson
             case bool b: sb.Append(b ? "true" : "false"); break;
             case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
             case double d:
-                sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : PyValues.FloatRepr(d));
+                sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity"
+                    : PyValues.FloatRepr(d));
                 break;
             case string s: WriteString(sb, s, options.EnsureAscii); break;
             case IReadOnlyList<object?> list:

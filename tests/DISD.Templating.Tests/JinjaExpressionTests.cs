@@ -18,25 +18,29 @@ public class JinjaExpressionTests
     [Theory]
     [InlineData("{{ '  a b  '.strip() }}|{{ 'xxaxx'.strip('x') }}|{{ '\n\na\n'.lstrip('\n') }}|{{ 'a  '.rstrip() }}|", "a b|a|a\n|a|")]
     [InlineData("{{ 'a,b,,c'.split(',') }}|{{ ' a  b '.split() }}|{{ 'a</think>b'.split('</think>')[-1] }}", "['a', 'b', '', 'c']|['a', 'b']|b")]
-    [InlineData("{{ 'Hello'.startswith(('x', 'He')) }} {{ 'Hello'.endswith('lo') }} {{ 'hello world'.title() }} {{ 'aaa'.replace('a', 'b', 2) }}", "True True Hello World bba")]
+    [InlineData("{{ 'Hello'.startswith(('x', 'He')) }} {{ 'Hello'.endswith('lo') }} {{ 'hello world'.title() }} {{ 'aaa'.replace('a', 'b', 2) }}",
+        "True True Hello World bba")]
     [InlineData("{{ {'k': 'v'}.get('k') }} {{ {'k': 'v'}.get('z') }} {{ {'k': 'v'}.get('z', 1) }} {{ {'a': 1}.keys() | list }}", "v None 1 ['a']")]
     public void String_and_dictionary_methods(string template, string expected) => Assert.Equal(expected, Jinja.Render(template));
 
     [Theory]
     [InlineData("{{ '  x  ' | trim }}|{{ 'hELLO wORLD' | title }}|{{ 'hELLO' | capitalize }}|{{ [1,2,3] | join('-') }}", "x|Hello World|Hello|1-2-3")]
-    [InlineData("{{ [1,2] | first }}{{ [1,2] | last }}|{{ 'a,b' | replace(',', ';') }}|{{ '3.7' | int }}|{{ 'x' | int }}|{{ 'ab' | list }}", "12|a;b|3|0|['a', 'b']")]
+    [InlineData("{{ [1,2] | first }}{{ [1,2] | last }}|{{ 'a,b' | replace(',', ';') }}|{{ '3.7' | int }}|{{ 'x' | int }}|{{ 'ab' | list }}",
+        "12|a;b|3|0|['a', 'b']")]
     [InlineData("{{ x | default('d') }}|{{ '' | default('e', true) }}|{{ none | default('n') }}", "d|e|None")]
     [InlineData("{{ {'a': [1, 2.0, 'é'], 'b': none} | tojson }}", "{\"a\": [1, 2.0, \"é\"], \"b\": null}")]
     [InlineData("{{ {'a': [1]} | tojson(indent=2) }}", "{\n  \"a\": [\n    1\n  ]\n}")]
     [InlineData("{{ {'b': 1, 'a': {}} | tojson(sort_keys=true) }}|{{ 'é\"' | tojson(ensure_ascii=true) }}", "{\"a\": {}, \"b\": 1}|\"\\u00e9\\\"\"")]
-    [InlineData("{{ [{'r': 'u'}, {'r': 'a'}] | selectattr('r', 'equalto', 'a') | list | length }} {{ [{'r': 'u'}, {'r': 'a'}] | map(attribute='r') | join }}", "1 ua")]
+    [InlineData("{{ [{'r': 'u'}, {'r': 'a'}] | selectattr('r', 'equalto', 'a') | list | length }} {{ [{'r': 'u'}, {'r': 'a'}] | map(attribute='r') | join }}",
+        "1 ua")]
     [InlineData("{{ 'a\nb\n\nc' | indent(2) }}", "a\n  b\n\n  c")]
     public void Filters(string template, string expected) => Assert.Equal(expected, Jinja.Render(template));
 
     [Fact]
     public void Tests() => Assert.Equal(
         "False True True True True True True True True False",
-        Jinja.Render("{{ x is defined }} {{ none is none }} {{ true is number }} {{ 1 is integer }} {{ x is iterable }} {{ {} is mapping }} {{ 'a' is string }} {{ 3 is divisibleby 3 }} {{ false is false }} {{ 1 is not number }}"));
+        Jinja.Render("{{ x is defined }} {{ none is none }} {{ true is number }} {{ 1 is integer }} {{ x is iterable }} {{ {} is mapping }} "
+            + "{{ 'a' is string }} {{ 3 is divisibleby 3 }} {{ false is false }} {{ 1 is not number }}"));
 
     [Fact]
     public void Undefined_is_falsy_empty_and_iterates_as_nothing() =>

@@ -6,7 +6,8 @@ public class JinjaStatementTests
     [Fact]
     public void Loop_variables() => Assert.Equal(
         "1032TrueFalse3;2121FalseFalse3;3210FalseTrue3;",
-        Jinja.Render("{% for x in ['a','b','c'] %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}{{ loop.first }}{{ loop.last }}{{ loop.length }};{% endfor %}"));
+        Jinja.Render("{% for x in ['a','b','c'] %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}{{ loop.first }}{{ loop.last }}"
+            + "{{ loop.length }};{% endfor %}"));
 
     [Fact]
     public void Previous_and_next_items_are_undefined_at_the_ends() =>

@@ -47,7 +47,8 @@ public static class SafetensorsWriter
                 var tensor = produce(spec);
                 if (!tensor.shape.SequenceEqual(spec.Shape))
                 {
-                    throw new ArgumentException($"{path}: tensor '{spec.Name}' was produced with shape [{string.Join(", ", tensor.shape)}], expected [{string.Join(", ", spec.Shape)}]");
+                    throw new ArgumentException($"{path}: tensor '{spec.Name}' was produced with shape [{string.Join(", ", tensor.shape)}], expected "
+                        + $"[{string.Join(", ", spec.Shape)}]");
                 }
                 var host = tensor.to(spec.DType).cpu().contiguous();
                 if (spec.ByteLength > 0)

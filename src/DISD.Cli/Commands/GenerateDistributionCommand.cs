@@ -179,7 +179,8 @@ public sealed class GenerateDistributionCommand
             clock.Elapsed.TotalSeconds, results, request.Runtime);
         var failed = results.Count(r => r.Status == PromptStatus.Failed);
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: done in {summary.TotalSeconds:F2} s: {results.Count(r => r.Status == PromptStatus.Done)} done, {results.Count(r => r.Status == PromptStatus.Skipped)} skipped, {failed} failed"));
+            $"{Name}: done in {summary.TotalSeconds:F2} s: {results.Count(r => r.Status == PromptStatus.Done)} done, "
+                + $"{results.Count(r => r.Status == PromptStatus.Skipped)} skipped, {failed} failed"));
         if (parse.GetValue(Json))
         {
             CliOutput.Json(summary);
@@ -211,7 +212,8 @@ public sealed class GenerateDistributionCommand
     private sealed record RunSettings(RunRequest Request, LoadedModels Models, double LoadSeconds);
 
     /// <summary>--skip-existing: the prompts whose result folder holds a complete result of this very request.</summary>
-    private static void FindExisting(RunRequest request, IReadOnlyList<PreparedPrompt> prompts, int vocab, string dataDir, Dictionary<int, RunManifest> existing)
+    private static void FindExisting(
+        RunRequest request, IReadOnlyList<PreparedPrompt> prompts, int vocab, string dataDir, Dictionary<int, RunManifest> existing)
     {
         foreach (var prompt in prompts)
         {
@@ -232,7 +234,8 @@ public sealed class GenerateDistributionCommand
         var tokenizer = s.Models.LargeTokenizer;
         var generatedText = tokenizer.Decode(result.TokenIds);
         var fileIds = s.Models.Requests.Select(r => r.FileId).ToArray();
-        var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(),
+        var files = WriteNamingTheFolder(folder, () => DistributionRunWriter.Write(
+            folder, fileIds, result, result.TokenIds.Select(tokenizer.TokenText).ToArray(),
             writeSeconds => s.Request.Manifest(prompt, folder, s.Models.Vocab, result.TokenIds, generatedText,
                 new RunTimings(s.LoadSeconds, generateSeconds, writeSeconds)).WithContentRunId(), s.Request.TableFormat,
             dataDir => CliOutput.Log($"{Name}: waiting for another run writing into {dataDir}")));
@@ -241,8 +244,9 @@ public sealed class GenerateDistributionCommand
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{Name}: generated {CliOutput.Plural(result.TokenIds.Count, "token")} in {generateSeconds:F2} s; wrote {files.Folder} "
                 + $"({files.TableBytes / 1e6:F1} MB of tables in {files.WriteSeconds:F2} s)"));
-        return new SummaryPrompt(prompt.Index, PromptStatus.Done, null, prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText, files.ProbabilityTables,
-            files.TokensCsv, files.Manifest, RunManifest.Read(files.Manifest).RunId, files.TableBytes, generateSeconds, files.WriteSeconds);
+        return new SummaryPrompt(prompt.Index, PromptStatus.Done, null, prompt.Text, files.Folder, prompt.Ids, result.TokenIds, generatedText,
+            files.ProbabilityTables, files.TokensCsv, files.Manifest, RunManifest.Read(files.Manifest).RunId, files.TableBytes, generateSeconds,
+            files.WriteSeconds);
     }
 
     /// <summary>

@@ -62,7 +62,8 @@ internal static class GenerateDistributionPrompts
                 throw new DisdException($"{request.Source}: the prompt decodes to an empty text; give --input-text to name the data folder");
             var folder = FolderName(text, request.Source);
             if (!folders.TryAdd(folder, request.Source))
-                throw new DisdException($"{request.Source} gives the data folder '{folder}' that {folders[folder]} already gives; each prompt needs its own folder");
+                throw new DisdException($"{request.Source} gives the data folder '{folder}' that {folders[folder]} already gives; each prompt needs its own "
+                    + "folder");
             prepared.Add(new PreparedPrompt(text, ids, folder, chatPrompt, request.Index, request.Source));
         }
 

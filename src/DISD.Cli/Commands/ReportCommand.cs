@@ -50,7 +50,8 @@ public sealed class ReportCommand
             CliOutput.Log($"{Name}: left out {Path.Combine(Path.GetFullPath(dataDir), folder.Folder)}: {folder.Reason}");
 
         var rows = results.Select(r => new ReportRow(r.Prompt, r.Folder, r.ModelLarge, r.ModelSmall, r.RunId, r.Trials, CouplingAggregate.Of(r.Rows))).ToList();
-        var pairs = results.GroupBy(r => (r.ModelLarge, r.ModelSmall)).OrderBy(g => g.Key.ModelLarge, StringComparer.Ordinal).ThenBy(g => g.Key.ModelSmall, StringComparer.Ordinal)
+        var pairs = results.GroupBy(r => (r.ModelLarge, r.ModelSmall))
+            .OrderBy(g => g.Key.ModelLarge, StringComparer.Ordinal).ThenBy(g => g.Key.ModelSmall, StringComparer.Ordinal)
             .Select(g => new ReportPair(g.Key.ModelLarge, g.Key.ModelSmall, g.Count(), CouplingAggregate.Of(g.SelectMany(r => r.Rows).ToList()), g.ToList()))
             .ToList();
         var files = Write(reportDir, format, rows, pairs);
@@ -79,7 +80,10 @@ public sealed class ReportCommand
     {
         Directory.CreateDirectory(reportDir);
         var extension = "." + format.ToString().ToLowerInvariant();
-        var outputs = new List<(string Path, byte[] Bytes)> { (Path.Combine(reportDir, TableName), ReportTable.Csv(rows, pairs.Select(p => (p.Large, p.Small, p.Prompts, p.Pooled)).ToList())) };
+        var outputs = new List<(string Path, byte[] Bytes)>
+        {
+            (Path.Combine(reportDir, TableName), ReportTable.Csv(rows, pairs.Select(p => (p.Large, p.Small, p.Prompts, p.Pooled)).ToList())),
+        };
         foreach (var pair in pairs)
         {
             var label = $"{pair.Large} vs {pair.Small}";

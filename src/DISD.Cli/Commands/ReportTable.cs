@@ -35,7 +35,8 @@ internal static class ReportTable
         var text = new StringBuilder().AppendJoin(',', Columns).Append('\n');
         foreach (var row in rows)
         {
-            Line(text, [row.Prompt, row.Folder, row.ModelLarge, row.ModelSmall, row.RunId, row.Trials?.ToString(CultureInfo.InvariantCulture) ?? ""], row.Aggregate);
+            Line(text, [row.Prompt, row.Folder, row.ModelLarge, row.ModelSmall, row.RunId, row.Trials?.ToString(CultureInfo.InvariantCulture) ?? ""],
+                row.Aggregate);
         }
 
         foreach (var (large, small, _, pooled) in pairs)

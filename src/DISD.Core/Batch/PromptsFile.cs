@@ -66,7 +66,8 @@ public static class PromptsFile
             }
 
             if (!seen.TryAdd(name, prompt))
-                throw new DisdException($"{option} {path}: lines {seen[name].Line} and {prompt.Line} both give the result folder '{name}'; each prompt needs its own folder (remove or reword one)");
+                throw new DisdException($"{option} {path}: lines {seen[name].Line} and {prompt.Line} both give the result folder '{name}'; each prompt needs "
+                    + "its own folder (remove or reword one)");
             names.Add(name);
         }
 

@@ -30,7 +30,8 @@ public readonly record struct ShardSpec(int Index, int Count)
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
         {
-            throw new DisdException($"{option} '{text}' is not a shard; expected I/N with 0 ≤ I < N, e.g. 0/4 (as Slurm gives $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)");
+            throw new DisdException($"{option} '{text}' is not a shard; expected I/N with 0 ≤ I < N, e.g. 0/4 (as Slurm gives "
+                + "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)");
         }
 
         if (count < 1)

@@ -77,7 +77,8 @@ public static class CouplingResultsCsv
             return at >= 0 ? at : throw new DisdException($"{path}: no column {name}; expected a plot-coupling results table ({string.Join(',', Columns)})");
         }
 
-        var (dtv, gumbel, wmh, gumbelExact, wmhExact, runId) = (Column("DTV"), Column("Gumbel"), Column("WMH"), Column("GumbelExact"), Column("WMHExact"), Column("RunId"));
+        var (dtv, gumbel, wmh, gumbelExact, wmhExact, runId) = (Column("DTV"), Column("Gumbel"), Column("WMH"), Column("GumbelExact"), Column("WMHExact"),
+            Column("RunId"));
         var rows = new List<CouplingResultRow>(lines.Length - 1);
         for (var i = 1; i < lines.Length; i++)
         {
@@ -85,7 +86,8 @@ public static class CouplingResultsCsv
             var fields = lines[i].Split(',');
             if (fields.Length != header.Length)
                 throw new DisdException($"{path} line {i + 1}: {fields.Length} fields, the header has {header.Length}");
-            double Number(int column) => double.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            double Number(int column) =>
+                double.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
                 ? value
                 : throw new DisdException($"{path} line {i + 1}, column {header[column]}: '{fields[column]}' is not a finite number");
             rows.Add(new CouplingResultRow(Number(dtv), Number(gumbel), Number(wmh), Number(gumbelExact), Number(wmhExact), fields[runId]));

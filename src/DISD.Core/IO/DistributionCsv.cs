@@ -17,7 +17,8 @@ public static class DistributionCsv
     internal const string ColumnPrefix = "prob_";
 
     /// <summary>Reads and validates a table; every row has the header's width, finite values ≥ 0, and sums to 1 (±<see cref="SumTolerance"/>).</summary>
-    /// <exception cref="DisdException">The file is missing, empty, malformed or not a table of distributions; the message names the file, row and column.</exception>
+    /// <exception cref="DisdException">The file is missing, empty, malformed or not a table of distributions; the message names the file, row and
+    /// column.</exception>
     public static double[][] Read(string path) => Read<double>(path);
 
     /// <summary>Reads a table as <see cref="Read"/> does, parsing each value straight to the nearest float (exact for files written from floats).</summary>
@@ -70,7 +71,8 @@ public static class DistributionCsv
         }
     });
 
-    /// <summary>Starts a table of <paramref name="vocabSize"/> columns that is written row by row and appears at <paramref name="path"/> on <see cref="DistributionCsvWriter.Commit"/>.</summary>
+    /// <summary>Starts a table of <paramref name="vocabSize"/> columns that is written row by row and appears at <paramref name="path"/> on <see
+    /// cref="DistributionCsvWriter.Commit"/>.</summary>
     public static DistributionCsvWriter OpenWrite(string path, int vocabSize) => new(path, vocabSize);
 
     internal static CsvReaderOptions ReaderOptions { get; } = new()
@@ -134,7 +136,8 @@ public static class DistributionCsv
             var expected = ColumnPrefix + c.ToString(CultureInfo.InvariantCulture);
             if (!string.Equals(header[c], expected, StringComparison.Ordinal))
             {
-                throw new DisdException($"{path}: header column {c + 1} is '{Clip(header[c])}', expected '{expected}' (header prob_0,…,prob_{{V-1}}, no index column)");
+                throw new DisdException($"{path}: header column {c + 1} is '{Clip(header[c])}', expected '{expected}' (header prob_0,…,prob_{{V-1}}, no "
+                    + "index column)");
             }
         }
 
@@ -175,7 +178,8 @@ public static class DistributionCsv
 
         if (Math.Abs(sum - 1) > SumTolerance)
         {
-            throw new DisdException($"{path}: data row {rowNumber} sums to {sum.ToString("R", CultureInfo.InvariantCulture)}, expected 1 (±{SumTolerance.ToString(CultureInfo.InvariantCulture)})");
+            throw new DisdException($"{path}: data row {rowNumber} sums to {sum.ToString("R", CultureInfo.InvariantCulture)}, expected 1 "
+                + $"(±{SumTolerance.ToString(CultureInfo.InvariantCulture)})");
         }
 
         return values;

@@ -5,8 +5,8 @@ namespace DISD.IO;
 /// <summary>
 /// A streaming pass over a distribution table before the CSV reader sees it, holding one buffer at a time: the header
 /// must be <c>prob_0,…,prob_{V-1}</c> with V ≤ <see cref="MaxColumns"/>, and no data line may be longer than V
-/// probabilities can be. The CSV reader buffers a whole line (as UTF-16) and its fields, so without this a 1 GB
-/// single-line file cost about 5 GB before its error.
+/// probabilities can be. The CSV reader buffers a whole line (as UTF-16) and its fields, so without this one overlong
+/// line would cost several times its size in memory before its error (bench/RESULTS.md, section "Measurements moved from code comments").
 /// </summary>
 internal static class DistributionCsvPrescan
 {
@@ -51,7 +51,8 @@ internal static class DistributionCsvPrescan
                 else if (++lineLength > maxLine)
                 {
                     throw new DisdException(string.Create(CultureInfo.InvariantCulture,
-                        $"{path}: data row {row + 1} is longer than {maxLine} bytes, more than {header.Columns} probabilities can take; is this a distribution table?"));
+                        $"{path}: data row {row + 1} is longer than {maxLine} bytes, more than {header.Columns} probabilities can take; is this a "
+                            + $"distribution table?"));
                 }
             }
         }
@@ -93,7 +94,8 @@ internal static class DistributionCsvPrescan
             Columns++;
             if (Columns > MaxColumns)
             {
-                throw new DisdException(string.Create(CultureInfo.InvariantCulture, $"{path}: the header has more than {MaxColumns} columns; no vocabulary is that large"));
+                throw new DisdException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}: the header has more than {MaxColumns} columns; no vocabulary is that large"));
             }
             _field.Clear();
             return b == (byte)'\n';

@@ -55,6 +55,7 @@ public static class DistributionRunWriter
         }
 
         staged.Commit();
-        return new DistributionRunFiles(staged.Target, tables, staged.FinalPath(TokensCsv.FileName), staged.FinalPath(RunManifest.FileName), bytes, writeSeconds);
+        return new DistributionRunFiles(staged.Target, tables, staged.FinalPath(TokensCsv.FileName), staged.FinalPath(RunManifest.FileName), bytes,
+            writeSeconds);
     }
 }

@@ -20,13 +20,15 @@ public sealed class ResultLock : IDisposable
     /// <summary>The locked folders (canonical paths).</summary>
     public IReadOnlyList<string> Folders { get; }
 
-    /// <summary>Locks <paramref name="folders"/> (created if missing) exclusively, waiting for other runs; <paramref name="waiting"/> is told when it has to wait.</summary>
+    /// <summary>Locks <paramref name="folders"/> (created if missing) exclusively, waiting for other runs; <paramref name="waiting"/> is told when it has to
+    /// wait.</summary>
     public static ResultLock Exclusive(IEnumerable<string> folders, Action<string>? waiting = null) => Take(folders, Posix.LOCK_EX, waiting);
 
     public static ResultLock Exclusive(string folder, Action<string>? waiting = null) => Exclusive([folder], waiting);
 
     /// <summary>Locks <paramref name="folders"/> shared (readers), waiting for a writer to finish.</summary>
-    public static ResultLock Shared(IEnumerable<string> folders, Action<string>? waiting = null) => Take(folders.Where(Directory.Exists), Posix.LOCK_SH, waiting);
+    public static ResultLock Shared(IEnumerable<string> folders, Action<string>? waiting = null) =>
+        Take(folders.Where(Directory.Exists), Posix.LOCK_SH, waiting);
 
     private static ResultLock Take(IEnumerable<string> folders, int operation, Action<string>? waiting)
     {
@@ -60,7 +62,8 @@ public sealed class ResultLock : IDisposable
     private static int Lock(string folder, int operation, Action<string>? waiting)
     {
         var fd = Posix.Open(folder, Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_CLOEXEC);
-        if (fd < 0) throw new DisdException($"{folder}: cannot open the folder to lock it ({Posix.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())})");
+        if (fd < 0) throw new DisdException($"{folder}: cannot open the folder to lock it "
+            + $"({Posix.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())})");
         if (Posix.Flock(fd, operation | Posix.LOCK_NB) == 0) return fd;
         var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
         if (error == Posix.EWOULDBLOCK)

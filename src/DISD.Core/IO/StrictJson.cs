@@ -111,7 +111,8 @@ public static class StrictJson
         catch (InvalidOperationException e)
         {
             throw new DisdException(
-                $"{source}: the string at byte {reader.TokenStartIndex} does not decode (invalid UTF-8 or a lone UTF-16 surrogate escape such as \\ud800); fix or re-download the file", e);
+                $"{source}: the string at byte {reader.TokenStartIndex} does not decode (invalid UTF-8 or a lone UTF-16 surrogate escape such as \\ud800); "
+                    + "fix or re-download the file", e);
         }
     }
 

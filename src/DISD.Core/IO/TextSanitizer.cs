@@ -89,7 +89,8 @@ public static class TextSanitizer
         return SafeFileName(id, modelArg);
     }
 
-    /// <summary>The last segment of a model argument (<c>google/gemma-2-27b-it</c> gives <c>gemma-2-27b-it</c>), as the original generator named its files.</summary>
+    /// <summary>The last segment of a model argument (<c>google/gemma-2-27b-it</c> gives <c>gemma-2-27b-it</c>), as the original generator named its
+    /// files.</summary>
     public static string ModelBaseName(string modelArg)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelArg);

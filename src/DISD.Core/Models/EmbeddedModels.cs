@@ -32,7 +32,8 @@ public static class EmbeddedModels
         var dir = Path.Combine(Folder, name.Trim());
         return File.Exists(Path.Combine(dir, "config.json"))
             ? dir
-            : throw new DisdException($"the embedded model {name} is missing: no {Path.Combine(dir, "config.json")} (this build was made without models/); pass a checkpoint folder instead");
+            : throw new DisdException($"the embedded model {name} is missing: no {Path.Combine(dir, "config.json")} (this build was made without models/); "
+                + "pass a checkpoint folder instead");
     }
 
     /// <summary>

@@ -86,7 +86,8 @@ public static class CouplingFigure
         AddRates(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.Wmh).ToArray(),
             points.Select(p => p.WmhStdErr).ToArray(), WmhColor, MarkerShape.FilledDiamond, "Weighted MinHash");
         AddExact(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.GumbelExact).ToArray(), GumbelColor, MarkerShape.OpenCircle, "Gumbel (exact)");
-        AddExact(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.WmhExact).ToArray(), WmhColor, MarkerShape.OpenDiamond, "Weighted MinHash (exact)");
+        AddExact(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.WmhExact).ToArray(), WmhColor, MarkerShape.OpenDiamond,
+            "Weighted MinHash (exact)");
         for (var i = 0; i < lists.Count; i++)
         {
             var list = lists[i];

@@ -46,7 +46,8 @@ public static class FigureMetadata
         return Encoding.UTF8.GetBytes(text.Insert(end + 1, desc));
     }
 
-    /// <summary>The text entries of a figure written by <see cref="Add"/> (PNG tEXt chunks, SVG &lt;desc&gt;); empty when it has none or is not such a figure.</summary>
+    /// <summary>The text entries of a figure written by <see cref="Add"/> (PNG tEXt chunks, SVG &lt;desc&gt;); empty when it has none or is not such a
+    /// figure.</summary>
     public static IReadOnlyDictionary<string, string> Read(byte[] figure)
     {
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -32,8 +32,10 @@ public static class ReportFigures
 
         var alpha = Math.Clamp(15 / Math.Sqrt(Math.Max(points.Count, 1)), 0.05, 0.8);
         var size = points.Count > 300 ? 6f : 12f;
-        AddPoints(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.Gumbel).ToArray(), GumbelColor, MarkerShape.FilledCircle, size, alpha, "Gumbel Sampling");
-        AddPoints(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.Wmh).ToArray(), WmhColor, MarkerShape.FilledDiamond, size, alpha, "Weighted MinHash");
+        AddPoints(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.Gumbel).ToArray(), GumbelColor, MarkerShape.FilledCircle, size, alpha,
+            "Gumbel Sampling");
+        AddPoints(plot, points.Select(p => p.Dtv).ToArray(), points.Select(p => p.Wmh).ToArray(), WmhColor, MarkerShape.FilledDiamond, size, alpha,
+            "Weighted MinHash");
         AddBinMeans(plot, points, p => p.Gumbel, GumbelColor, "Gumbel, mean per D_TV bin");
         AddBinMeans(plot, points, p => p.Wmh, WmhColor, "Weighted MinHash, mean per D_TV bin");
 

@@ -50,7 +50,8 @@ public static class CouplingResultSet
         }
 
         return results.Count > 0 ? results
-            : throw new DisdException($"{option} {dataDir}: no plot-coupling results (<prompt>/coupling_*.csv) in any result folder; run generate-distribution and plot-coupling first");
+            : throw new DisdException($"{option} {dataDir}: no plot-coupling results (<prompt>/coupling_*.csv) in any result folder; run "
+                + "generate-distribution and plot-coupling first");
     }
 
     /// <summary>Why a folder has no results: tables not measured yet (a regenerated prompt loses its old results), or not a result folder at all.</summary>
@@ -74,13 +75,15 @@ public static class CouplingResultSet
         var stale = rows.Select(r => r.RunId).Append(record?.RunId ?? runId).FirstOrDefault(id => id != runId);
         if (stale is not null)
         {
-            throw new DisdException($"{csv} comes from run {(stale.Length > 0 ? stale : "(none)")} but its folder's {(manifest is null ? "tables have no manifest" : $"{manifestPath} is run {runId}")}: "
+            throw new DisdException($"{csv} comes from run {(stale.Length > 0 ? stale : "(none)")} but its folder's "
+                + $"{(manifest is null ? "tables have no manifest" : $"{manifestPath} is run {runId}")}: "
                 + "the results belong to tables of another run; rerun plot-coupling for this prompt (or remove the stale results)");
         }
 
         var (large, small) = record is not null ? (record.ModelLarge, record.ModelSmall) : PairOf(csv);
         var prompt = manifest?.InputText ?? record?.InputText ?? Path.GetFileName(Path.GetDirectoryName(csv)!);
-        return new CouplingResult(prompt, Path.GetFileName(Path.GetDirectoryName(csv)!), large, small, runId, record?.NumRetries, record?.Engine, record?.Seed, csv, rows);
+        return new CouplingResult(prompt, Path.GetFileName(Path.GetDirectoryName(csv)!), large, small, runId, record?.NumRetries, record?.Engine, record?.Seed,
+            csv, rows);
     }
 
     /// <summary>The pair of a results table's name, <c>coupling_&lt;large&gt;_vs_&lt;small&gt;.csv</c>.</summary>

@@ -10,7 +10,8 @@ public static class DeviceSelector
     /// <summary>The three ways to a CUDA-enabled disd (docs/run-on-gpu.md).</summary>
     public const string CudaRoutes =
         "to use a GPU: (1) build with -p:TorchBackend=cuda where the NuGet feed has TorchSharp-cuda-linux, "
-        + "(2) build the bundle with scripts/gpu-bundle.sh (-p:TorchBackend=system) and run it through scripts/disd-gpu, which puts an installed PyTorch's torch/lib on LD_LIBRARY_PATH, "
+        + "(2) build the bundle with scripts/gpu-bundle.sh (-p:TorchBackend=system) and run it through scripts/disd-gpu, "
+        + "which puts an installed PyTorch's torch/lib on LD_LIBRARY_PATH, "
         + "or (3) build with -p:TorchBackend=system and put a self-built CUDA libtorch on LD_LIBRARY_PATH (see docs/run-on-gpu.md)";
 
     /// <summary><c>auto</c> is CUDA when it is available, else the CPU; <c>cuda</c> without CUDA is an error.</summary>
@@ -26,7 +27,8 @@ public static class DeviceSelector
         {
             // TorchSharp found no libtorch: a TorchBackend=system build run without one on LD_LIBRARY_PATH.
             var reason = (e.InnerException?.Message ?? e.Message).Split('\n', 2)[0].Trim();
-            throw new DisdException($"--device {device}: libtorch did not load ({reason}); a build without a libtorch package needs one on LD_LIBRARY_PATH: run it through scripts/disd-gpu (PyTorch's torch/lib, or TORCH_LIB=<libtorch>/lib); {CudaRoutes}", e);
+            throw new DisdException($"--device {device}: libtorch did not load ({reason}); a build without a libtorch package needs one on LD_LIBRARY_PATH: "
+                + $"run it through scripts/disd-gpu (PyTorch's torch/lib, or TORCH_LIB=<libtorch>/lib); {CudaRoutes}", e);
         }
     }
 
@@ -55,7 +57,8 @@ public static class DeviceSelector
     {
         var index = 0;
         if (value.Length > "cuda".Length
-            && (!int.TryParse(value.AsSpan("cuda:".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index)))
+            && (!int.TryParse(value.AsSpan("cuda:".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out index)))
         {
             throw new DisdException($"--device '{device}' is not a device; expected cuda:N with N a GPU index");
         }

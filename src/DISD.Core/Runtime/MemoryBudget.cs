@@ -25,7 +25,8 @@ public sealed record ModelMemoryShape(string Label, long WeightBytes, int Layers
 /// </summary>
 public static class MemoryBudget
 {
-    /// <summary>The run's parts in bytes: parameters, KV caches, the largest transient of a forward pass, result tables on the device, and on the host.</summary>
+    /// <summary>The run's parts in bytes: parameters, KV caches, the largest transient of a forward pass, result tables on the device, and on the
+    /// host.</summary>
     public sealed record Estimate(long Weights, long KvCaches, long Transient, long DeviceTables, long HostTables)
     {
         public long DeviceBytes => Weights + KvCaches + Transient + DeviceTables;
@@ -59,11 +60,14 @@ public static class MemoryBudget
         long? host = HostAvailableBytes();
         bool onCpu = device.type != DeviceType.CUDA;
         long hostNeed = onCpu ? estimate.DeviceBytes + estimate.HostTables : estimate.HostTables;
-        string parts = $"weights {GiB(estimate.Weights)}, KV caches {GiB(estimate.KvCaches)}, tables {GiB(estimate.DeviceTables + estimate.HostTables)}, forward pass {GiB(estimate.Transient)}";
+        string parts =
+            $"weights {GiB(estimate.Weights)}, KV caches {GiB(estimate.KvCaches)}, tables {GiB(estimate.DeviceTables + estimate.HostTables)}, forward pass "
+            + $"{GiB(estimate.Transient)}";
         if (host is long available && hostNeed > available)
         {
             throw new DisdException(
-                $"this run needs about {GiB(hostNeed)} of memory ({parts}) but only {GiB(available)} is available (MemAvailable in /proc/meminfo); {whatToChange}");
+                $"this run needs about {GiB(hostNeed)} of memory ({parts}) but only {GiB(available)} is available (MemAvailable in /proc/meminfo); "
+                    + $"{whatToChange}");
         }
         if (!onCpu && torch.cuda.is_available())
         {

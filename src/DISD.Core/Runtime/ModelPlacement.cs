@@ -75,9 +75,11 @@ public static partial class ModelPlacement
             long bytes = entry.Shape.Aggregate(1L, (a, b) => a * b) * elementSize;
             if (LayerName().Match(name) is { Success: true } match)
             {
-                if (!int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int layer) || layer >= Models.Config.ConfigLimits.MaxLayers)
+                if (!int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int layer)
+                    || layer >= Models.Config.ConfigLimits.MaxLayers)
                 {
-                    throw new DisdException($"{checkpointDir}: tensor '{name}' names layer {match.Groups[1].Value}, past the limit of {Models.Config.ConfigLimits.MaxLayers} layers; corrupt checkpoint?");
+                    throw new DisdException($"{checkpointDir}: tensor '{name}' names layer {match.Groups[1].Value}, past the limit of "
+                        + $"{Models.Config.ConfigLimits.MaxLayers} layers; corrupt checkpoint?");
                 }
                 layers[layer] = layers.GetValueOrDefault(layer) + bytes;
             }

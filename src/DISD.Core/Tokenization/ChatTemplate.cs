@@ -59,7 +59,8 @@ internal static class ChatTemplate
             + "<start_of_turn>{{ role }}\n{{ (first if loop.first else '') + message['content'] | trim }}<end_of_turn>\n{% endfor %}"
             + "{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}",
         ChatTemplateFamily.Llama3 =>
-            "{{ bos_token }}{% for message in messages %}<|start_header_id|>{{ message['role'] }}<|end_header_id|>\n\n{{ message['content'] | trim }}<|eot_id|>{% endfor %}"
+            "{{ bos_token }}{% for message in messages %}"
+            + "<|start_header_id|>{{ message['role'] }}<|end_header_id|>\n\n{{ message['content'] | trim }}<|eot_id|>{% endfor %}"
             + "{% if add_generation_prompt %}<|start_header_id|>assistant<|end_header_id|>\n\n{% endif %}",
         // Qwen2's: a default system turn when the conversation has none.
         ChatTemplateFamily.ChatMl =>

@@ -14,7 +14,8 @@ public sealed record ChatMessage(string Role, string Content);
 /// </summary>
 public static class ChatTemplateRenderer
 {
-    /// <param name="specialTokens">bos_token, eos_token, unk_token, pad_token … as in tokenizer_config.json; null ones are left undefined, as transformers does.</param>
+    /// <param name="specialTokens">bos_token, eos_token, unk_token, pad_token … as in tokenizer_config.json; null ones are left undefined, as transformers
+    /// does.</param>
     /// <param name="extraVariables">More template variables, as keyword arguments of apply_chat_template (e.g. enable_thinking, tools).</param>
     public static string Render(
         ChatTemplateText template,
@@ -54,7 +55,9 @@ public static class ChatTemplateRenderer
         variables["raise_exception"] = new JinjaFunction((args, _) =>
             throw new DisdException($"{template.SourcePath}: chat template raised: {(args.Count > 0 ? args[0] as string ?? "" : "")}"));
         variables["strftime_now"] = new JinjaFunction((args, _) =>
-            Strftime.Format(date, args.Count > 0 && args[0] is string format ? format : throw new DisdException($"{template.SourcePath}: chat template called strftime_now without a format string")));
+            Strftime.Format(date,
+                args.Count > 0 && args[0] is string format ? format
+                : throw new DisdException($"{template.SourcePath}: chat template called strftime_now without a format string")));
         try
         {
             return parsed.Render(variables);

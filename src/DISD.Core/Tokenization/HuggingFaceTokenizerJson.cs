@@ -127,7 +127,8 @@ internal sealed class HuggingFaceTokenizerJson
         if (!empty.SequenceEqual(expected))
         {
             throw new DisdException(
-                $"{_path}: the post_processor adds [{string.Join(",", empty)}] around a text, not the [{string.Join(",", expected)}] read from the file; this post_processor is not supported.");
+                $"{_path}: the post_processor adds [{string.Join(",", empty)}] around a text, not the [{string.Join(",", expected)}] read from the file; "
+                    + "this post_processor is not supported.");
         }
     }
 

@@ -132,14 +132,16 @@ internal sealed partial class SentencePieceBpe
         if (model.Trainer.ModelType != SentencePieceModelType.Bpe)
         {
             throw new DisdException(
-                $"{path}: SentencePiece model_type {model.Trainer.ModelType.ToString().ToUpperInvariant()} is not supported; DISD encodes model_type BPE only (Llama-2, Mistral, Gemma).");
+                $"{path}: SentencePiece model_type {model.Trainer.ModelType.ToString().ToUpperInvariant()} is not supported; DISD encodes model_type BPE "
+                    + "only (Llama-2, Mistral, Gemma).");
         }
 
         var normalizer = model.Normalizer;
         if (normalizer.PrecompiledCharsmapLength > 0 || normalizer.Name is not ("identity" or ""))
         {
             throw new DisdException(
-                $"{path}: SentencePiece normalizer \"{normalizer.Name}\" (precompiled_charsmap of {normalizer.PrecompiledCharsmapLength} bytes) is not supported; DISD encodes only the identity normalizer (empty precompiled_charsmap).");
+                $"{path}: SentencePiece normalizer \"{normalizer.Name}\" (precompiled_charsmap of {normalizer.PrecompiledCharsmapLength} bytes) is not "
+                    + "supported; DISD encodes only the identity normalizer (empty precompiled_charsmap).");
         }
     }
 
@@ -149,7 +151,8 @@ internal sealed partial class SentencePieceBpe
         if (!model.Trainer.ByteFallback)
         {
             return hasBytePieces
-                ? throw new DisdException($"{path}: byte pieces (<0x..>) found although trainer_spec.byte_fallback is false; expected a consistent SentencePiece model.")
+                ? throw new DisdException($"{path}: byte pieces (<0x..>) found although trainer_spec.byte_fallback is false; expected a consistent "
+                    + "SentencePiece model.")
                 : null;
         }
 

@@ -198,7 +198,8 @@ public sealed partial class TextTokenizer
 
         // transformers' LlamaTokenizer/GemmaTokenizer: BOS unless add_bos_token is false, EOS only if add_eos_token is true.
         int[] prefix = settings.AddBosToken ?? true
-            ? [bos ?? throw new DisdException($"{path}: add_bos_token is true but this tokenizer has no bos_token (tokenizer_config.json) or bos_token_id (config.json).")]
+            ? [bos ?? throw new DisdException(
+                $"{path}: add_bos_token is true but this tokenizer has no bos_token (tokenizer_config.json) or bos_token_id (config.json).")]
             : [];
         int[] suffix = settings.AddEosToken == true && eos.Count > 0 ? [eos[0]] : [];
 
@@ -250,7 +251,8 @@ public sealed partial class TextTokenizer
     /// (LlamaTokenizer, GemmaTokenizer, CodeLlamaTokenizer: BOS by default); then <c>update_post_processor</c> rebuilds
     /// it as [BOS] $A [EOS], dropping a token the tokenizer does not have.
     /// </summary>
-    private static (int[] Prefix, int[] Suffix) SpecialTokensAroundText(TokenizerSettings settings, TokenizerJsonContents contents, int? bos, IReadOnlyList<int> eos)
+    private static (int[] Prefix, int[] Suffix) SpecialTokensAroundText(TokenizerSettings settings, TokenizerJsonContents contents, int? bos,
+        IReadOnlyList<int> eos)
     {
         string? tokenizerClass = settings.TokenizerClass?.Replace("Fast", "", StringComparison.Ordinal);
         bool classSetsBos = tokenizerClass is "LlamaTokenizer" or "GemmaTokenizer" or "CodeLlamaTokenizer";

@@ -117,10 +117,12 @@ public sealed partial class TextTokenizer
             ?? (_chatFamily is { } family ? ChatTemplate.BuiltIn(family) : null)
             ?? throw new DisdException(
                 $"{Path.GetDirectoryName(SourcePath)}: the checkpoint has no chat template (tokenizer_config.json chat_template or chat_template.jinja) "
-                + "and no built-in one fits its special tokens (Gemma <start_of_turn>, Llama-3 <|start_header_id|>, ChatML <|im_start|>); give the prompt without --chat.");
+                + "and no built-in one fits its special tokens (Gemma <start_of_turn>, Llama-3 <|start_header_id|>, ChatML <|im_start|>); give the prompt "
+                    + "without --chat.");
         string text = ChatTemplateRenderer.Render(template, messages, addGenerationPrompt: true, _specialTokenStrings, date);
         bool readsDate = template.Text.Contains("strftime_now", StringComparison.Ordinal);
-        return new ChatPrompt(text, Encode(text, addSpecialTokens: false), Path.GetFileName(template.SourcePath), readsDate ? DateOnly.FromDateTime(date) : null);
+        return new ChatPrompt(text, Encode(text, addSpecialTokens: false), Path.GetFileName(template.SourcePath),
+            readsDate ? DateOnly.FromDateTime(date) : null);
     }
 
     /// <summary>One user message as a chat prompt (<see cref="EncodeChat(IReadOnlyList{ChatMessage}, DateTime)"/>).</summary>

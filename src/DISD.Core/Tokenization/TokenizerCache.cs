@@ -7,10 +7,11 @@ namespace DISD.Tokenization;
 /// <summary>
 /// Loads each distinct tokenizer once per run: checkpoints whose tokenizer files are byte-identical share one
 /// <see cref="TextTokenizer"/>. A model family ships the same tokenizer with every size (the paper's Gemma trio: one
-/// 33 MB tokenizer.json each, parsed in about a second), and a <see cref="TextTokenizer"/> does not change once
-/// loaded. Two folders share a tokenizer when everything <see cref="TextTokenizer.Load"/> reads agrees: the
-/// vocabulary file, tokenizer_config.json, special_tokens_map.json, chat_template.jinja, generation_config.json, and
-/// config.json's bos/eos ids (the rest of config.json, which differs between sizes, plays no part).
+/// 33 MB tokenizer.json each, and parsing it is the slow part of loading one), and a <see cref="TextTokenizer"/> does
+/// not change once loaded. Two folders share a tokenizer when everything <see cref="TextTokenizer.Load"/> reads
+/// agrees: the vocabulary file, tokenizer_config.json, special_tokens_map.json, chat_template.jinja,
+/// generation_config.json, and config.json's bos/eos ids (the rest of config.json, which differs between sizes, plays
+/// no part).
 /// </summary>
 public sealed class TokenizerCache
 {

@@ -150,7 +150,8 @@ internal sealed class TokenizerJsonContents
                     suffix.Add(Required(post, "sep", "the SEP token")[1].GetInt32());
                     break;
                 default:
-                    throw new DisdException($"{path}: post_processor type \"{type}\" is not supported (ByteLevel, TemplateProcessing, BertProcessing, RobertaProcessing, Sequence).");
+                    throw new DisdException($"{path}: post_processor type \"{type}\" is not supported (ByteLevel, TemplateProcessing, BertProcessing, "
+                        + "RobertaProcessing, Sequence).");
             }
 
             return (prefix, suffix);

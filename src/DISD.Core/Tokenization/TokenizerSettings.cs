@@ -65,7 +65,8 @@ internal sealed class TokenizerSettings
             {
                 if (!int.TryParse(entry.Name, out int id) || TokenString(entry.Value) is not { } content)
                 {
-                    throw new DisdException($"{Path.Combine(checkpointDir, "tokenizer_config.json")}: added_tokens_decoder entry \"{entry.Name}\" must map an integer id to {{\"content\": ...}}.");
+                    throw new DisdException($"{Path.Combine(checkpointDir, "tokenizer_config.json")}: added_tokens_decoder entry \"{entry.Name}\" must map "
+                        + $"an integer id to {{\"content\": ...}}.");
                 }
 
                 added[content] = id;
@@ -86,13 +87,16 @@ internal sealed class TokenizerSettings
 
         return new TokenizerSettings
         {
-            AddBosToken = tokenizerConfig is { } t1 && t1.TryGetProperty("add_bos_token", out var addBos) && addBos.ValueKind is JsonValueKind.True or JsonValueKind.False
+            AddBosToken = tokenizerConfig is { } t1 && t1.TryGetProperty("add_bos_token", out var addBos)
+                && addBos.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? addBos.GetBoolean()
                 : null,
-            AddEosToken = tokenizerConfig is { } t4 && t4.TryGetProperty("add_eos_token", out var addEos) && addEos.ValueKind is JsonValueKind.True or JsonValueKind.False
+            AddEosToken = tokenizerConfig is { } t4 && t4.TryGetProperty("add_eos_token", out var addEos)
+                && addEos.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? addEos.GetBoolean()
                 : null,
-            TokenizerClass = tokenizerConfig is { } t5 && t5.TryGetProperty("tokenizer_class", out var tokenizerClass) && tokenizerClass.ValueKind == JsonValueKind.String
+            TokenizerClass = tokenizerConfig is { } t5 && t5.TryGetProperty("tokenizer_class", out var tokenizerClass)
+                && tokenizerClass.ValueKind == JsonValueKind.String
                 ? tokenizerClass.GetString()
                 : null,
             BosToken = tokenizerConfig is { } t2 && t2.TryGetProperty("bos_token", out var bos) ? TokenString(bos) : null,

@@ -30,7 +30,8 @@ public static class VocabularyCheck
             if (model.EmbeddingRows < model.Tokenizer.VocabSize)
             {
                 throw new DisdException(
-                    $"Model {model.ModelName} has {model.EmbeddingRows} embedding rows, fewer than the {model.Tokenizer.VocabSize} tokens of its tokenizer {model.Tokenizer.SourcePath}.");
+                    $"Model {model.ModelName} has {model.EmbeddingRows} embedding rows, fewer than the {model.Tokenizer.VocabSize} tokens of its tokenizer "
+                        + $"{model.Tokenizer.SourcePath}.");
             }
         }
 
@@ -41,14 +42,16 @@ public static class VocabularyCheck
             if (other.Tokenizer.VocabSize != reference.Tokenizer.VocabSize)
             {
                 throw new DisdException(
-                    $"Models {reference.ModelName} and {other.ModelName} have different tokenizers: {reference.Tokenizer.VocabSize} vs {other.Tokenizer.VocabSize} tokens ({reference.Tokenizer.SourcePath} vs {other.Tokenizer.SourcePath}).");
+                    $"Models {reference.ModelName} and {other.ModelName} have different tokenizers: {reference.Tokenizer.VocabSize} vs "
+                        + $"{other.Tokenizer.VocabSize} tokens ({reference.Tokenizer.SourcePath} vs {other.Tokenizer.SourcePath}).");
             }
 
             if (!ReferenceEquals(other.Tokenizer, reference.Tokenizer) && Digest(other.Tokenizer) != referenceDigest)
             {
                 int id = FirstDifference(reference.Tokenizer, other.Tokenizer);
                 throw new DisdException(
-                    $"Models {reference.ModelName} and {other.ModelName} have different tokenizers: token {id} is \"{reference.Tokenizer.TokenText(id)}\" vs \"{other.Tokenizer.TokenText(id)}\" ({reference.Tokenizer.SourcePath} vs {other.Tokenizer.SourcePath}).");
+                    $"Models {reference.ModelName} and {other.ModelName} have different tokenizers: token {id} is \"{reference.Tokenizer.TokenText(id)}\" vs "
+                        + $"\"{other.Tokenizer.TokenText(id)}\" ({reference.Tokenizer.SourcePath} vs {other.Tokenizer.SourcePath}).");
             }
         }
 

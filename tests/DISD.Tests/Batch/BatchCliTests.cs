@@ -59,7 +59,8 @@ public sealed class BatchCliTests : IDisposable
         Assert.Equal(["skipped", "done", "skipped"], BatchRuns.Statuses(stdout));
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(_runs.Dir("a", "data"), BatchRuns.Folders[0], RunManifest.FileName)));
         var skipped = BatchRuns.Json(stdout).GetProperty("prompts")[0];
-        Assert.Equal(RunManifest.Read(Path.Combine(_runs.Dir("a", "data"), BatchRuns.Folders[0], RunManifest.FileName)).RunId, skipped.GetProperty("run_id").GetString());
+        Assert.Equal(RunManifest.Read(Path.Combine(_runs.Dir("a", "data"), BatchRuns.Folders[0], RunManifest.FileName)).RunId,
+            skipped.GetProperty("run_id").GetString());
 
         (code, stdout, stderr) = _runs.Generate("a", "--skip-existing", "--json", "--temperature", "0.9");
         Assert.True(code == 0, stderr);
@@ -100,7 +101,8 @@ public sealed class BatchCliTests : IDisposable
             Directory.GetFiles(img).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var entries = FigureMetadata.Read(File.ReadAllBytes(Path.Combine(img, "What_is_a_lion.png")));
         Assert.Equal("coupling_gemma2-wordnet-large_vs_gemma2-wordnet-small.csv", entries["disd:results"]);
-        var record = CouplingRunManifest.Read(Path.Combine(_runs.Dir("a", "data"), "What_is_a_lion", "coupling_gemma2-wordnet-large_vs_gemma2-wordnet-medium.json"));
+        var record = CouplingRunManifest.Read(Path.Combine(_runs.Dir("a", "data"), "What_is_a_lion",
+            "coupling_gemma2-wordnet-large_vs_gemma2-wordnet-medium.json"));
         Assert.Equal(entries["disd:run_id"], record.RunId);
         Assert.Equal((4, 300, "race", 5UL), (record.NumTokens, record.NumRetries, record.Engine, record.Seed));
     }
@@ -129,7 +131,8 @@ public sealed class BatchCliTests : IDisposable
 
         Assert.True(code == 0, stderr);
         var json = BatchRuns.Json(stdout);
-        var rows = BatchRuns.Folders.SelectMany(f => File.ReadAllLines(Path.Combine(_runs.Dir("a", "data"), f, "coupling_gemma2-wordnet-large_vs_gemma2-wordnet-small.csv")).Skip(1))
+        var rows = BatchRuns.Folders.SelectMany(f => File.ReadAllLines(Path.Combine(_runs.Dir("a", "data"), f,
+            "coupling_gemma2-wordnet-large_vs_gemma2-wordnet-small.csv")).Skip(1))
             .Select(line => line.Split(',').Select(x => double.TryParse(x, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray()).ToList();
         var pooled = json.GetProperty("pairs")[0].GetProperty("pooled");
         Assert.Equal(rows.Count, pooled.GetProperty("positions").GetInt32());
@@ -225,7 +228,8 @@ public sealed class BatchCliTests : IDisposable
         Assert.True(batchCode == 0, batchErr);
         var prompt = Assert.Single(BatchRuns.Json(batch).GetProperty("prompts").EnumerateArray());
         Assert.Equal(1, prompt.GetProperty("index").GetInt32());
-        Assert.Equal(GenerateTokenizer().Decode(prompt.GetProperty("token_ids").EnumerateArray().Select(t => t.GetInt32()).ToList()), prompt.GetProperty("text").GetString());
+        Assert.Equal(GenerateTokenizer().Decode(prompt.GetProperty("token_ids").EnumerateArray().Select(t => t.GetInt32()).ToList()),
+            prompt.GetProperty("text").GetString());
     }
 
     private static DISD.Tokenization.TextTokenizer GenerateTokenizer() => Generate.GenerateRun.DemoTokenizer();

@@ -25,13 +25,15 @@ internal sealed class BatchRuns : IDisposable
     public string Dir(string root, string name) => _root.File(root, name);
 
     public (int Code, string Stdout, string Stderr) Generate(string root, params string[] extra) =>
-        CliRunner.Run(Merge(["generate-distribution", "--prompts-file", PromptsFile, "--num-tokens", "4", "--seed", "3", "--data-dir", Dir(root, "data")], extra));
+        CliRunner.Run(Merge(["generate-distribution", "--prompts-file", PromptsFile, "--num-tokens", "4", "--seed", "3", "--data-dir", Dir(root, "data")],
+            extra));
 
     public (int Code, string Stdout, string Stderr) Plot(string root, params string[] extra) =>
         CliRunner.Run(Merge(["plot-coupling", "--prompts-file", PromptsFile, "--num-tokens", "all", "--num-retries", "300", "--seed", "5",
             "--data-dir", Dir(root, "data"), "--img-dir", Dir(root, "img")], extra));
 
-    /// <summary><paramref name="defaults"/> with the values of options that <paramref name="extra"/> gives again replaced, and the rest of it appended.</summary>
+    /// <summary><paramref name="defaults"/> with the values of options that <paramref name="extra"/> gives again replaced, and the rest of it
+    /// appended.</summary>
     private static string[] Merge(string[] defaults, string[] extra)
     {
         var args = defaults.ToList();
@@ -49,7 +51,8 @@ internal sealed class BatchRuns : IDisposable
     public static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement;
 
     public static IReadOnlyList<string> Statuses(string stdout) =>
-        Json(stdout).GetProperty("prompts").EnumerateArray().OrderBy(p => p.GetProperty("index").GetInt32()).Select(p => p.GetProperty("status").GetString()!).ToList();
+        Json(stdout).GetProperty("prompts").EnumerateArray().OrderBy(p => p.GetProperty("index").GetInt32())
+            .Select(p => p.GetProperty("status").GetString()!).ToList();
 
     /// <summary>Every file under <paramref name="root"/>, relative, with its bytes; JSON files with the root's path made neutral and without timings.</summary>
     public IReadOnlyDictionary<string, string> Contents(string root)
@@ -57,7 +60,9 @@ internal sealed class BatchRuns : IDisposable
         var folder = _root.File(root);
         return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToDictionary(
             f => Path.GetRelativePath(folder, f),
-            f => f.EndsWith(".json", StringComparison.Ordinal) ? Neutral(File.ReadAllText(f).Replace(folder, "<root>", StringComparison.Ordinal)) : Convert.ToHexString(File.ReadAllBytes(f)));
+            f => f.EndsWith(".json", StringComparison.Ordinal)
+                ? Neutral(File.ReadAllText(f).Replace(folder, "<root>", StringComparison.Ordinal))
+                : Convert.ToHexString(File.ReadAllBytes(f)));
     }
 
     private static string Neutral(string json)

@@ -108,7 +108,8 @@ public class EstimatorTests
         using var dense = new DenseEstimator(torch.CPU, dartsPerBatch, DenseEstimator.GumbelChunkElements);
         ulong seed = 30;
         foreach (var (p, q) in RandomPairs.Mixed(seed: 23, count: 3, size: 25))
-            AssertWithinFiveSigma(ExactAgreement.WeightedMinHash(p, q), dense.WeightedMinHash(p, q, Retries, seed++), $"dense WMH, {dartsPerBatch} darts per batch");
+            AssertWithinFiveSigma(ExactAgreement.WeightedMinHash(p, q), dense.WeightedMinHash(p, q, Retries, seed++),
+                $"dense WMH, {dartsPerBatch} darts per batch");
         double[] left = { 0.3, 0.7, 0, 0 }, right = { 0, 0, 0.6, 0.4 };
         Assert.Equal(0.0, dense.WeightedMinHash(left, right, 2_000, 9).Rate);
     }

@@ -108,7 +108,8 @@ public class TransformedSpeculativeTests
         Assert.True(Statistics.ChiSquare(counts, expected) < Statistics.ChiSquareBound(joint.Count(p => p > 0) - 1),
             $"counts {string.Join(",", counts)} expected {string.Join(",", expected.Select(e => e.ToString("F0")))}");
         Assert.True(accepted > runs / 10 && accepted < runs - runs / 20,
-            $"{accepted} of {runs} drafts accepted: both the accept and the resample branch must run; joint {string.Join(",", joint.Select(p => p.ToString("F3")))}");
+            $"{accepted} of {runs} drafts accepted: both the accept and the resample branch must run; joint "
+                + $"{string.Join(",", joint.Select(p => p.ToString("F3")))}");
     }
 
     [Theory]

@@ -68,7 +68,8 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
             other.AssertSucceeded();
             if (!Reference.Tokens().Select(t => t.TokenId).SequenceEqual(other.Tokens().Select(t => t.TokenId)))
             {
-                Assert.NotEqual(Reference.Bytes(EmbeddedModels.Small + DistributionLocator.FileSuffix), other.Bytes(EmbeddedModels.Small + DistributionLocator.FileSuffix));
+                Assert.NotEqual(Reference.Bytes(EmbeddedModels.Small + DistributionLocator.FileSuffix),
+                    other.Bytes(EmbeddedModels.Small + DistributionLocator.FileSuffix));
                 differs = true;
                 break;
             }
@@ -176,7 +177,8 @@ public sealed class GenerateDistributionCliTests(SampledRun sampled) : IClassFix
     public void APromptsFileRunsEachPromptAsASingleRunWould()
     {
         using var batch = new GenerateRun(root =>
-            ["--prompts-file", root.WriteText("prompts.txt", $"What is a tree?\n\n{GenerateRun.Prompt}\n"), "--num-tokens", $"{SampledRun.Tokens}", "--seed", $"{SampledRun.Seed}"]);
+            ["--prompts-file", root.WriteText("prompts.txt", $"What is a tree?\n\n{GenerateRun.Prompt}\n"), "--num-tokens", $"{SampledRun.Tokens}", "--seed",
+                $"{SampledRun.Seed}"]);
         batch.AssertSucceeded();
         Assert.Equal(2 * 5, batch.DataFiles().Count);
         Assert.Equal(SampledRun.Tokens, batch.Read(EmbeddedModels.Small, "What_is_a_tree").Length);

@@ -18,10 +18,13 @@ public class OptionCorpusTests
         ["unknown plot option"] = (_ => ["plot-coupling", "--input-text", "x", "--num-retrie", "3"], "did you mean --num-retries?"),
         ["seed negative"] = (_ => ["speculate", "--seed", "-1"], "--seed: expected an integer from 0 to 18446744073709551615, got '-1'"),
         ["seed not a number"] = (_ => ["plot-coupling", "--input-text", "x", "--seed", "abc"], "--seed"),
-        ["num-tokens zero"] = (r => ["generate-distribution", "--input-text", "x", "--num-tokens", "0", "--data-dir", r.DataDir], "--num-tokens must be positive"),
-        ["num-tokens 1e8"] = (r => ["generate-distribution", "--input-text", "x", "--num-tokens", "100000000", "--data-dir", r.DataDir], "--num-tokens 100000000 is above the limit"),
+        ["num-tokens zero"] = (r => ["generate-distribution", "--input-text", "x", "--num-tokens", "0", "--data-dir", r.DataDir],
+            "--num-tokens must be positive"),
+        ["num-tokens 1e8"] = (r => ["generate-distribution", "--input-text", "x", "--num-tokens", "100000000", "--data-dir", r.DataDir],
+            "--num-tokens 100000000 is above the limit"),
         ["num-tokens past int"] = (r => ["generate-distribution", "--input-text", "x", "--num-tokens", "99999999999", "--data-dir", r.DataDir], "--num-tokens"),
-        ["num-tokens past the context"] = (r => ["generate-distribution", "--input-text", "x", "--num-tokens", "5000", "--data-dir", r.DataDir], "--allow-beyond-context"),
+        ["num-tokens past the context"] = (r => ["generate-distribution", "--input-text", "x", "--num-tokens", "5000", "--data-dir", r.DataDir],
+            "--allow-beyond-context"),
         ["max-new-tokens 1e8"] = (_ => ["speculate", "--input-text", "x", "--max-new-tokens", "100000000"], "--max-new-tokens 100000000 is above the limit"),
         ["max-new-tokens past the context"] = (_ => ["speculate", "--input-text", "x", "--max-new-tokens", "2000"], "trained for 1024 positions"),
         ["threads 100000"] = (_ => ["speculate", "--input-text", "x", "--threads", "100000"], "--threads 100000 is above the limit"),
@@ -34,17 +37,21 @@ public class OptionCorpusTests
         ["decoding unknown"] = (r => ["generate-distribution", "--input-text", "x", "--decoding", "beam", "--data-dir", r.DataDir], "--decoding"),
         ["dtype unknown"] = (_ => ["speculate", "--input-text", "x", "--dtype", "int8"], "--dtype"),
         ["device unknown"] = (_ => ["speculate", "--input-text", "x", "--device", "tpu"], "tpu"),
-        ["prompt ids outside the vocabulary"] = (r => ["generate-distribution", "--prompt-ids", "99999999", "--input-text", "x", "--data-dir", r.DataDir], "--prompt-ids"),
+        ["prompt ids outside the vocabulary"] = (r => ["generate-distribution", "--prompt-ids", "99999999", "--input-text", "x", "--data-dir", r.DataDir],
+            "--prompt-ids"),
         ["prompt ids not numbers"] = (_ => ["speculate", "--prompt-ids", "a,b"], "--prompt-ids"),
         ["empty input text"] = (r => ["generate-distribution", "--input-text", "", "--data-dir", r.DataDir], "--input-text"),
         ["prompts-file a folder (generate)"] = (r => ["generate-distribution", "--prompts-file", r.Root, "--data-dir", r.DataDir], "is a folder"),
         ["prompts-file a folder (speculate)"] = (r => ["speculate", "--prompts-file", r.Root], "is a folder"),
-        ["prompts-file missing"] = (r => ["generate-distribution", "--prompts-file", Path.Combine(r.Root, "none.txt"), "--data-dir", r.DataDir], "--prompts-file"),
+        ["prompts-file missing"] = (r => ["generate-distribution", "--prompts-file", Path.Combine(r.Root, "none.txt"), "--data-dir", r.DataDir],
+            "--prompts-file"),
         ["data-dir is a file"] = (r => ["generate-distribution", "--input-text", "x", "--data-dir", r.ModelFile("config.json")], "--data-dir"),
         ["img-dir in /proc"] = (_ => ["plot-coupling", "--input-text", "x", "--img-dir", "/proc/x"], "--img-dir /proc/x"),
-        ["model folder missing"] = (r => ["generate-distribution", "--model-large", Path.Combine(r.Root, "nowhere"), "--model-small", "gemma2-wordnet-small", "--input-text", "x", "--data-dir", r.DataDir], "--model-large"),
+        ["model folder missing"] = (r => ["generate-distribution", "--model-large", Path.Combine(r.Root, "nowhere"), "--model-small", "gemma2-wordnet-small",
+            "--input-text", "x", "--data-dir", r.DataDir], "--model-large"),
         ["drafter missing"] = (r => ["speculate", "--input-text", "x", "--drafter", Path.Combine(r.Root, "nowhere")], "nowhere"),
-        ["csv missing"] = (r => ["plot-coupling", "--input-text", "x", "--model-large", Path.Combine(r.Root, "none_probs.csv"), "--model-small", Path.Combine(r.Root, "none_probs.csv")], "none_probs.csv"),
+        ["csv missing"] = (r => ["plot-coupling", "--input-text", "x", "--model-large", Path.Combine(r.Root, "none_probs.csv"), "--model-small",
+            Path.Combine(r.Root, "none_probs.csv")], "none_probs.csv"),
         ["csv empty"] = (r => Plot(r, ""), "a_probs.csv"),
         ["csv header only"] = (r => Plot(r, "prob_0,prob_1\n"), "no data rows"),
         ["csv index column"] = (r => Plot(r, ",prob_0,prob_1\n0,0.5,0.5\n"), "header column 1"),
@@ -74,6 +81,7 @@ public class OptionCorpusTests
     {
         var table = Path.Combine(run.Root, "a_probs.csv");
         File.WriteAllText(table, csv);
-        return ["plot-coupling", "--input-text", "x", "--model-large", table, "--model-small", table, "--data-dir", run.DataDir, "--img-dir", Path.Combine(run.Root, "img")];
+        return ["plot-coupling", "--input-text", "x", "--model-large", table, "--model-small", table, "--data-dir", run.DataDir, "--img-dir",
+            Path.Combine(run.Root, "img")];
     }
 }

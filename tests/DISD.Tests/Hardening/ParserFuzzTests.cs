@@ -27,7 +27,8 @@ public class ParserFuzzTests(ITestOutputHelper output)
     ];
 
     private static readonly byte[] Header = Encoding.UTF8.GetBytes(
-        """{"__metadata__": {"format": "pt"}, "a": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]}, "b": {"dtype": "BF16", "shape": [4], "data_offsets": [16, 24]}}""");
+        """{"__metadata__": {"format": "pt"}, "a": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},"""
+        + """ "b": {"dtype": "BF16", "shape": [4], "data_offsets": [16, 24]}}""");
 
     [Fact]
     public void SafetensorsHeaderMutationsOnlyEverRaiseDisdException()

@@ -35,9 +35,11 @@ public class AttentionKernelsTests
             for (int r = 0; r < rows; r++)
             {
                 for (int j = 0; j < keys; j++)
-                    KernelReference.AssertWithinRoundingBound(s[(h * rows + r) * keys + j], Enumerable.Range(0, headDim).Select(d => (double)qs[(h * rows + r) * headDim + d] * ks[(h * keys + j) * headDim + d]));
+                    KernelReference.AssertWithinRoundingBound(s[(h * rows + r) * keys + j],
+                        Enumerable.Range(0, headDim).Select(d => (double)qs[(h * rows + r) * headDim + d] * ks[(h * keys + j) * headDim + d]));
                 for (int d = 0; d < headDim; d++)
-                    KernelReference.AssertWithinRoundingBound(m[(h * rows + r) * headDim + d], Enumerable.Range(0, keys).Select(j => (double)ps[(h * rows + r) * keys + j] * ks[(h * keys + j) * headDim + d]));
+                    KernelReference.AssertWithinRoundingBound(m[(h * rows + r) * headDim + d],
+                        Enumerable.Range(0, keys).Select(j => (double)ps[(h * rows + r) * keys + j] * ks[(h * keys + j) * headDim + d]));
             }
         }
     }

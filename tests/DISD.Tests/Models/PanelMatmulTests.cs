@@ -117,7 +117,8 @@ public class PanelMatmulTests
         Assert.True(rows.eq(expected).all().item<bool>());
         using var padding = tensor(new long[] { 3, 130 });
         using var negative = tensor(new long[] { -1 });
-        Assert.Contains("token id 130 is outside the vocabulary [0, 130)", Assert.Throws<ArgumentException>(() => PanelMatmul.Rows(panels, padding, 130)).Message);
+        Assert.Contains("token id 130 is outside the vocabulary [0, 130)",
+            Assert.Throws<ArgumentException>(() => PanelMatmul.Rows(panels, padding, 130)).Message);
         Assert.Throws<ArgumentException>(() => PanelMatmul.Rows(panels, negative, 130));
     }
 

@@ -72,7 +72,8 @@ public sealed class SpeculateBadInputCliTests
     /// <summary>A question file with <paramref name="content"/> (its name is unique per content; left in the temp folder).</summary>
     private static string Questions(string content)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"disd-questions-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))[..16]}.jsonl");
+        var path = Path.Combine(Path.GetTempPath(),
+            $"disd-questions-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))[..16]}.jsonl");
         File.WriteAllText(path, content);
         return path;
     }

@@ -83,7 +83,8 @@ public sealed class SpeculateOutputCliTests : IDisposable
         foreach (var p in prompts)
         {
             Assert.True(p.GetProperty("identical_to_target_only").GetBoolean());
-            Assert.Equal(p.GetProperty("target_only_seconds").GetDouble() / p.GetProperty("seconds").GetDouble(), p.GetProperty("speedup").GetDouble(), tolerance: 1e-12);
+            Assert.Equal(p.GetProperty("target_only_seconds").GetDouble() / p.GetProperty("seconds").GetDouble(), p.GetProperty("speedup").GetDouble(),
+                tolerance: 1e-12);
             Assert.Equal(p.GetProperty("mean_accepted_length").GetDouble(), p.GetProperty("block_efficiency").GetDouble(), 12);
         }
 

@@ -56,7 +56,8 @@ public class ByteLevelBpeTokenizerTests
         {
             string text = c.GetProperty("text").GetString()!;
             int[] expected = c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            Assert.True(expected.SequenceEqual(tokenizer.Encode(text, addSpecialTokens: false)), $"{text}: expected {string.Join(",", expected)}, got {string.Join(",", tokenizer.Encode(text, addSpecialTokens: false))}");
+            Assert.True(expected.SequenceEqual(tokenizer.Encode(text, addSpecialTokens: false)),
+                $"{text}: expected {string.Join(",", expected)}, got {string.Join(",", tokenizer.Encode(text, addSpecialTokens: false))}");
         }
     }
 

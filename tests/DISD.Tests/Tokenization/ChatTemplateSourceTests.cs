@@ -28,7 +28,8 @@ public class ChatTemplateSourceTests
     public void A_list_of_named_templates_uses_default()
     {
         using var dir = new TempFolder();
-        dir.WriteText("tokenizer_config.json", "{\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"T\"}, {\"name\": \"default\", \"template\": \"D\"}]}");
+        dir.WriteText("tokenizer_config.json",
+            "{\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"T\"}, {\"name\": \"default\", \"template\": \"D\"}]}");
         Assert.Equal("D", ChatTemplateSource.Find(dir.Path)!.Text);
         dir.WriteText("tokenizer_config.json", "{\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"T\"}]}");
         var e = Assert.Throws<DisdException>(() => ChatTemplateSource.Find(dir.Path));
@@ -39,7 +40,8 @@ public class ChatTemplateSourceTests
     public void The_renderer_passes_what_transformers_passes()
     {
         var template = new ChatTemplateText(
-            "{{ bos_token is defined }}|{{ eos_token }}|{{ tools is none }}|{{ documents is none }}|{{ add_generation_prompt }}|{{ messages[0].role }}:{{ messages[0]['content'] }}|{{ strftime_now('%d %b %Y') }}",
+            "{{ bos_token is defined }}|{{ eos_token }}|{{ tools is none }}|{{ documents is none }}|{{ add_generation_prompt }}|{{ messages[0].role }}:"
+                + "{{ messages[0]['content'] }}|{{ strftime_now('%d %b %Y') }}",
             "dir/tokenizer_config.json");
         string rendered = ChatTemplateRenderer.Render(template, [new ChatMessage("user", "hi")], addGenerationPrompt: true,
             new Dictionary<string, string?> { ["bos_token"] = null, ["eos_token"] = "</s>" }, new DateTime(2024, 7, 26));
@@ -49,7 +51,8 @@ public class ChatTemplateSourceTests
     [Fact]
     public void Raise_exception_names_the_template_source()
     {
-        var template = new ChatTemplateText("{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}", "dir/tokenizer_config.json");
+        var template = new ChatTemplateText("{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}",
+            "dir/tokenizer_config.json");
         var e = Assert.Throws<DisdException>(() => ChatTemplateRenderer.Render(template, [], true, new Dictionary<string, string?>(), DateTime.UnixEpoch));
         Assert.Equal("dir/tokenizer_config.json: chat template raised: Conversation roles must alternate user/assistant/user/assistant/...", e.Message);
     }

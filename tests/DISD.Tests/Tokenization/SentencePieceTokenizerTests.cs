@@ -118,7 +118,8 @@ public class SentencePieceTokenizerTests
             [new ChatMessage("system", "Be brief."), new ChatMessage("user", "hi"), new ChatMessage("assistant", " yes "), new ChatMessage("user", "more")],
             new DateTime(2024, 7, 26));
         Assert.Equal(
-            "<bos><start_of_turn>user\nBe brief.\n\nhi<end_of_turn>\n<start_of_turn>model\nyes<end_of_turn>\n<start_of_turn>user\nmore<end_of_turn>\n<start_of_turn>model\n",
+            "<bos><start_of_turn>user\nBe brief.\n\nhi<end_of_turn>\n<start_of_turn>model\nyes<end_of_turn>\n"
+                + "<start_of_turn>user\nmore<end_of_turn>\n<start_of_turn>model\n",
             turns.Text);
     }
 

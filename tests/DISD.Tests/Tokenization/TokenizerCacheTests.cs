@@ -11,7 +11,8 @@ public class TokenizerCacheTests
     {
         using var root = new TempDirectory();
         string a = Copy(root.Path, "a"), b = Copy(root.Path, "b");
-        File.WriteAllText(Path.Combine(b, "config.json"), File.ReadAllText(Path.Combine(b, "config.json")).Replace("\"hidden_size\"", "\"unused\": 1, \"hidden_size\""));
+        File.WriteAllText(Path.Combine(b, "config.json"), File.ReadAllText(Path.Combine(b, "config.json")).Replace("\"hidden_size\"",
+            "\"unused\": 1, \"hidden_size\""));
         var cache = new TokenizerCache();
         var first = cache.Load(a);
         var second = cache.Load(b);

@@ -122,7 +122,8 @@ public class TokenizerJsonVariantTests
         Assert.Equal(ChatTemplateFamily.ChatMl, tokenizer.ChatFamily);
         Assert.Equal(11, tokenizer.ChatEndOfTurnId);
         Assert.Null(tokenizer.BosId);
-        Assert.Equal("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nabc<|im_end|>\n<|im_start|>assistant\n", tokenizer.EncodeChat("abc", DateTime.UnixEpoch).Text);
+        Assert.Equal("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nabc<|im_end|>\n<|im_start|>assistant\n",
+            tokenizer.EncodeChat("abc", DateTime.UnixEpoch).Text);
         Assert.Equal([10, 0, 4, 11], tokenizer.Encode("<|im_start|>abc<|im_end|>", addSpecialTokens: false));
         Assert.Equal("abc", tokenizer.Decode([10, 0, 4, 11]));
     }
@@ -140,7 +141,8 @@ public class TokenizerJsonVariantTests
         Assert.Equal([10, 3], Load(json, """{"tokenizer_class": "PreTrainedTokenizerFast"}""").Encode("ab"));
         Assert.Equal([3], Load(json, """{"tokenizer_class": "PreTrainedTokenizerFast", "add_bos_token": false}""").Encode("ab"));
         Assert.Equal([10, 3], Load(json, """{"tokenizer_class": "GemmaTokenizerFast", "bos_token": "<s>"}""").Encode("ab"));
-        var llama = Load(json, """{"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false, "add_eos_token": true}""");
+        var llama = Load(json,
+            """{"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false, "add_eos_token": true}""");
         Assert.Equal([3, 11], llama.Encode("ab"));
         Assert.Equal([3], llama.Encode("ab", addSpecialTokens: false));
     }

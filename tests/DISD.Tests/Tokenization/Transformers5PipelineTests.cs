@@ -61,7 +61,8 @@ public class Transformers5PipelineTests
             var fromUs = ours.Encode(text, addSpecialTokens: false);
             if (!fromLibrary.SequenceEqual(expected) || !fromUs.SequenceEqual(fromLibrary))
             {
-                mismatches.Add($"{JsonSerializer.Serialize(text)}: library [{string.Join(",", fromLibrary)}], disd [{string.Join(",", fromUs)}], reference [{string.Join(",", expected)}]");
+                mismatches.Add($"{JsonSerializer.Serialize(text)}: library [{string.Join(",", fromLibrary)}], disd [{string.Join(",", fromUs)}], reference "
+                    + $"[{string.Join(",", expected)}]");
             }
 
             if (!Array.ConvertAll(byId.Encode(text), id => (int)id).SequenceEqual(expected))
@@ -151,7 +152,8 @@ public class Transformers5PipelineTests
             foreach (var (id, token) in decoder)
             {
                 bool Flag(string key) => token![key]?.GetValue<bool>() ?? false;
-                Add(int.Parse(id, CultureInfo.InvariantCulture), token!["content"]!.GetValue<string>(), Flag("lstrip"), Flag("rstrip"), Flag("single_word"), Flag("special"));
+                Add(int.Parse(id, CultureInfo.InvariantCulture), token!["content"]!.GetValue<string>(), Flag("lstrip"), Flag("rstrip"), Flag("single_word"),
+                    Flag("special"));
             }
         }
 

@@ -31,7 +31,9 @@ public sealed class ConfigJson(JsonElement element, string source)
     public bool Has(string key) => TryGet(key, out _);
 
     public ConfigJson? Object(string key) =>
-        TryGet(key, out var value) ? value.ValueKind == JsonValueKind.Object ? new ConfigJson(value, $"{Source}: {key}") : throw Bad(key, "an object", value) : null;
+        TryGet(key, out var value)
+            ? value.ValueKind == JsonValueKind.Object ? new ConfigJson(value, $"{Source}: {key}") : throw Bad(key, "an object", value)
+            : null;
 
     public int Int(string key) => IntOr(key) ?? throw Missing(key);
 
@@ -59,7 +61,8 @@ public sealed class ConfigJson(JsonElement element, string source)
     {
         double? value = DoubleOr(key) ?? fallback;
         return value is null || value > 0 && value <= max ? value
-            : throw OutOfRange(key, value.Value.ToString(CultureInfo.InvariantCulture), max == double.MaxValue ? "a number > 0" : $"a number in (0, {max.ToString(CultureInfo.InvariantCulture)}]");
+            : throw OutOfRange(key, value.Value.ToString(CultureInfo.InvariantCulture),
+                max == double.MaxValue ? "a number > 0" : $"a number in (0, {max.ToString(CultureInfo.InvariantCulture)}]");
     }
 
     public DisdException OutOfRange(string key, string value, string limit) =>

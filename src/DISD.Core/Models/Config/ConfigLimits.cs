@@ -34,7 +34,8 @@ public readonly record struct CoreShape(int Vocab, int Hidden, int Intermediate,
         }
         int headDim = json.Has("head_dim") ? json.IntInRange("head_dim", 2, ConfigLimits.MaxHeadDim)
             : hidden % heads == 0 ? hidden / heads
-            : throw new DisdException($"{json.Source}: hidden_size {hidden} is not divisible by num_attention_heads {heads} and there is no head_dim; fix config.json");
+            : throw new DisdException($"{json.Source}: hidden_size {hidden} is not divisible by num_attention_heads {heads} and there is no head_dim; fix "
+                + "config.json");
         if (headDim % 2 != 0)
         {
             throw new DisdException($"{json.Source}: the head dimension {headDim} is odd; rotary embeddings need an even head_dim");

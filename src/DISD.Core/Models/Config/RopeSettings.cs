@@ -50,7 +50,8 @@ public sealed record RopeSettings(
             OriginalMaxPositions = parameters.IntInRange("original_max_position_embeddings", 1, ConfigLimits.MaxPositions),
         };
         return llama3.HighFreqFactor > llama3.LowFreqFactor ? llama3
-            : throw new DisdException($"{parameters.Source}: high_freq_factor {llama3.HighFreqFactor} must exceed low_freq_factor {llama3.LowFreqFactor}; fix config.json");
+            : throw new DisdException($"{parameters.Source}: high_freq_factor {llama3.HighFreqFactor} must exceed low_freq_factor {llama3.LowFreqFactor}; "
+                + "fix config.json");
     }
 
     /// <summary>

@@ -21,8 +21,8 @@ namespace DISD.Models.Kernels;
 /// <para>The panel width w follows the register file. With AVX-512's 32 registers a panel is 4 vectors of 16
 /// (w = 64) for up to 5 rows (20 accumulators, 4 weight vectors and a broadcast). With 16 registers it is 2 vectors
 /// of 8 (w = 16) for up to 6 rows (12 + 2 + 1), and one row takes 4 panels at a time, so that 8 independent chains
-/// keep both FMA pipes busy. Reading a 64-wide panel in narrower strips instead reads memory at a stride and took
-/// 5 rows from 26 to 43 ms on the 158.6M shape (bench/RESULTS.md).</para>
+/// keep both FMA pipes busy. Reading a 64-wide panel in narrower strips instead would read memory at a stride, which
+/// made blocks of 5 rows much slower (bench/RESULTS.md, section "CPU kernels on every x86-64 path").</para>
 /// </summary>
 public static unsafe class PanelMatmul
 {
@@ -49,7 +49,8 @@ public static unsafe class PanelMatmul
     public static Tensor Pack(Tensor weight, CpuKernelPath path)
     {
         if (weight.dim() != 2 || weight.dtype != ScalarType.Float32 || weight.device_type != TorchSharp.DeviceType.CPU)
-            throw new ArgumentException($"expected a float32 CPU weight [n, k], got {weight.dtype} [{string.Join(", ", weight.shape)}] on {weight.device}", nameof(weight));
+            throw new ArgumentException($"expected a float32 CPU weight [n, k], got {weight.dtype} [{string.Join(", ", weight.shape)}] on {weight.device}",
+                nameof(weight));
         long width = Width(path), n = weight.shape[0], k = weight.shape[1], panels = (n + width - 1) / width;
         using var scope = NewDisposeScope();
         var padded = panels * width == n ? weight : cat([weight, zeros(panels * width - n, k)]);

@@ -18,7 +18,8 @@ public static class Linear
         if (projection.Panels is not { } panels)
             return F.linear(x, projection.Weight!, projection.Bias);
 
-        // Views and copies only where needed: a decode step's x is already a contiguous [rows, k] (each op costs ~1 µs).
+        // Views and copies only where needed: a decode step's x is already a contiguous [rows, k], and every libtorch op,
+        // however small, has a fixed dispatch cost.
         long rows = x.numel() / x.shape[^1], n = projection.OutFeatures;
         var flat = x.dim() == 2 ? x : x.reshape(rows, x.shape[^1]);
         if (!flat.is_contiguous())
@@ -29,6 +30,6 @@ public static class Linear
         return x.dim() == 2 ? product : product.reshape([.. x.shape[..^1], n]);
     }
 
-    /// <summary>Below 2^18 weights (1 MiB) a product takes a few microseconds, less than waking a second thread.</summary>
+    /// <summary>Below 2^18 weights (1 MiB) a product is done before a second thread would have woken up, so it runs on one.</summary>
     private static int ThreadsFor(Tensor weight) => weight.numel() < 1L << 18 ? 1 : DecodeThreads.ForProjections;
 }

@@ -19,7 +19,8 @@ public static partial class CheckpointLocator
         string localDir = Path.GetFullPath(modelArg);
         if (Directory.Exists(localDir))
         {
-            return RequireConfig(localDir, $"Model folder {localDir} has no {ConfigFile}; expected a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer).");
+            return RequireConfig(localDir,
+                $"Model folder {localDir} has no {ConfigFile}; expected a Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer).");
         }
 
         if (File.Exists(localDir))

@@ -38,7 +38,8 @@ public sealed class ModelWeights : IDisposable
         Device = device;
         DType = dtype;
         _decoderPrefix = DecoderPrefixes.FirstOrDefault(p => checkpoint.Contains(p + "embed_tokens.weight"))
-            ?? throw new DisdException($"{checkpoint.Directory}: no embedding tensor found (looked for {string.Join(", ", DecoderPrefixes.Select(p => $"'{p}embed_tokens.weight'"))})");
+            ?? throw new DisdException($"{checkpoint.Directory}: no embedding tensor found (looked for "
+                + $"{string.Join(", ", DecoderPrefixes.Select(p => $"'{p}embed_tokens.weight'"))})");
         _headPrefix = _decoderPrefix == "language_model.model." ? "language_model." : "";
     }
 
@@ -125,7 +126,8 @@ public sealed class ModelWeights : IDisposable
         if (!entry.Shape.SequenceEqual(shape))
         {
             throw new DisdException(
-                $"{_checkpoint.Directory}: tensor '{fullName}' has shape {entry.ShapeText}, expected [{string.Join(", ", shape)}] from config.json; the config does not match the weights");
+                $"{_checkpoint.Directory}: tensor '{fullName}' has shape {entry.ShapeText}, expected [{string.Join(", ", shape)}] from config.json; the "
+                    + "config does not match the weights");
         }
     }
 
