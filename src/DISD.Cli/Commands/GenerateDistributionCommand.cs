@@ -19,36 +19,46 @@ public sealed class GenerateDistributionCommand
 {
     public const string Name = "generate-distribution";
 
-    private readonly Option<string> ModelLarge = ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)", "--target");
+    private readonly Option<string> ModelLarge =
+        ModelOption("--model-large", "--model_large", "The large model, which picks the tokens (default: the embedded gemma2-wordnet-large)", "--target");
     private readonly Option<string> ModelMedium = ModelOption("--model-medium", "--model_medium",
         "An optional third model (default: the embedded gemma2-wordnet-medium when no model is named; naming any model runs only the named ones)");
-    private readonly Option<string> ModelSmall = ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)", "--drafter");
+    private readonly Option<string> ModelSmall =
+        ModelOption("--model-small", "--model_small", "The small model (default: the embedded gemma2-wordnet-small)", "--drafter");
     private readonly Option<string> InputText = new("--input-text", "--input_text") { Description = "The prompt; names the data folder" };
-    private readonly Option<string> PromptIds = new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names the folder" };
+    private readonly Option<string> PromptIds =
+        new("--prompt-ids", "--prompt_ids") { Description = "The prompt as token ids (comma or space separated), used as given; --input-text then only names "
+            + "the folder" };
     private readonly Option<string> PromptsFile = new("--prompts-file", "--prompts_file")
     {
         Description = "A file with one prompt per line (blank lines skipped; - for standard input); the models are loaded once",
     };
-    private readonly Option<bool> Chat = new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
+    private readonly Option<bool> Chat =
+        new("--chat") { Description = "Wrap the prompt in the large model's own chat template (a built-in one when the checkpoint has none)" };
     private readonly Option<string?> ChatDate = CliOptions.ChatDate();
-    private readonly Option<int> NumTokens = CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens", "--max-new-tokens", "--max_new_tokens");
+    private readonly Option<int> NumTokens =
+        CliOptions.Int("--num-tokens", "Tokens to generate (rows of each table)", 32, "--num_tokens", "--max-new-tokens", "--max_new_tokens");
     private readonly Option<bool> AllowBeyondContext = new(ContextWindow.AllowOption)
     {
         Description = "Run even when the prompt plus --num-tokens exceeds a model's max_position_embeddings (otherwise an error)",
     };
-    private readonly Option<bool> StopAtEos = new("--stop-at-eos", "--stop_at_eos") { Description = "Stop after the large model's end-of-sequence token (the original always runs --num-tokens steps)" };
+    private readonly Option<bool> StopAtEos =
+        new("--stop-at-eos", "--stop_at_eos") { Description = "Stop after the large model's end-of-sequence token (the original always runs --num-tokens "
+            + "steps)" };
     private readonly Option<string> Decoding = CliOptions.Choice("--decoding", "How the large model picks the next token", "sample", "sample", "greedy");
     private readonly CliSampling Sampling = new();
     private readonly Option<double> Temperature = new("--temperature")
     {
-        Description = $"Temperature of the sampling and of the recorded distributions (at least {DecodingOptions.MinTemperature}; --decoding greedy for the argmax)",
+        Description = $"Temperature of the sampling and of the recorded distributions (at least {DecodingOptions.MinTemperature}; --decoding greedy for the "
+            + "argmax)",
         DefaultValueFactory = _ => 1.0,
     };
     private readonly Option<ulong> Seed = CliOptions.Seed();
     private readonly Option<string> DType = CliOptions.DType();
     private readonly Option<int> Threads = CliOptions.Threads();
     private readonly Option<string> Device = CliOptions.Device();
-    private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
+    private readonly Option<string> DataDir =
+        CliOptions.Text("--data-dir", "Folder of the results (<data-dir>/<input text>/<model>_probs.csv)", "./data", "--data_dir");
     // CSV stays the default: it is the original scripts' layout, which the README's figures, the Python notebook and
     // any spreadsheet read; safetensors is for large vocabularies, where a row of text is several times its binary size.
     private readonly Option<string> TableFormatOption = CliOptions.Choice("--table-format",
@@ -72,9 +82,11 @@ public sealed class GenerateDistributionCommand
 
     private Command Build()
     {
-        var command = new Command(Name, "Sample a continuation with the large model and write every model's next-token distributions (the original generate_model_distribution.py)")
+        var command = new Command(Name, "Sample a continuation with the large model and write every model's next-token distributions (the original "
+            + "generate_model_distribution.py)")
         {
-            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos, Decoding, Temperature, Seed, DType, Device, DataDir,
+            ModelLarge, ModelMedium, ModelSmall, InputText, PromptIds, PromptsFile, Chat, ChatDate, NumTokens, AllowBeyondContext, StopAtEos,
+            Decoding, Temperature, Seed, DType, Device, DataDir,
             Threads, TableFormatOption, Shard, SkipExisting, Json,
         };
         foreach (var option in Sampling.All)

@@ -16,8 +16,10 @@ public sealed class ReportCommand
     public const string Name = "report";
     public const string TableName = "report.csv";
 
-    private readonly Option<string> DataDir = CliOptions.Text("--data-dir", "Folder of the result folders (<data-dir>/<prompt>/coupling_*.csv)", "./data", "--data_dir");
-    private readonly Option<string> ReportDir = CliOptions.Text("--report-dir", "Folder the table and the figures are written to", "./report", "--report_dir", "--img-dir");
+    private readonly Option<string> DataDir =
+        CliOptions.Text("--data-dir", "Folder of the result folders (<data-dir>/<prompt>/coupling_*.csv)", "./data", "--data_dir");
+    private readonly Option<string> ReportDir =
+        CliOptions.Text("--report-dir", "Folder the table and the figures are written to", "./report", "--report_dir", "--img-dir");
     private readonly Option<string> Format = CliOptions.Choice("--format", "Figure format", "png", "png", "svg");
     private readonly Option<bool> Json = CliOptions.Json();
 
@@ -25,7 +27,8 @@ public sealed class ReportCommand
 
     private Command Build()
     {
-        var command = new Command(Name, "Summarize every plot-coupling result under --data-dir: a table per prompt and model pair, a pooled row, the agreement-vs-D_TV scatter and D_TV histograms")
+        var command = new Command(Name, "Summarize every plot-coupling result under --data-dir: a table per prompt and model pair, a pooled row, the "
+            + "agreement-vs-D_TV scatter and D_TV histograms")
         {
             DataDir, ReportDir, Format, Json,
         };

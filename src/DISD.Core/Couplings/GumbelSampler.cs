@@ -115,7 +115,7 @@ public static class GumbelSampler
 
     /// <summary>
     /// <see cref="Agreement"/> on the CPU through <see cref="ExactAgreement.Gumbel"/> (a radix sort on p/q and one pass),
-    /// row by row: a whole-vocabulary argsort, gathers and cumulative sums as tensors took several times longer at
+    /// row by row: a whole-vocabulary argsort, gathers and cumulative sums as tensors were much slower at
     /// V = 262,144 (bench/RESULTS.md). A row with a NaN or negative entry gives NaN, as the tensor form does.
     /// </summary>
     private static unsafe Tensor HostAgreement(Tensor p, Tensor q)

@@ -3,7 +3,7 @@ namespace DISD.Couplings;
 /// <summary>
 /// Sorts non-negative doubles (+∞ allowed) ascending together with a permutation, by LSD radix sort on their bit
 /// patterns (for x ≥ 0 the IEEE-754 bits order as unsigned integers order the values). The exact Gumbel agreement
-/// sorts a whole vocabulary per position: at V = 262,144 this is several times faster than Array.Sort's
+/// sorts a whole vocabulary per position: at V = 262,144 this is much faster than Array.Sort's
 /// comparisons (bench/RESULTS.md), and digits that every key shares (most ratios have a few exponents) cost no pass.
 /// Stable: equal keys keep their order.
 /// </summary>

@@ -1,9 +1,9 @@
 namespace DISD.Couplings;
 
 /// <summary>
-/// Per-thread working arrays reused across the positions of a coupling experiment: each position at V = 256,000 needs
-/// about 20 MB of them (race, Fenwick tree, sort), and fresh memory costs a page fault per 4 KB on first touch, which
-/// on some virtual machines took longer than the computation itself (bench/RESULTS.md). One cached array per (element
+/// Per-thread working arrays reused across the positions of a coupling experiment: each position needs several V-sized
+/// arrays (race, Fenwick tree, sort), and fresh memory costs a page fault per 4 KB on first touch, which is slow on
+/// virtual machines that back guest memory lazily (bench/RESULTS.md, the V = 262,145 section). One cached array per (element
 /// type, slot) and thread; a slot already rented on this thread gives a fresh array instead, so nested or overlapping
 /// users stay correct. Contents are NOT cleared: every renter initialises what it reads.
 /// </summary>

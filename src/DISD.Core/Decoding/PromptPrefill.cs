@@ -6,7 +6,7 @@ namespace DISD.Decoding;
 /// <summary>
 /// Feeds a prompt into an empty cache in blocks of <see cref="ChunkTokens"/> and returns only the last position's
 /// logits. A whole-prompt prefill materialises attention scores [heads, T, T] and logits [T, V], so memory and time grew
-/// with the square of the prompt (8,000 tokens: 2.9 GB, 50 s on the demo models); in blocks the scores are
+/// with the square of the prompt (bench/RESULTS.md, "Measurements moved from code comments"); in blocks the scores are
 /// [heads, chunk, T] and the logits [chunk, V]. A prompt of at most one block runs exactly as before.
 /// </summary>
 public static class PromptPrefill
