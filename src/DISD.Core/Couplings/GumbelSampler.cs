@@ -83,9 +83,7 @@ public static class GumbelSampler
             throw new ArgumentException("GumbelSampler: expected contiguous float32 CPU rows [R, V].", nameof(logProbs));
         int rows = (int)logProbs.shape[0], vocab = (int)logProbs.shape[1];
         float* data = TensorData.Float32(logProbs);
-        var tokens = new long[rows];
-        for (int r = 0; r < rows; r++)
-            tokens[r] = HostGumbelMax.Sample(data + (long)r * vocab, vocab, seed, firstPosition + r, stream);
+        var tokens = HostGumbelMax.SampleRows(data, rows, vocab, seed, firstPosition, stream);
         GC.KeepAlive(logProbs);
         return tokens;
     }

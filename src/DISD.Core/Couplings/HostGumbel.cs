@@ -80,6 +80,7 @@ internal static unsafe class HostGumbel
     /// NaN never wins here; the callers' finiteness check rejects NaN rows before a token is used. Float32 entries are
     /// widened exactly, as the tensor path's <c>to_type(Float64)</c> does.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long Argmax<T>(T* logProbs, double* noise, int vocab)
         where T : unmanaged, INumberBase<T>
     {

@@ -26,12 +26,38 @@ internal static unsafe class HostGumbelMax
     /// The token for one row of log-probabilities (float32, contiguous, V entries; −∞ never wins, NaN never wins and
     /// is the caller's to reject) with the Gumbel noise of (seed, position, stream).
     /// </summary>
-    public static long Sample(float* logProbs, int vocab, ulong seed, long position, RandomStream stream)
+    public static long Sample(float* logProbs, int vocab, ulong seed, long position, RandomStream stream) =>
+        Sample(logProbs, vocab, seed, position, stream, HostGumbel.Parts(vocab));
+
+    /// <summary>
+    /// The tokens of <paramref name="rows"/> consecutive rows (row r at position firstPosition + r): one row splits its
+    /// vocabulary over the workers, several rows go to the workers whole (one hand-off per block instead of per row).
+    /// </summary>
+    public static long[] SampleRows(float* logProbs, int rows, int vocab, ulong seed, long firstPosition, RandomStream stream)
+    {
+        var tokens = new long[rows];
+        if (rows == 1)
+        {
+            tokens[0] = Sample(logProbs, vocab, seed, firstPosition, stream);
+            return tokens;
+        }
+        int parts = Math.Min(rows, Environment.ProcessorCount);
+        CpuWorkers.For(parts, part =>
+        {
+            var (first, end) = CpuWorkers.Slice(rows, part, parts);
+            for (int r = first; r < end; r++)
+                tokens[r] = Sample(logProbs + (long)r * vocab, vocab, seed, firstPosition + r, stream, parts: 1);
+        });
+        return tokens;
+    }
+
+    private static long Sample(float* logProbs, int vocab, ulong seed, long position, RandomStream stream, int parts)
     {
         var keys = PublicRandomness.PositionKeys(seed, position, stream);
         long start = FirstMaximum(logProbs, vocab);
         var seedBest = new Best(start, Exact(logProbs, keys, start));
-        int parts = HostGumbel.Parts(vocab);
+        if (parts == 1)
+            return seedBest.Better(Search(logProbs, keys, 0, vocab, seedBest)).Index;
         var bests = new Best[parts];
         CpuWorkers.For(parts, part =>
         {
@@ -109,6 +135,7 @@ internal static unsafe class HostGumbelMax
     /// The first index of the largest value: where the search starts from (any start gives the same token; a good one
     /// keeps the filter tight from the first token on). 0 when the values are all −∞ or hold a NaN.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long FirstMaximum(float* values, int count)
     {
         float max = float.NegativeInfinity;

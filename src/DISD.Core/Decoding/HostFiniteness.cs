@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace DISD.Decoding;
@@ -5,6 +6,7 @@ namespace DISD.Decoding;
 /// <summary>Finiteness checks of float32 rows in host memory, one pass each (x − x is 0 exactly when x is finite).</summary>
 internal static unsafe class HostFiniteness
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool AllFinite(float* values, long count)
     {
         long i = 0;
@@ -27,6 +29,7 @@ internal static unsafe class HostFiniteness
     }
 
     /// <summary>True when every row of [rows, vocab] holds only finite values and −∞, and at least one finite value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool SoftmaxIsFinite(float* values, int rows, int vocab)
     {
         for (int r = 0; r < rows; r++)
