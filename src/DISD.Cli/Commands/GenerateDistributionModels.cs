@@ -57,56 +57,109 @@ internal sealed class LoadedModels : IDisposable
     }
 
     /// <summary>
-    /// Reads the tokenizers, checks they share one vocabulary, then loads the models (progress: models loaded). The
+    /// Reads the tokenizers, checks they share one vocabulary, and loads the models meanwhile (progress: models loaded). The
     /// large model needs a tokenizer (it encodes the prompt); another model without one is accepted when its logits
     /// cover the large model's vocabulary. Models are placed per <paramref name="deviceOption"/>
     /// (<see cref="ModelPlacement"/>: pinned to one device, or spread over the GPUs by free memory).
     /// </summary>
-    /// <param name="beforeWeights">Called with the large model's tokenizer and the vocabulary once they are checked, before any
-    /// weights are read; returns whether the weights are needed (false: nothing is left to run, and Load returns null).</param>
+    /// <param name="beforeWeights">Called with the large model's tokenizer and the vocabulary once they are checked, before the
+    /// weights are waited for; returns whether they are needed (false: nothing is left to run, the load is abandoned and Load
+    /// returns null).</param>
     public static LoadedModels? Load(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption, ScalarType dtype,
         IProgress<int> progress, Func<TextTokenizer, int, bool>? beforeWeights = null)
     {
-        // libtorch's native library loads on another core while the tokenizers are parsed (it holds no weights, so a
-        // vocabulary mismatch still fails before any weights are read).
-        var libTorch = Task.Run(() => TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU));
-        var cache = new TokenizerCache();
-        var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => cache.Load(paths[i])) : null).ToArray();
-        var large = tokenizers[0]!;
-        var vocab = large.VocabSize;
-        // Tokenizers first, so that a vocabulary mismatch fails before any weights are read.
-        VocabularyCheck.SharedVocabularySize(requests.Select((r, i) => (r, t: tokenizers[i]))
-            .Where(p => p.t is not null)
-            .Select(p => new VocabularyParticipant($"{p.r.Argument} ({p.r.Option})", p.t!, p.t!.VocabSize)).ToArray());
-        for (var i = 1; i < requests.Count; i++)
-        {
-            if (tokenizers[i] is null && WithOption(requests[i], () => ModelLoader.ReadConfig(paths[i])).IntOr("vocab_size") is { } rows && rows < vocab)
-                throw Mismatch(requests[i], rows, vocab);
-        }
-
-        if (beforeWeights is not null && !beforeWeights(large, vocab))
-            return null;
-        libTorch.GetAwaiter().GetResult();
-        var maps = ModelPlacement.PlanDevices(paths, deviceOption, dtype, ModelPlacement.DefaultReserveBytes);
-        var models = new List<ICausalLanguageModel>();
+        // The weights load on another core while the tokenizers are parsed (at the paper's V each takes over a second).
+        // Errors keep their order: a tokenizer or vocabulary problem is reported before any problem with the weights,
+        // and when nothing is left to run the load stops at the next model and its models are disposed.
+        var weights = new WeightLoad(requests, paths, deviceOption, dtype, progress);
         try
         {
-            for (var i = 0; i < paths.Count; i++)
+            var cache = new TokenizerCache();
+            var tokenizers = requests.Select((r, i) => i == 0 || HasTokenizer(paths[i]) ? WithOption(r, () => cache.Load(paths[i])) : null).ToArray();
+            var large = tokenizers[0]!;
+            var vocab = large.VocabSize;
+            VocabularyCheck.SharedVocabularySize(requests.Select((r, i) => (r, t: tokenizers[i]))
+                .Where(p => p.t is not null)
+                .Select(p => new VocabularyParticipant($"{p.r.Argument} ({p.r.Option})", p.t!, p.t!.VocabSize)).ToArray());
+            for (var i = 1; i < requests.Count; i++)
             {
-                models.Add(WithOption(requests[i], () => ModelPlacement.Load(paths[i], maps[i], dtype)));
-                if (models[i].VocabSize < vocab) throw Mismatch(requests[i], models[i].VocabSize, vocab);
-                if (tokenizers[i] is null)
-                    CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; its first {vocab} "
-                        + "logits are taken as the large model's tokens");
-                progress.Report(models.Count);
+                if (tokenizers[i] is null && WithOption(requests[i], () => ModelLoader.ReadConfig(paths[i])).IntOr("vocab_size") is { } rows
+                    && rows < vocab)
+                    throw Mismatch(requests[i], rows, vocab);
             }
 
-            return new LoadedModels(requests, paths, models, large, vocab);
+            if (beforeWeights is not null && !beforeWeights(large, vocab))
+            {
+                weights.Abandon();
+                return null;
+            }
+            var models = weights.Wait();
+            try
+            {
+                for (var i = 0; i < paths.Count; i++)
+                {
+                    if (models[i].VocabSize < vocab) throw Mismatch(requests[i], models[i].VocabSize, vocab);
+                    if (tokenizers[i] is null)
+                        CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; its first {vocab} "
+                            + "logits are taken as the large model's tokens");
+                }
+                return new LoadedModels(requests, paths, models, large, vocab);
+            }
+            catch
+            {
+                foreach (var model in models) model.Dispose();
+                throw;
+            }
         }
         catch
         {
-            foreach (var model in models) model.Dispose();
+            weights.Abandon();
             throw;
+        }
+    }
+
+    /// <summary>The models' weights, loaded in order on a thread-pool thread; stops between models once abandoned.</summary>
+    private sealed class WeightLoad
+    {
+        private readonly Task<List<ICausalLanguageModel>> _task;
+        private volatile bool _abandoned;
+
+        public WeightLoad(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption, ScalarType dtype,
+            IProgress<int> progress) =>
+            _task = Task.Run(() => Run(requests, paths, deviceOption, dtype, progress));
+
+        /// <summary>The loaded models; a load error is rethrown as it was raised.</summary>
+        public List<ICausalLanguageModel> Wait() => _task.GetAwaiter().GetResult();
+
+        /// <summary>Not needed after all: stop at the next model and dispose what was loaded, without waiting.</summary>
+        public void Abandon()
+        {
+            _abandoned = true;
+            _task.ContinueWith(static done =>
+            {
+                foreach (var model in done.Result) model.Dispose();
+            }, TaskContinuationOptions.OnlyOnRanToCompletion);
+        }
+
+        private List<ICausalLanguageModel> Run(IReadOnlyList<ModelRequest> requests, IReadOnlyList<string> paths, string deviceOption,
+            ScalarType dtype, IProgress<int> progress)
+        {
+            var maps = ModelPlacement.PlanDevices(paths, deviceOption, dtype, ModelPlacement.DefaultReserveBytes);
+            var models = new List<ICausalLanguageModel>();
+            try
+            {
+                for (var i = 0; i < paths.Count && !_abandoned; i++)
+                {
+                    models.Add(WithOption(requests[i], () => ModelPlacement.Load(paths[i], maps[i], dtype)));
+                    progress.Report(models.Count);
+                }
+                return models;
+            }
+            catch
+            {
+                foreach (var model in models) model.Dispose();
+                throw;
+            }
         }
     }
 
