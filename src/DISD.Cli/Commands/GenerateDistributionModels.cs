@@ -100,8 +100,8 @@ internal sealed class LoadedModels : IDisposable
                 {
                     if (models[i].VocabSize < vocab) throw Mismatch(requests[i], models[i].VocabSize, vocab);
                     if (tokenizers[i] is null)
-                        CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; its first {vocab} "
-                            + "logits are taken as the large model's tokens");
+                        CliOutput.Log($"{GenerateDistributionCommand.Name}: note: {requests[i].Option} {requests[i].Argument} has no tokenizer; "
+                            + $"its first {vocab} logits are taken as the large model's tokens");
                 }
                 return new LoadedModels(requests, paths, models, large, vocab);
             }
