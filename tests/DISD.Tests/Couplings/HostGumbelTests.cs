@@ -85,6 +85,18 @@ public class HostGumbelTests
         }
     }
 
+    /// <summary>A block of rows (handed to the workers whole, row r at position first + r) gives each row's brute-force token.</summary>
+    [Fact]
+    public void ABlockOfRowsGivesEachRowsBruteForceToken()
+    {
+        using var scope = NewDisposeScope();
+        const int rows = 5, vocab = 70_001;
+        var logProbs = randn(new long[] { rows, vocab }, generator: new Generator(12)).mul(Scalars.Of(3.0)).log_softmax(1);
+        var tokens = GumbelSampler.SampleHostRows(logProbs, 31, 400);
+        for (int r = 0; r < rows; r++)
+            Assert.Equal(BruteForce(logProbs[r].data<float>().ToArray(), 31, 400 + r), tokens[r]);
+    }
+
     /// <summary>
     /// The tokens do not change with the CPU's own log: 3,000 rows sampled as before (libtorch's float64 log, widen, add,
     /// argmax) and now give the same tokens (a flip needs two perturbed values within a few ulps of each other).
