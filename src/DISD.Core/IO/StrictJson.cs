@@ -85,13 +85,16 @@ public static class StrictJson
                 case JsonTokenType.EndObject when rules.RejectDuplicateKeys:
                     keys.Pop();
                     break;
-                case JsonTokenType.PropertyName:
+                case JsonTokenType.PropertyName when rules.RejectDuplicateKeys:
                     string name = Decode(ref reader, source);
-                    if (rules.RejectDuplicateKeys && !keys.Peek().Add(name))
+                    if (!keys.Peek().Add(name))
                     {
                         throw new DisdException($"{source}: key \"{name}\" appears twice in one object (at byte {reader.TokenStartIndex}); keep one");
                     }
                     break;
+                // Without the duplicate check a key is only checked as a string is (a tokenizer.json's 262k vocabulary keys
+                // need no string each).
+                case JsonTokenType.PropertyName:
                 case JsonTokenType.String:
                     if (reader.ValueIsEscaped || !Utf8.IsValid(reader.ValueSpan))
                     {
