@@ -1,8 +1,10 @@
+using System.Numerics;
+
 namespace DISD.Couplings;
 
 internal static class DistributionChecks
 {
-    public static void RequireSameLength(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    public static void RequireSameLength<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> q)
     {
         if (p.Length != q.Length)
             throw new ArgumentException($"Distributions must have the same length, got {p.Length} and {q.Length}.");
@@ -10,8 +12,9 @@ internal static class DistributionChecks
             throw new ArgumentException("Distributions must not be empty.");
     }
 
-    /// <summary>Same length, every entry finite and ≥ 0, and some positive mass on each side.</summary>
-    public static void RequireProbabilityPair(ReadOnlySpan<double> p, ReadOnlySpan<double> q, string where = "")
+    /// <summary>Same length, every entry finite and ≥ 0, and some positive mass on each side (doubles, or a table's floats).</summary>
+    public static void RequireProbabilityPair<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> q, string where = "")
+        where T : IFloatingPointIeee754<T>
     {
         RequireSameLength(p, q);
         RequireNonNegative(p, "p", where);
@@ -32,15 +35,16 @@ internal static class DistributionChecks
         return anyPositive;
     }
 
-    private static void RequireNonNegative(ReadOnlySpan<double> v, string name, string where)
+    private static void RequireNonNegative<T>(ReadOnlySpan<T> v, string name, string where)
+        where T : IFloatingPointIeee754<T>
     {
         bool anyPositive = false;
         for (int i = 0; i < v.Length; i++)
         {
-            double x = v[i];
-            if (!(x >= 0) || double.IsInfinity(x))
+            T x = v[i];
+            if (!(x >= T.Zero) || T.IsInfinity(x))
                 throw new ArgumentException($"{Prefix(where)}{name}[{i}] = {x}: probabilities must be finite and non-negative.");
-            anyPositive |= x > 0;
+            anyPositive |= x > T.Zero;
         }
         if (!anyPositive)
             throw new ArgumentException($"{Prefix(where)}{name} has no positive entry.");

@@ -59,22 +59,9 @@ public static class GumbelSampler
     }
 
     /// <summary>
-    /// The token of one row of float32 log-probabilities [V] on the CPU with the noise of (seed, position): the
-    /// <see cref="SampleWithNoise"/> token, found by <see cref="HostGumbelMax"/> without the V-sized noise.
-    /// </summary>
-    internal static long SampleHostRow(Tensor logProbsRow, ulong seed, long position,
-        RandomStream stream = RandomStream.Token)
-    {
-        if (logProbsRow.dim() != 1)
-            throw new ArgumentException("GumbelSampler: expected one contiguous float32 CPU row.", nameof(logProbsRow));
-        using var rows = logProbsRow.unsqueeze(0);
-        return SampleHostRows(rows, seed, position, stream)[0];
-    }
-
-    /// <summary>
-    /// <see cref="SampleHostRow"/> for every row of float32 log-probabilities [R, V] (row r at position
-    /// <paramref name="firstPosition"/> + r), read through one pointer (indexing a row as a tensor costs more than its
-    /// search at V = 262k).
+    /// The <see cref="SampleWithNoise"/> token of every row of float32 log-probabilities [R, V] on the CPU (row r with the
+    /// noise of position <paramref name="firstPosition"/> + r), found by <see cref="HostGumbelMax"/> without the V-sized
+    /// noise and read through one pointer (indexing a row as a tensor costs more than its search at V = 262k).
     /// </summary>
     internal static unsafe long[] SampleHostRows(Tensor logProbs, ulong seed, long firstPosition,
         RandomStream stream = RandomStream.Token)

@@ -60,7 +60,7 @@ internal static unsafe class HostGumbel
     internal static int Parts(long count) =>
         (int)Math.Max(1, Math.Min(Environment.ProcessorCount, count / ElementsPerWorker));
 
-    internal static (long Start, long End) Slice(long count, int part, int parts) =>
+    private static (long Start, long End) Slice(long count, int part, int parts) =>
         (count * part / parts, count * (part + 1) / parts);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -61,8 +61,8 @@ internal static unsafe class HostGumbelMax
         var bests = new Best[parts];
         CpuWorkers.For(parts, part =>
         {
-            var (first, end) = HostGumbel.Slice(vocab, part, parts);
-            bests[part] = Search(logProbs, keys, (int)first, (int)end, seedBest);
+            var (first, end) = CpuWorkers.Slice(vocab, part, parts);
+            bests[part] = Search(logProbs, keys, first, end, seedBest);
         });
         var best = seedBest;
         foreach (var candidate in bests)

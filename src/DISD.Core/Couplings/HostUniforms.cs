@@ -14,14 +14,11 @@ namespace DISD.Couplings;
 /// </summary>
 internal static unsafe class HostUniforms
 {
-    /// <summary>Below this many tokens a second worker costs more than it saves.</summary>
-    private const int TokensPerWorker = 1 << 15;
-
     public static Tensor Rows(ulong seed, long firstPosition, int rows, RandomStream stream, int vocab)
     {
         var result = empty(rows, vocab, ScalarType.Float64);
         double* data = TensorData.Float64(result);
-        int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, vocab / TokensPerWorker));
+        int parts = HostGumbel.Parts(vocab);
         for (int r = 0; r < rows; r++)
         {
             var keys = PublicRandomness.PositionKeys(seed, firstPosition + r, stream);

@@ -50,23 +50,14 @@ public static class DistributionSafetensors
 
     /// <summary>
     /// Reads and validates a table as the doubles <see cref="DistributionCsv.Read"/> gives for its CSV: each float goes
-    /// through its shortest round-trip text, as the CSV holds it, so plot-coupling measures the same numbers in either
-    /// format (widening the float instead would give other doubles, and other results).
+    /// through its shortest round-trip text, as the CSV holds it, so a reader of doubles gets the same numbers from
+    /// either format.
     /// </summary>
     /// <exception cref="DisdException">The file is missing or not a valid table; the message names the file and the problem.</exception>
-    public static double[][] Read(string path) => Read(path, static (_, asCsv) => asCsv, int.MaxValue).Rows;
-
-    /// <summary>
-    /// Validates every row as <see cref="Read"/> does but keeps only the first <paramref name="keepRows"/> as doubles:
-    /// plot-coupling measures no more positions than it asks for, and a table of a large vocabulary costs 8 bytes a
-    /// value as doubles.
-    /// </summary>
-    /// <returns>The kept rows and the table's number of positions.</returns>
-    public static (double[][] Rows, int Positions) ReadFirst(string path, int keepRows) => Read(path, static (_, asCsv) => asCsv, keepRows);
-
+    public static double[][] Read(string path) => Read(path, static (_, asCsv) => asCsv, csvDoubles: true);
 
     /// <summary>Reads a table as the floats it holds, validated as <see cref="Read"/> does.</summary>
-    public static float[][] ReadSingle(string path) => Read(path, static (value, _) => value, int.MaxValue, csvDoubles: false).Rows;
+    public static float[][] ReadSingle(string path) => Read(path, static (value, _) => value, csvDoubles: false);
 
     /// <summary>The double that the CSV text of <paramref name="value"/> parses to.</summary>
     public static double AsCsvDouble(float value)
@@ -82,7 +73,7 @@ public static class DistributionSafetensors
     /// Whether that double is the one the CSV reader would give (<see cref="AsCsvDouble"/>) or the float widened, as the
     /// CSV reader's float path sums them.
     /// </param>
-    private static (T[][] Rows, int Positions) Read<T>(string path, Func<float, double, T> convert, int keepRows, bool csvDoubles = true)
+    private static T[][] Read<T>(string path, Func<float, double, T> convert, bool csvDoubles)
         where T : struct
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -102,8 +93,7 @@ public static class DistributionSafetensors
         {
             var entry = TableEntry(path, file);
             int positions = (int)entry.Shape[0], vocabSize = (int)entry.Shape[1];
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keepRows);
-            var rows = new T[Math.Min(positions, keepRows)][];
+            var rows = new T[positions][];
             var errors = new DisdException?[positions];
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
             // Rows are independent: each is read at its own offset and checked on its own core.
@@ -111,10 +101,7 @@ public static class DistributionSafetensors
             {
                 try
                 {
-                    var row = ReadRow(path, handle, entry.Begin + (long)t * vocabSize * sizeof(float), t, vocabSize, convert, csvDoubles,
-                        t < rows.Length);
-                    if (row is not null)
-                        rows[t] = row;
+                    rows[t] = ReadRow(path, handle, entry.Begin + (long)t * vocabSize * sizeof(float), t, vocabSize, convert, csvDoubles);
                 }
                 catch (DisdException e)
                 {
@@ -123,7 +110,7 @@ public static class DistributionSafetensors
             });
             if (errors.FirstOrDefault(e => e is not null) is { } first)
                 throw first;
-            return (rows, positions);
+            return rows;
         }
     }
 
@@ -155,25 +142,21 @@ public static class DistributionSafetensors
         return entry;
     }
 
-    /// <returns>The converted row, or null when it is only checked (<paramref name="keep"/> false).</returns>
-    private static T[]? ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize,
-        Func<float, double, T> convert,
-        bool csvDoubles,
-        bool keep)
+    private static T[] ReadRow<T>(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize,
+        Func<float, double, T> convert, bool csvDoubles)
     {
         if (!csvDoubles && typeof(T) == typeof(float) && BitConverter.IsLittleEndian)
-            return (T[]?)(object?)ReadFloatRow(path, handle, offset, t, vocabSize, keep);
+            return (T[])(object)ReadFloatRow(path, handle, offset, t, vocabSize);
         var bytes = new byte[vocabSize * sizeof(float)];
         ReadExactly(path, handle, bytes, offset, t);
-        var values = keep ? new T[vocabSize] : null;
+        var values = new T[vocabSize];
         var sum = 0.0;
         for (var c = 0; c < vocabSize; c++)
         {
             var value = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(c * sizeof(float)));
             RequireProbability(path, t, c, value);
             double asDouble = csvDoubles ? AsCsvDouble(value) : value;
-            if (values is not null)
-                values[c] = convert(value, asDouble);
+            values[c] = convert(value, asDouble);
             sum += asDouble;
         }
 
@@ -185,29 +168,27 @@ public static class DistributionSafetensors
     /// A row read straight into the float array that keeps it (little-endian hosts: the file's bytes are the floats)
     /// and checked in one pass: fresh memory is touched once, which is most of the cost of a large table.
     /// </summary>
-    private static float[]? ReadFloatRow(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize,
-        bool keep)
+    private static float[] ReadFloatRow(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, int t, int vocabSize)
     {
-        var floats = keep ? new float[vocabSize] : UncheckedRowBuffer(vocabSize);
+        var floats = new float[vocabSize];
         ReadExactly(path, handle, MemoryMarshal.AsBytes(floats.AsSpan()), offset, t);
+        CheckRow(path, t, floats);
+        return floats;
+    }
+
+    /// <summary>Row <paramref name="t"/> holds probabilities (finite, non-negative) that sum to 1; the errors name the file.</summary>
+    internal static void CheckRow(string path, int t, ReadOnlySpan<float> row)
+    {
         var sum = 0.0;
-        for (var c = 0; c < floats.Length; c++)
+        for (var c = 0; c < row.Length; c++)
         {
-            var value = floats[c];
+            var value = row[c];
             if (!(value >= 0) || value > float.MaxValue)
                 RequireProbability(path, t, c, value);
             sum += value;
         }
         RequireUnitSum(path, t, sum);
-        return keep ? floats : null;
     }
-
-    [ThreadStatic]
-    private static float[]? _uncheckedRow;
-
-    /// <summary>Rows that are only validated (past the ones plot-coupling keeps) share one buffer per thread.</summary>
-    private static float[] UncheckedRowBuffer(int vocabSize) =>
-        _uncheckedRow is { } buffer && buffer.Length == vocabSize ? buffer : _uncheckedRow = new float[vocabSize];
 
     private static void ReadExactly(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> rest, long at, int t)
     {
@@ -221,7 +202,7 @@ public static class DistributionSafetensors
         }
     }
 
-    internal static void RequireProbability(string path, int t, int c, float value)
+    private static void RequireProbability(string path, int t, int c, float value)
     {
         if (!float.IsFinite(value))
             throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is not finite");
@@ -229,7 +210,7 @@ public static class DistributionSafetensors
             throw BadValue(path, t, c, $"{value.ToString(CultureInfo.InvariantCulture)} is negative");
     }
 
-    internal static void RequireUnitSum(string path, int t, double sum)
+    private static void RequireUnitSum(string path, int t, double sum)
     {
         if (Math.Abs(sum - 1) > DistributionCsv.SumTolerance)
         {

@@ -80,16 +80,7 @@ internal sealed unsafe class MappedDistributionTable(MemoryMappedFile file, Memo
         {
             try
             {
-                var row = new ReadOnlySpan<float>((float*)data + (long)t * Vocab, Vocab);
-                var sum = 0.0;
-                for (var c = 0; c < row.Length; c++)
-                {
-                    var value = row[c];
-                    if (!(value >= 0) || value > float.MaxValue)
-                        DistributionSafetensors.RequireProbability(path, t, c, value);
-                    sum += value;
-                }
-                DistributionSafetensors.RequireUnitSum(path, t, sum);
+                DistributionSafetensors.CheckRow(path, t, new ReadOnlySpan<float>((float*)data + (long)t * Vocab, Vocab));
             }
             catch (DisdException e)
             {

@@ -77,7 +77,7 @@ public class HostGumbelTests
             using var logProbs = Row(shape, vocab, (int)position).log_softmax(0);
             var values = logProbs.data<float>().ToArray();
             long expected = BruteForce(values, 23, position);
-            long pruned = GumbelSampler.SampleHostRow(logProbs, 23, position);
+            long pruned = GumbelSampler.SampleHostRows(logProbs.unsqueeze(0), 23, position)[0];
             Assert.Equal(expected, pruned);
             using var noise = GumbelSampler.Noise(23, position, 1, vocab, CPU);
             using var viaNoise = GumbelSampler.SampleWithNoise(logProbs.unsqueeze(0), noise);
@@ -113,7 +113,7 @@ public class HostGumbelTests
         var now = GumbelSampler.Sample(logProbs, 4, 0).data<long>().ToArray();
         Assert.Equal(before, now);
         for (int r = 0; r < 200; r++)
-            Assert.Equal(before[r], GumbelSampler.SampleHostRow(logProbs[r], 4, r));
+            Assert.Equal(before[r], GumbelSampler.SampleHostRows(logProbs[r].unsqueeze(0), 4, r)[0]);
     }
 
     private static long BruteForce(float[] logProbs, ulong seed, long position)

@@ -52,20 +52,6 @@ public sealed class DistributionSafetensorsTests : IDisposable
         Assert.NotEqual((double)0.1f, fromBinary[0][0]);
     }
 
-    [Fact]
-    public void ReadFirstKeepsTheFirstRowsAndCountsThemAll()
-    {
-        var rows = RawSafetensors.RandomRows(4, 5, 16);
-        var path = _folder.File("f_probs.safetensors");
-        File.WriteAllBytes(path, RawSafetensors.Table(rows));
-
-        var (kept, positions) = DistributionSafetensors.ReadFirst(path, 2);
-
-        Assert.Equal(5, positions);
-        Assert.Equal(DistributionTables.Read(path)[..2], kept);
-        Assert.Equal(5, DistributionSafetensors.ReadFirst(path, 9).Rows.Length);
-    }
-
     public static TheoryData<string, string> BadTables() => new()
     {
         { "dtype", "tensor 'probs' is F64, expected F32" },
