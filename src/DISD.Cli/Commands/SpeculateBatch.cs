@@ -10,7 +10,8 @@ namespace DISD.Cli.Commands;
 internal static class SpeculateBatch
 {
     private sealed record Measurement(string Prompt, int PromptTokens, DecodingResult Result, double Seconds,
-        double TargetOnlySeconds, double TargetSeconds, double DrafterSeconds, double OtherSeconds, bool Identical);
+        double TargetOnlySeconds, double TargetSeconds, double DrafterSeconds, double OtherSeconds, double PredictionSeconds,
+        bool Identical);
 
     /// <param name="indices">Each prompt's 0-based index in the prompts file (they differ from the list's under --shard).</param>
     /// <param name="decode">Turns generated token ids into text.</param>
@@ -53,6 +54,7 @@ internal static class SpeculateBatch
             Median(speculative.Select(o => o.TargetSeconds)),
             Median(speculative.Select(o => o.DrafterSeconds)),
             Median(speculative.Select(o => o.OtherSeconds)),
+            Median(speculative.Select(o => o.PredictionSeconds)),
             first.Tokens.SequenceEqual(targetOnly[0].Result.Tokens));
     }
 
@@ -63,7 +65,7 @@ internal static class SpeculateBatch
             r.AcceptanceRate, r.PredictedAcceptance, r.BlockEfficiency, r.MeanAcceptedLength, r.AcceptedHistogram, r.TargetCalls,
             r.DrafterCalls, m.Seconds, m.TargetOnlySeconds, r.Tokens.Count / m.Seconds,
             r.Tokens.Count / m.TargetOnlySeconds, m.TargetOnlySeconds / m.Seconds, m.TargetSeconds, m.DrafterSeconds,
-            m.OtherSeconds, m.Identical);
+            m.OtherSeconds, m.PredictionSeconds, m.Identical);
     }
 
     private static SpeculateAggregate Aggregate(IReadOnlyList<Measurement> measurements, IReadOnlyList<SpeculatePromptStats> stats)
@@ -93,6 +95,7 @@ internal static class SpeculateBatch
             measurements.Sum(m => m.TargetSeconds),
             measurements.Sum(m => m.DrafterSeconds),
             measurements.Sum(m => m.OtherSeconds),
+            measurements.Sum(m => m.PredictionSeconds),
             measurements.All(m => m.Identical));
     }
 
@@ -107,12 +110,15 @@ internal static class SpeculateBatch
         }
 
         var a = summary.Aggregate;
+        var prediction = a.PredictionSeconds > 0
+            ? string.Create(CultureInfo.InvariantCulture, $", predicted acceptance {a.PredictionSeconds:F2} s")
+            : "";
         CliOutput.Log(string.Create(CultureInfo.InvariantCulture,
             $"{SpeculateCommand.Name}: {CliOutput.Plural(a.Prompts, "prompt")}, {CliOutput.Plural(a.Tokens, "token")}; acceptance "
             + $"{Format(a.AcceptanceRate)}; per compared position {Format(a.ObservedAcceptance)} (predicted {Format(a.PredictedAcceptance)}); "
             + $"block efficiency {a.BlockEfficiency:F2}; τ {Format(a.MeanAcceptedLength)}; {a.TokensPerSecond:F1} tok/s vs "
             + $"{a.TargetOnlyTokensPerSecond:F1} target-only; speed-up {a.Speedup:F2} (median per prompt {a.MedianSpeedup:F2}); "
-            + $"time in target {a.TargetSeconds:F2} s, drafter {a.DrafterSeconds:F2} s, other {a.OtherSeconds:F2} s"));
+            + $"time in target {a.TargetSeconds:F2} s, drafter {a.DrafterSeconds:F2} s, other {a.OtherSeconds:F2} s{prediction}"));
     }
 
     internal static IReadOnlyList<int> SumHistograms(IEnumerable<IReadOnlyList<int>> histograms)

@@ -91,6 +91,7 @@ internal sealed record SpeculatePromptStats(
     double TargetSeconds,
     double DrafterSeconds,
     double OtherSeconds,
+    double PredictionSeconds,
     bool IdenticalToTargetOnly);
 
 /// <summary>All prompts of a <c>--prompts-file</c> run together.</summary>
@@ -110,6 +111,7 @@ internal sealed record SpeculateAggregate(
     double TargetSeconds,
     double DrafterSeconds,
     double OtherSeconds,
+    double PredictionSeconds,
     bool AllIdenticalToTargetOnly);
 
 /// <summary>The <c>--json</c> object of a <c>--prompts-file</c> run.</summary>
