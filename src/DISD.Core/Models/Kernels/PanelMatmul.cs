@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using DISD.Runtime;
 using static TorchSharp.torch;
 
@@ -29,6 +30,13 @@ public static unsafe class PanelMatmul
     /// <summary>With more rows than a group holds, each group reads the panel again; in blocks of this many k the
     /// second read comes from L2.</summary>
     private const int KBlock = 1024;
+
+    /// <summary>How far ahead of the loop a group of rows asks for a 2-vector panel's lines, in floats (16 KB). With
+    /// several rows of x the loop consumes the panel's single stream (one cache line per k) faster than the hardware
+    /// prefetcher brings it in. One row over four panels, and AVX-512's 64-wide panels, were slower with it
+    /// (bench/RESULTS.md, "Prefetching the panels"). A prefetch is a hint: it never faults past the end of the panels
+    /// and changes no result.</summary>
+    private const int PrefetchAhead = 4096;
 
     /// <summary>Rows of x per pass over the weights; within a pass each block of a panel is read from memory once and
     /// from L2 by every further group of rows.</summary>
@@ -234,6 +242,8 @@ public static unsafe class PanelMatmul
             for (int c = c0; c < c1; c++)
             {
                 float* wc = w + (long)c * width;
+                if (Sse.IsSupported && width == 16)
+                    Sse.Prefetch0(wc + PrefetchAhead);
                 TL w0 = TL.Load(wc), w1 = TL.Load(wc + n), w2 = default, w3 = default;
                 if (four) { w2 = TL.Load(wc + 2 * n); w3 = TL.Load(wc + 3 * n); }
                 var t = TL.Broadcast(x[c]);
