@@ -26,8 +26,11 @@ internal static unsafe class HostGumbelMax
     /// The token for one row of log-probabilities (float32, contiguous, V entries; −∞ never wins, NaN never wins and
     /// is the caller's to reject) with the Gumbel noise of (seed, position, stream).
     /// </summary>
+    /// <remarks>The row is split over the workers only while they are awake: a drafter's row comes after its
+    /// log-softmax, which runs on one core for longer than the workers spin, and waking them then costs as much as
+    /// the search saves (bench/RESULTS.md, "Drafting at V = 262k"). The token does not depend on the split.</remarks>
     public static long Sample(float* logProbs, int vocab, ulong seed, long position, RandomStream stream) =>
-        Sample(logProbs, vocab, seed, position, stream, HostGumbel.Parts(vocab));
+        Sample(logProbs, vocab, seed, position, stream, CpuWorkers.Awake ? HostGumbel.Parts(vocab) : 1);
 
     /// <summary>
     /// The tokens of <paramref name="rows"/> consecutive rows (row r at position firstPosition + r): one row splits its

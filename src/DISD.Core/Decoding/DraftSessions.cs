@@ -8,11 +8,8 @@ internal interface IDraftSession : IDisposable
     /// <summary>Forward calls made (prefill included); 0 for a model-free drafter.</summary>
     int Calls { get; }
 
-    /// <summary>
-    /// Up to <paramref name="k"/> drafts for output positions position, position+1, …: int64 [m] on the device and
-    /// the distributions they were drawn from [m, V]; (null, null) when nothing is proposed.
-    /// </summary>
-    (Tensor? Drafts, TokenDistributions? Distributions) Propose(int position, int k);
+    /// <summary>Up to <paramref name="k"/> drafts for output positions position, position+1, …; null when nothing is proposed.</summary>
+    DraftProposal? Propose(int position, int k);
 
     /// <summary>The first <paramref name="accepted"/> of <paramref name="drafts"/> and then <paramref name="final"/> were emitted.</summary>
     void Commit(IReadOnlyList<long> drafts, int accepted, long final);
@@ -26,24 +23,28 @@ internal sealed class ModelDraftSession(ModelCursor cursor, SamplingTransform tr
 
     public int Calls => cursor.Calls;
 
-    public (Tensor? Drafts, TokenDistributions? Distributions) Propose(int position, int k)
+    public DraftProposal? Propose(int position, int k)
     {
         _cachedBeforeDraft = cursor.Cache.Length + cursor.Pending.Count;
         if (k == 0)
-            return (null, null);
+            return null;
         var drafts = new List<Tensor>(k);
         var rows = new List<Tensor>(k);
+        var finite = new List<Tensor>(k);
         Tensor? previous = null;
         for (var j = 0; j < k; j++)
         {
             var logits = cursor.Advance(previous);
-            var row = logits.narrow(0, logits.shape[0] - 1, 1);
-            var draft = draw(new TokenDistributions(row, transform), position + j);
+            var row = new TokenDistributions(logits.narrow(0, logits.shape[0] - 1, 1), transform);
+            var draft = draw(row, position + j);
+            // Checked row by row while the row is still in cache; the rows are joined only if something reads them all.
+            finite.Add(FiniteCheck.Flag(row));
             drafts.Add(draft);
-            rows.Add(row);
+            rows.Add(row.Logits);
             previous = draft;
         }
-        return (cat(drafts, 0), new TokenDistributions(cat(rows, 0), transform));
+        return new DraftProposal(cat(drafts, 0), () => new TokenDistributions(cat(rows, 0), transform),
+            k == 1 ? finite[0] : cat(finite, 0).min().reshape(1));
     }
 
     public void Commit(IReadOnlyList<long> drafts, int accepted, long final)
@@ -70,12 +71,13 @@ internal sealed class NgramDraftSession(NgramDrafter drafter, IReadOnlyList<int>
 
     public int Calls => 0;
 
-    public (Tensor? Drafts, TokenDistributions? Distributions) Propose(int position, int k)
+    public DraftProposal? Propose(int position, int k)
     {
         var proposal = drafter.Propose(_context, k);
         if (proposal.Length == 0)
-            return (null, null);
-        return (tensor(proposal, ScalarType.Int64, device), TokenDistributions.PointMasses(proposal, vocab, device));
+            return null;
+        // Point masses are −∞ off the drafted token by design, so there is nothing to check.
+        return new DraftProposal(tensor(proposal, ScalarType.Int64, device), () => TokenDistributions.PointMasses(proposal, vocab, device), null);
     }
 
     public void Commit(IReadOnlyList<long> drafts, int accepted, long final)
@@ -88,4 +90,22 @@ internal sealed class NgramDraftSession(NgramDrafter drafter, IReadOnlyList<int>
     public void Dispose()
     {
     }
+}
+
+/// <summary>
+/// A round's drafts, int64 [m] on the device, with the distributions they were drawn from [m, V] made only when
+/// something reads them (the predicted acceptance, the standard verification, an error): at V = 262k joining the
+/// drafter's rows copies megabytes that the Gumbel verification never reads.
+/// </summary>
+/// <param name="FiniteFlag">int64 [1], 1 when every drafted row's distribution is finite; null when there is nothing
+/// to check.</param>
+internal sealed class DraftProposal(Tensor drafts, Func<TokenDistributions> distributions, Tensor? finiteFlag)
+{
+    private TokenDistributions? _distributions;
+
+    public Tensor Drafts { get; } = drafts;
+
+    public Tensor? FiniteFlag { get; } = finiteFlag;
+
+    public TokenDistributions Distributions => _distributions ??= distributions();
 }

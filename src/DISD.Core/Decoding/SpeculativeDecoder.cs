@@ -94,13 +94,14 @@ public sealed class SpeculativeDecoder
     private RoundDecision Step(ModelCursor target, IDraftSession drafter, int position, int k, RoundClock clock)
     {
         var targetCached = target.Cache.Length + target.Pending.Count;
-        var (drafts, drafterDistributions) = drafter.Propose(position, k);
+        var proposal = drafter.Propose(position, k);
+        var drafts = proposal?.Drafts;
         k = drafts is null ? 0 : (int)drafts.shape[0];
         clock.Drafted();
         var targetLogits = target.Advance(drafts);
         clock.Verified();
         var targetDistributions = new TokenDistributions(targetLogits, _transform);
-        var verification = Verify(targetDistributions, drafts, drafterDistributions, position, k);
+        var verification = Verify(targetDistributions, proposal, position, k);
 
         var accepted = 0;
         long final;
@@ -123,7 +124,7 @@ public sealed class SpeculativeDecoder
 
         var compared = Math.Min(k, accepted + 1);
         var agreement = verification.Agreement
-            ?? clock.Predict(() => DeferredAgreement(targetDistributions, drafterDistributions, compared));
+            ?? clock.Predict(() => DeferredAgreement(targetDistributions, proposal, compared));
         target.Rollback(targetCached + accepted, [final]);
         drafter.Commit(verification.Drafts, accepted, final);
         return new RoundDecision(verification.Drafts, verification.TargetTokens, accepted,
@@ -155,25 +156,23 @@ public sealed class SpeculativeDecoder
         return where(draft.lt(Scalars.Of(0L)), distributions.Logits.argmax(1), draft);
     }
 
-    private StepVerification Verify(TokenDistributions target, Tensor? drafts, TokenDistributions? drafter,
-        int position, int k)
+    private StepVerification Verify(TokenDistributions target, DraftProposal? proposal, int position, int k)
     {
+        var drafts = proposal?.Drafts;
         Tensor? acceptFlags = null;
         Tensor targetTokens;
         if (_standard)
-            (targetTokens, acceptFlags) = StandardVerification(target, drafts, drafter, position, k);
+            (targetTokens, acceptFlags) = StandardVerification(target, drafts, proposal?.Distributions, position, k);
         else
             targetTokens = _sampler.Draw(target, position);
-        var withAgreement = _options.ComputePredictedAcceptance && drafter is not null && !DefersAgreement;
-        // A model drafter's logits are checked too; the n-gram drafter's point masses are −∞ off the drafted token by design.
-        var checkDrafter = drafter is not null && _drafter is not null;
+        var withAgreement = _options.ComputePredictedAcceptance && proposal is not null && !DefersAgreement;
         var verification = StepVerification.Read(new VerificationTensors(targetTokens, drafts, acceptFlags,
-            withAgreement ? PredictedAgreement(target.Slice(0, k), drafter!) : null, FiniteCheck.Flag(target),
-            checkDrafter ? FiniteCheck.Flag(drafter!) : null));
+            withAgreement ? PredictedAgreement(target.Slice(0, k), proposal!.Distributions) : null, FiniteCheck.Flag(target),
+            proposal?.FiniteFlag));
         if (!verification.TargetFinite)
             throw FiniteCheck.Error(_target.Name, position, target);
         if (!verification.DrafterFinite)
-            throw FiniteCheck.Error(_drafter!.Name, position, drafter!);
+            throw FiniteCheck.Error(_drafter!.Name, position, proposal!.Distributions);
         return verification;
     }
 
@@ -183,11 +182,11 @@ public sealed class SpeculativeDecoder
     /// </summary>
     private bool DefersAgreement => _target.Device.type == DeviceType.CPU;
 
-    private double[]? DeferredAgreement(TokenDistributions target, TokenDistributions? drafter, int compared)
+    private double[]? DeferredAgreement(TokenDistributions target, DraftProposal? proposal, int compared)
     {
-        if (!_options.ComputePredictedAcceptance || !DefersAgreement || drafter is null || compared == 0)
+        if (!_options.ComputePredictedAcceptance || !DefersAgreement || proposal is null || compared == 0)
             return null;
-        using var agreement = PredictedAgreement(target.Slice(0, compared), drafter.Slice(0, compared));
+        using var agreement = PredictedAgreement(target.Slice(0, compared), proposal.Distributions.Slice(0, compared));
         using var host = agreement.cpu();
         return host.data<double>().ToArray();
     }

@@ -98,6 +98,37 @@ public class HostGumbelTests
     }
 
     /// <summary>
+    /// One row is split over the workers only while they are awake (<see cref="CpuWorkers.Awake"/>); both ways give the
+    /// brute-force token. The test makes each state itself: a job just handed to the workers, then a sleep well past
+    /// their spin.
+    /// </summary>
+    [Fact]
+    public void OneRowGivesTheBruteForceTokenWithTheWorkersAwakeAndAsleep()
+    {
+        using var scope = NewDisposeScope();
+        const int vocab = 262_145;
+        var logProbs = randn(new long[] { 1, vocab }, generator: new Generator(21)).mul(Scalars.Of(2.0)).log_softmax(1);
+        long expected = BruteForce(logProbs[0].data<float>().ToArray(), 17, 90);
+        var seenAwake = false;
+        for (int attempt = 0; attempt < 20 && !seenAwake; attempt++)
+        {
+            CpuWorkers.For(2, _ => { });
+            seenAwake = CpuWorkers.Awake;
+            Assert.Equal(expected, GumbelSampler.SampleHostRows(logProbs, 17, 90)[0]);
+        }
+        Assert.True(seenAwake, "the workers never counted as awake right after a job");
+        // Other test classes may hand the workers jobs meanwhile, so wait for a moment when they are idle.
+        var seenAsleep = false;
+        for (int attempt = 0; attempt < 50 && !seenAsleep; attempt++)
+        {
+            Thread.Sleep(20);
+            seenAsleep = !CpuWorkers.Awake;
+            Assert.Equal(expected, GumbelSampler.SampleHostRows(logProbs, 17, 90)[0]);
+        }
+        Assert.True(seenAsleep, "the workers never counted as asleep after 20 ms idle");
+    }
+
+    /// <summary>
     /// The tokens do not change with the CPU's own log: 3,000 rows sampled as before (libtorch's float64 log, widen, add,
     /// argmax) and now give the same tokens (a flip needs two perturbed values within a few ulps of each other).
     /// </summary>
