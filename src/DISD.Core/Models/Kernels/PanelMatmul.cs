@@ -59,10 +59,21 @@ public static unsafe class PanelMatmul
         if (weight.dim() != 2 || weight.dtype != ScalarType.Float32 || weight.device_type != TorchSharp.DeviceType.CPU)
             throw new ArgumentException($"expected a float32 CPU weight [n, k], got {weight.dtype} [{string.Join(", ", weight.shape)}] on {weight.device}",
                 nameof(weight));
-        long width = Width(path), n = weight.shape[0], k = weight.shape[1], panels = (n + width - 1) / width;
+        long width = Width(path), n = weight.shape[0], k = weight.shape[1], whole = n / width, panels = (n + width - 1) / width;
         using var scope = NewDisposeScope();
-        var padded = panels * width == n ? weight : cat([weight, zeros(panels * width - n, k)]);
-        return padded.view(panels, width, k).transpose(1, 2).contiguous().MoveToOuterDisposeScope();
+        // Copied straight into the panels: padding W first (cat) cost a second W-sized tensor, and at a 262k
+        // vocabulary the fresh pages of each such tensor are a good part of a model's load.
+        var result = empty(panels, k, width, ScalarType.Float32);
+        var source = weight.is_contiguous() ? weight : weight.contiguous();
+        if (whole > 0)
+            result.narrow(0, 0, whole).copy_(source.narrow(0, 0, whole * width).view(whole, width, k).transpose(1, 2));
+        if (whole < panels)
+        {
+            var last = result.narrow(0, whole, 1).zero_();
+            long rest = n - whole * width;
+            last.narrow(2, 0, rest).copy_(source.narrow(0, whole * width, rest).transpose(0, 1).unsqueeze(0));
+        }
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>
