@@ -34,6 +34,20 @@ public sealed class GumbelCouplingSampler(ulong seed) : ICouplingSampler
     private Tensor DrawOnHost(Tensor logProbs, long firstPosition) =>
         tensor(GumbelSampler.SampleHostRows(logProbs, seed, firstPosition), ScalarType.Int64);
 
+    /// <summary>
+    /// On the CPU the Gumbel-max rule on the transformed logits themselves: argmax_i x_i + g_i is argmax_i log p_i + g_i,
+    /// since log p_i = x_i − logsumexp(x) shifts every token alike. That skips the drafter row's log-softmax (at
+    /// V = 262k about half of drafting's host time; bench/RESULTS.md, "Drafting at V = 262k"); the target keeps
+    /// <see cref="Draw"/>, so every emitted token is unchanged.
+    /// </summary>
+    public Tensor DrawProposal(TokenDistributions distributions, long firstPosition)
+    {
+        if (distributions.Logits.device.type != DeviceType.CPU || distributions.IsGreedy)
+            return Draw(distributions, firstPosition);
+        var weights = distributions.Transformed;
+        return DrawOnHost(weights.is_contiguous() ? weights : weights.contiguous(), firstPosition);
+    }
+
     public long Settle(TokenDistributions distributions, int row, long position)
     {
         using var token = GumbelSampler.Sample(distributions.LogProbs[row], seed, position);

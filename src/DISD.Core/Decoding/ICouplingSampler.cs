@@ -13,6 +13,14 @@ public interface ICouplingSampler
     /// </summary>
     Tensor Draw(TokenDistributions distributions, long firstPosition);
 
+    /// <summary>
+    /// A drafter's proposals under drafter-invariant decoding, one per row as <see cref="Draw"/>. A proposal is never
+    /// emitted itself (an accepted draft is emitted as the target's own sample, which equals it), so a sampler may
+    /// draw it by a rule equal to <see cref="Draw"/>'s in exact arithmetic but cheaper; the two can differ only where
+    /// float rounding decides a near-tie, which changes an acceptance, never an output token.
+    /// </summary>
+    Tensor DrawProposal(TokenDistributions distributions, long firstPosition) => Draw(distributions, firstPosition);
+
     /// <summary>True when <see cref="Draw"/> never leaves a row at −1.</summary>
     bool DrawAlwaysSettles => false;
 

@@ -147,7 +147,7 @@ public sealed class SpeculativeDecoder
     {
         if (_standard)
             return GumbelSampler.Sample(distributions.LogProbs, _options.Seed, position, RandomStream.StandardDraft);
-        var draft = _sampler.Draw(distributions, position);
+        var draft = _sampler.DrawProposal(distributions, position);
         if (_sampler.DrawAlwaysSettles)
             return draft;
         // Unsettled rows (a rare miss of the first dart batch) get the drafter's argmax: any valid token keeps the
