@@ -113,6 +113,16 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     protected Projection TiedHeadProjection()
     {
         var table = _embedding!;
+        if (table.dtype != DType)
+        {
+            // Kept in the checkpoint's dtype for packing (PacksTiedHead): widened into the panels, then freed.
+            var packed = Own(PanelMatmul.Pack(table));
+            _parameters.Remove(table);
+            long rows = table.shape[0];
+            table.Dispose();
+            (_embedding, _embeddingPanels) = (null, packed);
+            return _tiedHead = Projection.FromPanels(packed, rows);
+        }
         var head = ProjectionOf(IsOn(table, Devices.Head) ? table : Own(table.to(Devices.Head)), shared: true);
         if (head.Panels is { } panels && IsOn(panels, table.device))
         {
@@ -122,6 +132,11 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
         }
         return _tiedHead = head;
     }
+
+    /// <summary>Whether a tied head made from <paramref name="table"/> becomes panels (float32 compute on the CPU, the head on the
+    /// table's device), as <see cref="ProjectionOf"/> decides for the table converted to the compute dtype.</summary>
+    protected bool PacksTiedHead(Tensor table) =>
+        DType == ScalarType.Float32 && table.device_type == DeviceType.CPU && IsOn(table, Devices.Head) && table.dim() == 2;
 
     /// <summary>The embedding rows of <paramref name="ids"/>.</summary>
     protected Tensor Embed(Tensor ids) =>

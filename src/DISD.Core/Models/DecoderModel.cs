@@ -33,7 +33,11 @@ public abstract class DecoderModel : CausalLanguageModel
             config.NumLayers, config.NumKvHeads, config.HeadDim)
     {
         long hidden = config.HiddenSize;
-        OwnEmbedding(weights.Load("embed_tokens.weight", config.VocabSize, hidden));
+        bool tied = config.TieWordEmbeddings || family.TiesWithoutHead && !weights.HasLmHead;
+        // A tied table that will become float32 panels stays in the checkpoint's dtype until it is packed, which widens it
+        // on the way: at a 262k vocabulary a float32 copy first was a good part of the load.
+        var table = weights.LoadAsStored("embed_tokens.weight", config.VocabSize, hidden);
+        OwnEmbedding(tied && PacksTiedHead(table) || table.dtype == DType ? table : table.to(DType, disposeAfter: true));
         // transformers rounds √hidden to the activation dtype before multiplying.
         _embeddingScale = family.ScalesEmbedding ? Own(torch.tensor(Math.Sqrt(hidden), DType, Device)) : null;
         _layers = new DecoderLayer[config.NumLayers];
@@ -44,7 +48,6 @@ public abstract class DecoderModel : CausalLanguageModel
         _slidingLayers = family.SlidingLayers ?? new bool[config.NumLayers];
         _slidingWindow = _slidingLayers.Any(sliding => sliding) ? family.SlidingWindow : null;
         _finalNorm = new NormLayer(Own(NormLayer.LoadWeight(weights, "norm.weight", hidden, family.Norm)), config.RmsNormEps, family.Norm);
-        bool tied = config.TieWordEmbeddings || family.TiesWithoutHead && !weights.HasLmHead;
         _lmHead = tied ? TiedHeadProjection() : ProjectionOf(weights.LoadLmHead(config.VocabSize, hidden));
         _finalLogitSoftcapping = family.FinalLogitSoftcapping;
         _rope = new RotaryEmbedding(family.Rope, config.HeadDim, Device);

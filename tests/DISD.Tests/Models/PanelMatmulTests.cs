@@ -135,9 +135,29 @@ public class PanelMatmulTests
         Assert.Throws<ArgumentException>(() => PanelMatmul.Multiply(flat, panels, 4, 1));
         using var x = zeros(2, 8);
         Assert.Throws<ArgumentException>(() => PanelMatmul.Multiply(x, panels, 65, 1));
-        Assert.Throws<ArgumentException>(() => PanelMatmul.Pack(zeros([4, 8], ScalarType.Float16)));
+        Assert.Throws<ArgumentException>(() => PanelMatmul.Pack(zeros([4, 8], ScalarType.Float64)));
+        Assert.Throws<ArgumentException>(() => PanelMatmul.Pack(zeros([4, 8], ScalarType.Int32)));
         using var wide = PanelMatmul.Pack(zeros(40, 8), CpuKernelPath.Avx512);
         Assert.Contains("on the avx2 path", Assert.Throws<ArgumentException>(() => PanelMatmul.Multiply(x, wide, 40, 1, CpuKernelPath.Avx2)).Message);
+    }
+
+    /// <summary>A bfloat16 or float16 weight (a tied table kept in the checkpoint's dtype until it is packed) is widened
+    /// exactly: its panels equal those of its float32 copy, on every path, the last panel's padding included.</summary>
+    [Theory]
+    [InlineData(ScalarType.BFloat16)]
+    [InlineData(ScalarType.Float16)]
+    public void NarrowWeightsArePackedAsTheirFloat32Widening(ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var narrow = randn(new long[] { 131, 24 }, generator: new Generator(4)).to_type(dtype);
+        foreach (var path in new[] { CpuKernelPath.Avx512, CpuKernelPath.Avx2, CpuKernelPath.Portable })
+        {
+            var packed = PanelMatmul.Pack(narrow, path);
+            Assert.Equal(ScalarType.Float32, packed.dtype);
+            var widened = PanelMatmul.Pack(narrow.to_type(ScalarType.Float32), path);
+            Assert.Equal(widened.shape, packed.shape);
+            Assert.True(packed.eq(widened).all().item<bool>());
+        }
     }
 
     /// <summary>Linear.Apply multiplies a projection kept as panels with the kernel, for a step, a verify block or a

@@ -53,12 +53,14 @@ public static unsafe class PanelMatmul
     /// <summary>W [n, k] as panels [⌈n/w⌉, k, w] for this process's path (the last panel padded with zero rows).</summary>
     public static Tensor Pack(Tensor weight) => Pack(weight, CpuKernels.Path);
 
-    /// <summary>W [n, k] as panels for <paramref name="path"/> (tests compare the paths in one process).</summary>
+    /// <summary>W [n, k] as float32 panels for <paramref name="path"/> (tests compare the paths in one process); a bfloat16
+    /// or float16 W is widened as it is copied, which is exact.</summary>
     public static Tensor Pack(Tensor weight, CpuKernelPath path)
     {
-        if (weight.dim() != 2 || weight.dtype != ScalarType.Float32 || weight.device_type != TorchSharp.DeviceType.CPU)
-            throw new ArgumentException($"expected a float32 CPU weight [n, k], got {weight.dtype} [{string.Join(", ", weight.shape)}] on {weight.device}",
-                nameof(weight));
+        if (weight.dim() != 2 || weight.dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16)
+            || weight.device_type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"expected a float32 (or bfloat16/float16, widened exactly) CPU weight [n, k], got {weight.dtype} "
+                + $"[{string.Join(", ", weight.shape)}] on {weight.device}", nameof(weight));
         long width = Width(path), n = weight.shape[0], k = weight.shape[1], whole = n / width, panels = (n + width - 1) / width;
         using var scope = NewDisposeScope();
         // Copied straight into the panels: padding W first (cat) cost a second W-sized tensor, and at a 262k

@@ -68,6 +68,14 @@ public sealed class ModelWeights : IDisposable
     /// <summary>A decoder parameter kept in float32 whatever the compute dtype (Gemma norm weights).</summary>
     public Tensor LoadFloat32(string name, params long[] shape) => LoadFull(_decoderPrefix + name, shape, ScalarType.Float32, DeviceFor(name));
 
+    /// <summary>A decoder tensor in the checkpoint's own dtype, on its device.</summary>
+    public Tensor LoadAsStored(string name, params long[] shape)
+    {
+        string fullName = _decoderPrefix + name;
+        RequireShape(fullName, shape);
+        return _checkpoint.Read(fullName, null, DeviceFor(name));
+    }
+
     public Tensor LoadLmHead(params long[] shape) => LoadFull(_headPrefix + "lm_head.weight", shape, DType, _devices?.Head ?? Device);
 
     /// <summary>Concatenates parameters along dim 0 (fused QKV or gate/up projections) without a second full copy.</summary>
