@@ -16,19 +16,24 @@ public static class ExactAgreement
         var ratio = ScratchArrays.Rent<double>(n, 2);
         var order = ScratchArrays.Rent<int>(n, 0);
         var suffixP = ScratchArrays.Rent<double>(n + 1, 3);
+        var pSorted = ScratchArrays.Rent<double>(n, 6);
+        var qSorted = ScratchArrays.Rent<double>(n, 7);
         try
         {
-            return Gumbel(p, q, ratio, order, suffixP);
+            return Gumbel(p, q, ratio, order, suffixP, pSorted, qSorted);
         }
         finally
         {
             ScratchArrays.Return(ratio, 2);
             ScratchArrays.Return(order, 0);
             ScratchArrays.Return(suffixP, 3);
+            ScratchArrays.Return(pSorted, 6);
+            ScratchArrays.Return(qSorted, 7);
         }
     }
 
-    private static double Gumbel(ReadOnlySpan<double> p, ReadOnlySpan<double> q, double[] ratio, int[] order, double[] suffixP)
+    private static double Gumbel(ReadOnlySpan<double> p, ReadOnlySpan<double> q, double[] ratio, int[] order, double[] suffixP,
+        double[] pSorted, double[] qSorted)
     {
         int n = p.Length;
         for (int i = 0; i < n; i++)
@@ -38,10 +43,18 @@ public static class ExactAgreement
             ratio[i] = q[i] > 0 ? p[i] / q[i] : (p[i] > 0 ? double.PositiveInfinity : 0);
         }
         RadixSort.SortNonNegative(ratio, order);
+        // p and q in sorted order, gathered once: the loops below then read memory in order (gathering at every use
+        // was about half of a 262k row's time). Same values, same order of operations, so the same bits.
+        for (int k = 0; k < n; k++)
+        {
+            int i = order[k];
+            pSorted[k] = p[i];
+            qSorted[k] = q[i];
+        }
 
         suffixP[n] = 0;
         for (int k = n - 1; k >= 0; k--)
-            suffixP[k] = suffixP[k + 1] + p[order[k]];
+            suffixP[k] = suffixP[k + 1] + pSorted[k];
 
         double total = 0, prefixQ = 0;
         int start = 0;
@@ -53,12 +66,12 @@ public static class ExactAgreement
             // Ties (r_j = r_i) make both ratios equal, so they count on the p side with the group.
             for (int k = start; k < end; k++)
             {
-                int i = order[k];
-                if (p[i] > 0 && q[i] > 0)
-                    total += 1 / (suffixP[start] / p[i] + prefixQ / q[i]);
+                double pk = pSorted[k], qk = qSorted[k];
+                if (pk > 0 && qk > 0)
+                    total += 1 / (suffixP[start] / pk + prefixQ / qk);
             }
             for (int k = start; k < end; k++)
-                prefixQ += q[order[k]];
+                prefixQ += qSorted[k];
             start = end;
         }
         return total;
