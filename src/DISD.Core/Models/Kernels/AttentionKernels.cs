@@ -87,8 +87,9 @@ public static unsafe class AttentionKernels
     }
 
     /// <summary>
-    /// Softmax over the last dimension of contiguous float32 scores, in place: max, then exp(x − max) summed key by key
-    /// in order, then each times 1/sum, as libtorch's kernel computes it. Written here because libtorch's reduction
+    /// Softmax over the last dimension of contiguous float32 scores, in place: max, then exp(x − max)
+    /// (<see cref="PortableExp"/>, not the C library's expf, which glibc builds twice and picks per CPU) summed key by key in order, then each
+    /// times 1/sum, as libtorch's kernel computes it. Written here because libtorch's reduction
     /// assigns keys to vector lanes by their position in the row, so a sliding layer's verify-block row (whose window
     /// starts inside the row, the keys before it masked) summed in another order than the same token's one-token step;
     /// in key order the masked keys' zeros change nothing, so both give the same bits, on every CPU.
@@ -114,12 +115,13 @@ public static unsafe class AttentionKernels
         float max = float.NegativeInfinity;
         foreach (float value in row)
             max = Math.Max(max, value);
-        float sum = 0;
         for (int i = 0; i < row.Length; i++)
-        {
-            row[i] = MathF.Exp(row[i] - max);
-            sum += row[i];
-        }
+            row[i] -= max;
+        // Each value's exp on its own (vectorised, the same bits on every path); the sum stays one chain in key order.
+        PortableExp.ExpInPlace(row);
+        float sum = 0;
+        foreach (float value in row)
+            sum += value;
         float scale = 1 / sum;
         for (int i = 0; i < row.Length; i++)
             row[i] *= scale;
