@@ -43,7 +43,8 @@ internal sealed class TokenizerJsonContents
 
     private sealed class Reader(string path)
     {
-        private readonly Dictionary<string, int> _idsByText = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _added = new(StringComparer.Ordinal);
+        private JsonElement _vocab;
 
         public TokenizerJsonContents Read(JsonElement root)
         {
@@ -55,7 +56,7 @@ internal sealed class TokenizerJsonContents
             var texts = new Dictionary<int, string>();
             ReadModelVocabulary(Required(root, "model", "the tokenization model"), texts);
 
-            var added = new Dictionary<string, int>(StringComparer.Ordinal);
+            var added = _added;
             var special = new HashSet<int>();
             if (root.TryGetProperty("added_tokens", out var addedTokens) && addedTokens.ValueKind == JsonValueKind.Array)
             {
@@ -65,7 +66,6 @@ internal sealed class TokenizerJsonContents
                     int id = Required(token, "id", "the added token's id").GetInt32();
                     added[content] = id;
                     texts[id] = content;
-                    _idsByText[content] = id;
                     if (token.TryGetProperty("special", out var isSpecial) && isSpecial.ValueKind == JsonValueKind.True)
                     {
                         special.Add(id);
@@ -86,27 +86,23 @@ internal sealed class TokenizerJsonContents
 
         private void ReadModelVocabulary(JsonElement model, Dictionary<int, string> texts)
         {
-            var vocab = Required(model, "vocab", "the vocabulary");
+            var vocab = _vocab = Required(model, "vocab", "the vocabulary");
+            // One string per token and no text → id table: a 262k vocabulary's names are decoded once, and the few
+            // names the post-processor asks for are found by comparing bytes (SpecialTokenIds).
             if (vocab.ValueKind == JsonValueKind.Object)
             {
                 // BPE, WordPiece, WordLevel: {"token": id}.
+                texts.EnsureCapacity(vocab.GetPropertyCount());
                 foreach (var entry in vocab.EnumerateObject())
-                {
-                    int id = entry.Value.GetInt32();
-                    texts[id] = entry.Name;
-                    _idsByText[entry.Name] = id;
-                }
+                    texts[entry.Value.GetInt32()] = entry.Name;
             }
             else if (vocab.ValueKind == JsonValueKind.Array)
             {
                 // Unigram: [["token", score], …], the id is the position.
+                texts.EnsureCapacity(vocab.GetArrayLength());
                 int id = 0;
                 foreach (var entry in vocab.EnumerateArray())
-                {
-                    string text = entry[0].GetString()!;
-                    texts[id] = text;
-                    _idsByText[text] = id++;
-                }
+                    texts[id++] = entry[0].GetString()!;
             }
             else
             {
@@ -178,9 +174,37 @@ internal sealed class TokenizerJsonContents
                 return ids.EnumerateArray().Select(id => id.GetInt32()).ToList();
             }
 
-            return _idsByText.TryGetValue(name, out int id)
+            return IdOf(name) is { } id
                 ? [id]
                 : throw new DisdException($"{path}: post_processor names special token \"{name}\", which is not in the vocabulary.");
+        }
+
+        /// <summary>The id a text names: an added token's, else the vocabulary's (the last entry with that text, as a
+        /// table filled in file order would keep).</summary>
+        private int? IdOf(string text)
+        {
+            if (_added.TryGetValue(text, out int added))
+                return added;
+            int? found = null;
+            if (_vocab.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var entry in _vocab.EnumerateObject())
+                {
+                    if (entry.NameEquals(text))
+                        found = entry.Value.GetInt32();
+                }
+            }
+            else if (_vocab.ValueKind == JsonValueKind.Array)
+            {
+                int id = 0;
+                foreach (var entry in _vocab.EnumerateArray())
+                {
+                    if (entry[0].ValueEquals(text))
+                        found = id;
+                    id++;
+                }
+            }
+            return found;
         }
 
         private JsonElement Required(JsonElement parent, string property, string what) =>
