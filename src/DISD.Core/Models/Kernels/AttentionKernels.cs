@@ -110,6 +110,7 @@ public static unsafe class AttentionKernels
         return scores;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxRow(Span<float> row)
     {
         float max = float.NegativeInfinity;

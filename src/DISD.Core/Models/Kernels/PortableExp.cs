@@ -69,7 +69,10 @@ internal static class PortableExp
         return Vector128.ConditionalSelect(Vector128.Equals(x, x), result, x);
     }
 
-    /// <summary>exp of every value of <paramref name="values"/> in place: 8 lanes, 4 lanes or one at a time, the same bits.</summary>
+    /// <summary>exp of every value of <paramref name="values"/> in place: 8 lanes, 4 lanes or one at a time, the same bits.
+    /// Compiled optimised from the first call, as the other kernels are: a first, unoptimised compilation calls every
+    /// vector operation instead of inlining it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ExpInPlace(Span<float> values)
     {
         int i = 0;
