@@ -99,24 +99,6 @@ public class TokenizerJsonVariantTests
         Assert.Equal([3], tokenizer.Encode("ab", addSpecialTokens: false));
     }
 
-    /// <summary>A template's special token without an "ids" entry is looked up by its text: an added token first, else the
-    /// model vocabulary; a text found in neither is refused by name.</summary>
-    [Fact]
-    public void Template_tokens_without_ids_are_found_by_text_among_added_tokens_then_the_vocabulary()
-    {
-        var json = TinyTokenizerJson();
-        AddSpecialTokens(json, (10, "<s>"));
-        json["post_processor"] = JsonNode.Parse("""
-            {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-              {"SpecialToken": {"id": "bc", "type_id": 0}}],
-             "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}], "special_tokens": {}}
-            """);
-        Assert.Equal([10, 3, 4], Load(json).Encode("ab"));
-        json["post_processor"]!["single"]![0]!["SpecialToken"]!["id"] = "<nowhere>";
-        var error = Assert.Throws<DisdException>(() => Load(json));
-        Assert.Contains("special token \"<nowhere>\", which is not in the vocabulary", error.Message);
-    }
-
     [Fact]
     public void Llama3_special_tokens_select_the_llama3_chat_template()
     {
