@@ -136,7 +136,8 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     /// <summary>Whether a tied head made from <paramref name="table"/> becomes panels (float32 compute on the CPU, the head on the
     /// table's device), as <see cref="ProjectionOf"/> decides for the table converted to the compute dtype.</summary>
     protected bool PacksTiedHead(Tensor table) =>
-        DType == ScalarType.Float32 && table.device_type == DeviceType.CPU && IsOn(table, Devices.Head) && table.dim() == 2;
+        DType == ScalarType.Float32 && table.device_type == DeviceType.CPU && IsOn(table, Devices.Head) && table.dim() == 2
+        && table.dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16;
 
     /// <summary>The embedding rows of <paramref name="ids"/>.</summary>
     protected Tensor Embed(Tensor ids) =>

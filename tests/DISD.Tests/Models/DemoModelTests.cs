@@ -21,6 +21,37 @@ public class DemoModelTests
     }
 
     /// <summary>
+    /// The tied embedding stays in the checkpoint's dtype until it is packed into float32 panels (the pack widens it).
+    /// The bfloat16 demo model, the same weights stored as float32, and as float64 (converted before packing: the pack
+    /// takes only float32, bfloat16 and float16) give the same float32 logits bit for bit.
+    /// </summary>
+    [Fact]
+    public void TiedEmbeddingStoredInAnyFloatDtypeGivesTheSameFloat32Logits()
+    {
+        using var original = PrefillLogits(ScalarType.Float32);
+        foreach (var stored in new[] { ScalarType.Float32, ScalarType.Float64 })
+        {
+            using var dir = new TempDirectory();
+            string source = ModelFixtures.DemoModelDir("large");
+            foreach (var file in Directory.GetFiles(source).Where(f => !f.EndsWith(".safetensors", StringComparison.Ordinal)))
+                File.Copy(file, System.IO.Path.Combine(dir.Path, System.IO.Path.GetFileName(file)));
+            using (var checkpoint = DISD.Models.Loading.SafetensorsFile.Open(System.IO.Path.Combine(source, "model.safetensors")))
+            {
+                var tensors = checkpoint.Tensors.Keys.Order(StringComparer.Ordinal)
+                    .Select(name => (name, checkpoint.Read(name).to_type(stored))).ToList();
+                DISD.Testing.SafetensorsWriter.Write(System.IO.Path.Combine(dir.Path, "model.safetensors"), tensors);
+                foreach (var (_, tensor) in tensors)
+                    tensor.Dispose();
+            }
+            using var model = ModelLoader.Load(dir.Path, CPU, ScalarType.Float32);
+            using var cache = model.NewCache(64);
+            using var ids = torch.tensor(Prompt);
+            using var logits = model.Prefill(ids, cache);
+            Assert.True(logits.eq(original).all().item<bool>(), $"stored as {stored}");
+        }
+    }
+
+    /// <summary>
     /// A decode step's weight bytes are the checkpoint's parameters once: the tied head counts as the embedding, which
     /// only gives rows (plus the few bytes of panel padding and the √hidden scale), in float32 and bfloat16 alike.
     /// </summary>
