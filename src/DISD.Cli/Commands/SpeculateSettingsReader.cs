@@ -24,6 +24,11 @@ internal static class SpeculateSettingsReader
             "standard" => SpeculativeMethod.Standard,
             var other => throw new DisdException($"--method '{other}' is not a method; expected disd or standard"),
         };
+        // Standard speculative sampling draws with Gumbel-max whatever --coupling says; say so rather than report a coupling
+        // that was not used.
+        if (method == SpeculativeMethod.Standard && coupling == CouplingKind.WeightedMinHash)
+            throw new DisdException(
+                "--coupling wmh applies to --method disd; --method standard samples with Gumbel-max (use --coupling gumbel or leave it out)");
         DraftLength draftLength;
         try
         {

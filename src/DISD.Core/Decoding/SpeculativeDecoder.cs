@@ -124,7 +124,9 @@ public sealed class SpeculativeDecoder
 
         var compared = Math.Min(k, accepted + 1);
         var agreement = verification.Agreement
-            ?? clock.Predict(() => DeferredAgreement(targetDistributions, proposal, compared));
+            ?? (_options.ComputePredictedAcceptance && DefersAgreement
+                ? clock.Predict(() => DeferredAgreement(targetDistributions, proposal, compared))
+                : null);
         target.Rollback(targetCached + accepted, [final]);
         drafter.Commit(verification.Drafts, accepted, final);
         return new RoundDecision(verification.Drafts, verification.TargetTokens, accepted,

@@ -31,6 +31,7 @@ public sealed class SpeculateBadInputCliTests
         { [], "no prompt" },
         { ["--input-text", "Hi", "--prompt-ids", "2"], "only one of" },
         { ["--input-text", "Hi", "--method", "standard", "--verify"], "--verify" },
+        { ["--input-text", "Hi", "--method", "standard", "--coupling", "wmh"], "--coupling wmh applies to --method disd" },
         { ["--input-text", "Hi", "--dtype", "int8"], "--dtype" },
         { ["--input-text", "Hi", "--target", "no/such-model-here"], "--target: Model 'no/such-model-here' not found" },
         { ["--input-text", "Hi", "--target", "gemma2-wordnet-lage"], "--target: Model 'gemma2-wordnet-lage' not found" },
