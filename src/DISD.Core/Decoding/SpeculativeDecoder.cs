@@ -184,9 +184,10 @@ public sealed class SpeculativeDecoder
     /// </summary>
     private bool DefersAgreement => _target.Device.type == DeviceType.CPU;
 
+    /// <summary>The exact agreement of the compared rows; called only when the prediction is on and deferred.</summary>
     private double[]? DeferredAgreement(TokenDistributions target, DraftProposal? proposal, int compared)
     {
-        if (!_options.ComputePredictedAcceptance || !DefersAgreement || proposal is null || compared == 0)
+        if (proposal is null || compared == 0)
             return null;
         using var agreement = PredictedAgreement(target.Slice(0, compared), proposal.Distributions.Slice(0, compared));
         using var host = agreement.cpu();

@@ -113,9 +113,9 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
     protected Projection TiedHeadProjection()
     {
         var table = _embedding!;
-        if (table.dtype != DType)
+        if (PacksTiedHead(table))
         {
-            // Kept in the checkpoint's dtype for packing (PacksTiedHead): widened into the panels, then freed.
+            // Packed (a bfloat16/float16 table, kept in the checkpoint's dtype for this, widened on the way), then freed.
             var packed = Own(PanelMatmul.Pack(table));
             _parameters.Remove(table);
             long rows = table.shape[0];
@@ -123,14 +123,7 @@ public abstract class CausalLanguageModel : ICausalLanguageModel
             (_embedding, _embeddingPanels) = (null, packed);
             return _tiedHead = Projection.FromPanels(packed, rows);
         }
-        var head = ProjectionOf(IsOn(table, Devices.Head) ? table : Own(table.to(Devices.Head)), shared: true);
-        if (head.Panels is { } panels && IsOn(panels, table.device))
-        {
-            _parameters.Remove(table);
-            table.Dispose();
-            (_embedding, _embeddingPanels) = (null, panels);
-        }
-        return _tiedHead = head;
+        return _tiedHead = ProjectionOf(IsOn(table, Devices.Head) ? table : Own(table.to(Devices.Head)), shared: true);
     }
 
     /// <summary>Whether a tied head made from <paramref name="table"/> becomes panels (float32 compute on the CPU, the head on the
