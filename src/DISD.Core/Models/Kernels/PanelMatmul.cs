@@ -31,7 +31,7 @@ public static unsafe class PanelMatmul
     /// second read comes from L2.</summary>
     private const int KBlock = 1024;
 
-    /// <summary>How far ahead of the loop a group of rows asks for a 2-vector panel's lines, in floats (16 KB). With
+    /// <summary>How far ahead of the loop a group of rows asks for a 16-wide panel's lines, in floats (16 KB). With
     /// several rows of x the loop consumes the panel's single stream (one cache line per k) faster than the hardware
     /// prefetcher brings it in. One row over four panels, and AVX-512's 64-wide panels, were slower with it
     /// (bench/RESULTS.md, "Prefetching the panels"). A prefetch is a hint: it never faults past the end of the panels
