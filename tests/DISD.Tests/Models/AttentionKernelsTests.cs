@@ -96,6 +96,48 @@ public class AttentionKernelsTests
                 }
     }
 
+    /// <summary>The softmax gives, bit for bit, what its definition gives one value at a time in plain C#: the max,
+    /// exp(x − max), the sum from 0 over the keys in order, then each times 1/sum; for any row count (rows are summed
+    /// side by side in groups), row length and thread count, with masked keys and a fully masked row.</summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 7, 1)]
+    [InlineData(13, 517, 2)]
+    [InlineData(40, 33, 3)]
+    public void SoftmaxIsItsDefinitionWithTheSumInKeyOrder(int rows, int keys, int threads)
+    {
+        var generator = new Random(rows * 31 + keys);
+        var values = KernelReference.RandomFloats(generator, rows * keys).Select(v => v * 8).ToArray();
+        for (int i = 0; i < values.Length; i += 5)
+            values[i] = float.NegativeInfinity;
+        if (rows > 2)
+            Array.Fill(values, float.NegativeInfinity, keys, keys);
+        using var scores = tensor(values, [rows, keys]);
+        AttentionKernels.SoftmaxInPlace(scores, threads);
+        var actual = scores.data<float>().ToArray();
+        for (int r = 0; r < rows; r++)
+        {
+            var row = values.AsSpan(r * keys, keys);
+            float max = float.NegativeInfinity;
+            foreach (float v in row)
+                max = Math.Max(max, v);
+            var exps = new float[keys];
+            float sum = 0;
+            for (int i = 0; i < keys; i++)
+            {
+                exps[i] = PortableExp.Exp(row[i] - max);
+                sum += exps[i];
+            }
+            float scale = 1 / sum;
+            for (int i = 0; i < keys; i++)
+            {
+                float expected = exps[i] * scale, computed = actual[r * keys + i];
+                bool same = float.IsNaN(expected) ? float.IsNaN(computed) : BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(computed);
+                Assert.True(same, $"row {r}, key {i}: {expected} expected, {computed} computed");
+            }
+        }
+    }
+
     [Fact]
     public void TakesAnyRowCountAndLeavesOtherShapesToLibtorch()
     {

@@ -88,44 +88,79 @@ public static unsafe class AttentionKernels
 
     /// <summary>
     /// Softmax over the last dimension of contiguous float32 scores, in place: max, then exp(x − max)
-    /// (<see cref="PortableExp"/>, not the C library's expf, which glibc builds twice and picks per CPU) summed key by key in order, then each
-    /// times 1/sum, as libtorch's kernel computes it. Written here because libtorch's reduction
+    /// (<see cref="PortableExp"/>, not the C library's expf, which glibc builds twice and picks per CPU) summed key by key
+    /// in order, then each times 1/sum, as libtorch's kernel computes it. Written here because libtorch's reduction
     /// assigns keys to vector lanes by their position in the row, so a sliding layer's verify-block row (whose window
     /// starts inside the row, the keys before it masked) summed in another order than the same token's one-token step;
-    /// in key order the masked keys' zeros change nothing, so both give the same bits, on every CPU.
+    /// in key order the masked keys' zeros change nothing, so both give the same bits, on every CPU. The max, the
+    /// subtraction and the scaling are element-wise or order-free, so they run on vectors; the sums, one chain per
+    /// row, run <see cref="RowsSummedTogether"/> rows side by side so that the chains overlap instead of waiting on
+    /// each other.
     /// </summary>
     public static Tensor SoftmaxInPlace(Tensor scores, int threads)
     {
         int count = (int)scores.shape[^1];
-        long rows = scores.numel() / Math.Max(count, 1);
+        int rows = (int)(scores.numel() / Math.Max(count, 1));
         float* data = TensorData.Float32(scores);
-        int parts = (int)Math.Max(1, Math.Min(threads, rows / 16));
+        int groups = (rows + RowsSummedTogether - 1) / RowsSummedTogether;
+        int parts = Math.Max(1, Math.Min(threads, rows / 16));
         CpuWorkers.For(parts, part =>
         {
-            var (start, end) = CpuWorkers.Slice((int)rows, part, parts);
-            for (long row = start; row < end; row++)
-                SoftmaxRow(new Span<float>(data + row * count, count));
+            var (start, end) = CpuWorkers.Slice(groups, part, parts);
+            for (int group = start; group < end; group++)
+            {
+                int first = group * RowsSummedTogether;
+                SoftmaxRows(data + (long)first * count, Math.Min(RowsSummedTogether, rows - first), count);
+            }
         });
         GC.KeepAlive(scores);
         return scores;
     }
 
+    private const int RowsSummedTogether = 4;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SoftmaxRow(Span<float> row)
+    private static void SoftmaxRows(float* rows, int rowCount, int count)
     {
-        float max = float.NegativeInfinity;
-        foreach (float value in row)
-            max = Math.Max(max, value);
-        for (int i = 0; i < row.Length; i++)
-            row[i] -= max;
-        // Each value's exp on its own (vectorised, the same bits on every path); the sum stays one chain in key order.
-        PortableExp.ExpInPlace(row);
-        float sum = 0;
-        foreach (float value in row)
-            sum += value;
-        float scale = 1 / sum;
-        for (int i = 0; i < row.Length; i++)
-            row[i] *= scale;
+        for (int r = 0; r < rowCount; r++)
+        {
+            var row = new Span<float>(rows + (long)r * count, count);
+            float max = FloatVectors.Max(row);
+            FloatVectors.Subtract(row, max);
+            // Each value's exp on its own (vectorised, the same bits on every path).
+            PortableExp.ExpInPlace(row);
+        }
+        Span<float> sums = stackalloc float[RowsSummedTogether];
+        KeyOrderSums(rows, rowCount, count, sums);
+        for (int r = 0; r < rowCount; r++)
+            FloatVectors.Scale(new Span<float>(rows + (long)r * count, count), 1 / sums[r]);
+    }
+
+    /// <summary>Each row's sum as one chain from 0 over the keys in order; up to four rows' chains interleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KeyOrderSums(float* rows, int rowCount, int count, Span<float> sums)
+    {
+        float* r0 = rows, r1 = r0 + count, r2 = r1 + count, r3 = r2 + count;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        switch (rowCount)
+        {
+            case 4:
+                for (int i = 0; i < count; i++) { s0 += r0[i]; s1 += r1[i]; s2 += r2[i]; s3 += r3[i]; }
+                break;
+            case 3:
+                for (int i = 0; i < count; i++) { s0 += r0[i]; s1 += r1[i]; s2 += r2[i]; }
+                break;
+            case 2:
+                for (int i = 0; i < count; i++) { s0 += r0[i]; s1 += r1[i]; }
+                break;
+            default:
+                for (int i = 0; i < count; i++) s0 += r0[i];
+                break;
+        }
+        sums[0] = s0;
+        if (rowCount > 1) sums[1] = s1;
+        if (rowCount > 2) sums[2] = s2;
+        if (rowCount > 3) sums[3] = s3;
     }
 
     private static bool HeadRowsContiguous(Tensor t, long headDim) =>
