@@ -132,7 +132,9 @@ public class AttentionKernelsTests
             for (int i = 0; i < keys; i++)
             {
                 float expected = exps[i] * scale, computed = actual[r * keys + i];
-                bool same = float.IsNaN(expected) ? float.IsNaN(computed) : BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(computed);
+                bool same = float.IsNaN(expected)
+                    ? float.IsNaN(computed)
+                    : BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(computed);
                 Assert.True(same, $"row {r}, key {i}: {expected} expected, {computed} computed");
             }
         }

@@ -136,6 +136,19 @@ public static class Attention
         return output.view(heads, tokens, headDim).transpose(0, 1).reshape(tokens, heads * headDim);
     }
 
-    /// <summary><c>cap · tanh(x / cap)</c>, overwriting <paramref name="x"/>.</summary>
-    public static Tensor SoftCap(Tensor x, double cap) => Scalars.MulInPlace(Scalars.DivInPlace(x, cap).tanh_(), cap);
+    /// <summary>
+    /// <c>cap · tanh(x / cap)</c>, overwriting <paramref name="x"/>. A contiguous float32 CPU tensor goes through
+    /// <see cref="PortableTanh.SoftCap"/> (the same bits on every CPU; libtorch's tanh there is MKL's, picked by CPU);
+    /// anything else (CUDA, bfloat16) through libtorch.
+    /// </summary>
+    public static unsafe Tensor SoftCap(Tensor x, double cap)
+    {
+        if (x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32 || !x.is_contiguous())
+            return Scalars.MulInPlace(Scalars.DivInPlace(x, cap).tanh_(), cap);
+        float* values = TensorData.Float32(x);
+        for (long done = 0, count = x.numel(); done < count; done += int.MaxValue)
+            PortableTanh.SoftCap(new Span<float>(values + done, (int)Math.Min(int.MaxValue, count - done)), (float)cap);
+        GC.KeepAlive(x);
+        return x;
+    }
 }

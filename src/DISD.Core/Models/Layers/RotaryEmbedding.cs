@@ -1,3 +1,4 @@
+using DISD.Models.Kernels;
 using DISD.Models.Config;
 using DISD.Runtime;
 using TorchSharp;
@@ -58,10 +59,37 @@ public sealed class RotaryEmbedding : IDisposable
     private (Tensor Cos, Tensor Sin) TableAt(Tensor positions, ScalarType dtype)
     {
         var angles = positions.unsqueeze(1).mul(_inverseFrequencies.unsqueeze(0));
+        if (angles.device_type == DeviceType.CPU)
+            return HostTable(angles, dtype);
         var doubled = torch.cat([angles, angles], -1);
         var signedSin = doubled.sin();
         signedSin.narrow(-1, 0, angles.shape[^1]).neg_();
         return (RmsNorm.CastTo(doubled.cos(), dtype), RmsNorm.CastTo(signedSin, dtype));
+    }
+
+    /// <summary>
+    /// The CPU's table from the same float32 angles through <see cref="PortableSinCos"/>: libtorch's float sin/cos there
+    /// are MKL's, whose kernel (and last bits) MKL picks by CPU.
+    /// </summary>
+    private static (Tensor Cos, Tensor Sin) HostTable(Tensor angles, ScalarType dtype)
+    {
+        int rows = (int)angles.shape[0], half = (int)angles.shape[1];
+        var values = angles.contiguous().data<float>().ToArray();
+        var cos = new float[rows * 2 * half];
+        var signedSin = new float[rows * 2 * half];
+        for (int row = 0; row < rows; row++)
+        {
+            for (int i = 0; i < half; i++)
+            {
+                var (sin, c) = PortableSinCos.SinCos(values[row * half + i]);
+                int at = row * 2 * half + i;
+                (cos[at], cos[at + half]) = (c, c);
+                (signedSin[at], signedSin[at + half]) = (-sin, sin);
+            }
+        }
+        var cosTable = torch.tensor(cos, [rows, 2 * half], ScalarType.Float32);
+        var sinTable = torch.tensor(signedSin, [rows, 2 * half], ScalarType.Float32);
+        return (RmsNorm.CastTo(cosTable, dtype), RmsNorm.CastTo(sinTable, dtype));
     }
 
     /// <summary>
