@@ -1,4 +1,7 @@
 using DISD.Models.Config;
+using DISD.Models.Kernels;
+using DISD.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DISD.Models.Layers;
@@ -9,6 +12,9 @@ public static class FeedForward
     public static Tensor Gated(Tensor x, Projection gateUp, Projection down, Activation activation)
     {
         var both = Linear.Apply(x, gateUp);
+        if (activation == Activation.GeluTanh && both.device_type == DeviceType.CPU && both.dtype == ScalarType.Float32
+            && both.dim() == 2 && both.is_contiguous())
+            return Linear.Apply(GeluTanhGate.Apply(both, DecodeThreads.ForProjections), down);
         long inner = both.shape[^1] / 2;
         // libtorch's fused activations compute an element in their vector loop or, past the last full vector, in a
         // scalar tail with other last bits. gate is a strided view (rows of 2·I), so the loop runs row by row and an
