@@ -35,7 +35,8 @@ internal struct CouplingRng
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextUnit() => (NextUInt64() >> 11) * Unit;
 
-    /// <summary>Exp(1): −log of a uniform on (0, 1].</summary>
+    /// <summary>Exp(1): −log of a uniform on (0, 1] (a normal double from 2⁻⁵³ up), by <see cref="PortableLog"/>: .NET's
+    /// <see cref="Math.Log"/> is the C library's, which glibc builds with and without FMA and picks per CPU.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextExponential() => -Math.Log(((NextUInt64() >> 11) + 1) * Unit);
+    public double NextExponential() => -PortableLog.Log(((NextUInt64() >> 11) + 1) * Unit);
 }
