@@ -83,8 +83,9 @@ public class PortableTanhTests
             Assert.Equal(-PortableTanh.Tanh(x), PortableTanh.Tanh(-x));
     }
 
-    /// <summary>The model's soft-cap on a CPU float32 tensor is libtorch's cap·tanh(x / cap) within 2 ulps, and exactly
-    /// the portable formula; a bfloat16 tensor still goes through libtorch.</summary>
+    /// <summary>The model's soft-cap on a CPU float32 tensor is libtorch's cap·tanh(x / cap) within 3 ulps (this tanh is
+    /// within 2 of the exact value, MKL's high-accuracy one within 1), and exactly the portable formula; a bfloat16
+    /// tensor still goes through libtorch.</summary>
     [Fact]
     public void ModelSoftCapAgreesWithLibtorch()
     {
@@ -97,7 +98,7 @@ public class PortableTanhTests
         float[] expected = byLibtorch.data<float>().ToArray(), actual = capped.data<float>().ToArray();
         for (int i = 0; i < values.Length; i++)
         {
-            Assert.True(Ulps(expected[i], actual[i]) <= 2, $"x = {values[i]}: libtorch {expected[i]}, disd {actual[i]}");
+            Assert.True(Ulps(expected[i], actual[i]) <= 3, $"x = {values[i]}: libtorch {expected[i]}, disd {actual[i]}");
             Assert.Equal(BitConverter.SingleToInt32Bits(PortableTanh.Tanh(values[i] / 30f) * 30f), BitConverter.SingleToInt32Bits(actual[i]));
         }
         using var half = x.to_type(ScalarType.BFloat16);
