@@ -3,11 +3,11 @@ using static TorchSharp.torch;
 namespace DISD.Bench.Models;
 
 internal sealed record BenchArguments(string? ModelDir, string Shape, int Threads, ScalarType DType, int Block, int Repeats, bool Json, bool OpsDetail,
-    bool OpsTrace, bool Projections = false, bool OpsTime = false, bool KernelRates = false)
+    bool OpsTrace, bool Projections = false, bool OpsTime = false, bool KernelRates = false, bool RowOps = false)
 {
     public const string Usage =
         "usage: DISD.Bench.Models (--model DIR | --shape demo-large|gemma2-150m) [--threads N (1)] [--dtype float32|bfloat16 (float32)]\n"
-        + "       [--block K1 (5)] [--repeats N (30)] [--json] [--ops-detail] [--ops-trace] [--ops-time] [--projections] [--kernel-rates]";
+        + "       [--block K1 (5)] [--repeats N (30)] [--json] [--ops-detail] [--ops-trace] [--ops-time] [--projections] [--kernel-rates] [--row-ops]";
 
     public static BenchArguments Parse(string[] args)
     {
@@ -29,6 +29,7 @@ internal sealed record BenchArguments(string? ModelDir, string Shape, int Thread
                 "--projections" => result with { Projections = true },
                 "--ops-time" => result with { OpsTime = true },
                 "--kernel-rates" => result with { KernelRates = true },
+                "--row-ops" => result with { RowOps = true },
                 var other => throw new ArgumentException($"unknown option {other}"),
             };
         }

@@ -31,6 +31,12 @@ if (options.Projections)
         ProjectionBench.Run(options.Threads, options.Repeats, options.Block);
     return 0;
 }
+if (options.RowOps)
+{
+    using (torch.inference_mode())
+        RowOpsBench.Run(options.Block);
+    return 0;
+}
 if (options.KernelRates)
 {
     using (torch.inference_mode())

@@ -117,7 +117,7 @@ public static unsafe class AttentionKernels
         return scores;
     }
 
-    private const int RowsSummedTogether = 4;
+    private const int RowsSummedTogether = 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxRows(float* rows, int rowCount, int count)
@@ -136,31 +136,48 @@ public static unsafe class AttentionKernels
             FloatVectors.Scale(new Span<float>(rows + (long)r * count, count), 1 / sums[r]);
     }
 
-    /// <summary>Each row's sum as one chain from 0 over the keys in order; up to four rows' chains interleaved.</summary>
+    /// <summary>Each row's sum as one chain from 0 over the keys in order; up to eight rows' chains interleaved (an
+    /// add's latency is several cycles, so one chain alone would leave the adder idle most of the time).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KeyOrderSums(float* rows, int rowCount, int count, Span<float> sums)
     {
-        float* r0 = rows, r1 = r0 + count, r2 = r1 + count, r3 = r2 + count;
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         switch (rowCount)
         {
-            case 4:
-                for (int i = 0; i < count; i++) { s0 += r0[i]; s1 += r1[i]; s2 += r2[i]; s3 += r3[i]; }
-                break;
-            case 3:
-                for (int i = 0; i < count; i++) { s0 += r0[i]; s1 += r1[i]; s2 += r2[i]; }
-                break;
-            case 2:
-                for (int i = 0; i < count; i++) { s0 += r0[i]; s1 += r1[i]; }
-                break;
-            default:
-                for (int i = 0; i < count; i++) s0 += r0[i];
-                break;
+            case 8: Sums<Eight>(rows, count, sums); break;
+            case 7: Sums<Seven>(rows, count, sums); break;
+            case 6: Sums<Six>(rows, count, sums); break;
+            case 5: Sums<Five>(rows, count, sums); break;
+            case 4: Sums<Four>(rows, count, sums); break;
+            case 3: Sums<Three>(rows, count, sums); break;
+            case 2: Sums<Two>(rows, count, sums); break;
+            default: Sums<One>(rows, count, sums); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sums<T>(float* rows, int count, Span<float> sums) where T : struct, IRowCount
+    {
+        float* r0 = rows, r1 = r0 + count, r2 = r1 + count, r3 = r2 + count, r4 = r3 + count, r5 = r4 + count, r6 = r5 + count, r7 = r6 + count;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (int i = 0; i < count; i++)
+        {
+            s0 += r0[i];
+            if (T.Count > 1) s1 += r1[i];
+            if (T.Count > 2) s2 += r2[i];
+            if (T.Count > 3) s3 += r3[i];
+            if (T.Count > 4) s4 += r4[i];
+            if (T.Count > 5) s5 += r5[i];
+            if (T.Count > 6) s6 += r6[i];
+            if (T.Count > 7) s7 += r7[i];
         }
         sums[0] = s0;
-        if (rowCount > 1) sums[1] = s1;
-        if (rowCount > 2) sums[2] = s2;
-        if (rowCount > 3) sums[3] = s3;
+        if (T.Count > 1) sums[1] = s1;
+        if (T.Count > 2) sums[2] = s2;
+        if (T.Count > 3) sums[3] = s3;
+        if (T.Count > 4) sums[4] = s4;
+        if (T.Count > 5) sums[5] = s5;
+        if (T.Count > 6) sums[6] = s6;
+        if (T.Count > 7) sums[7] = s7;
     }
 
     private static bool HeadRowsContiguous(Tensor t, long headDim) =>

@@ -12,8 +12,10 @@ namespace DISD.Models.Kernels;
 /// </summary>
 internal static class FloatVectors
 {
-    /// <summary>The largest value, or NaN where one is NaN in the scalar form (the vector form may return either; a
-    /// softmax row with a NaN is NaN throughout whichever it returns).</summary>
+    /// <summary>The largest value. The vector form is the CPU's own max (<c>MaxNative</c>: no NaN or signed-zero fix-ups,
+    /// which cost a third of the softmax); it can differ from the scalar form only where a value is NaN (then the
+    /// softmax row is NaN throughout either way) or where the max is a zero (x − (+0) and x − (−0) differ only for
+    /// x = −0, and exp gives 1 for both), so the softmax's bits do not depend on the form.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Max(ReadOnlySpan<float> values)
     {
@@ -24,7 +26,7 @@ internal static class FloatVectors
         {
             var lanes = Vector256.Create(float.NegativeInfinity);
             for (; i + 8 <= values.Length; i += 8)
-                lanes = Vector256.Max(lanes, Vector256.LoadUnsafe(ref start, (nuint)i));
+                lanes = Vector256.MaxNative(lanes, Vector256.LoadUnsafe(ref start, (nuint)i));
             for (int lane = 0; lane < 8; lane++)
                 max = Math.Max(max, lanes.GetElement(lane));
         }

@@ -49,7 +49,7 @@ internal static class PortableExp
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), clamped));
         var p = Fma(Fma(Fma(Fma(Fma(Fma(Vector256.Create(C7), r, C6), r, C5), r, C4), r, C3), r, C2), r, 1f);
         p = Fma(p, r, 1f);
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         var result = Vector256.ConditionalSelect(inRange, p * scale, Vector256<float>.Zero);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
@@ -64,7 +64,7 @@ internal static class PortableExp
         var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), clamped));
         var p = Fma(Fma(Fma(Fma(Fma(Fma(Vector128.Create(C7), r, C6), r, C5), r, C4), r, C3), r, C2), r, 1f);
         p = Fma(p, r, 1f);
-        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n) + Vector128.Create(127), 23).AsSingle();
         var result = Vector128.ConditionalSelect(inRange, p * scale, Vector128<float>.Zero);
         return Vector128.ConditionalSelect(Vector128.Equals(x, x), result, x);
     }

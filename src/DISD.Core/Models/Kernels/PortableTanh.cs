@@ -53,7 +53,7 @@ internal static class PortableTanh
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), y));
         var p = Fma(Fma(Fma(Fma(Fma(Fma(Vector256.Create(C8), r, C7), r, C6), r, C5), r, C4), r, C3), r, C2);
         var expm1R = Vector256.FusedMultiplyAdd(r * r, p, r);
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         var e = Vector256.FusedMultiplyAdd(scale, expm1R, scale - Vector256<float>.One);
         var t = e / (e + Vector256.Create(2f));
         var signed = (t.AsInt32() | (x.AsInt32() & Vector256.Create(SignBit))).AsSingle();
@@ -70,7 +70,7 @@ internal static class PortableTanh
         var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), y));
         var p = Fma(Fma(Fma(Fma(Fma(Fma(Vector128.Create(C8), r, C7), r, C6), r, C5), r, C4), r, C3), r, C2);
         var expm1R = Vector128.FusedMultiplyAdd(r * r, p, r);
-        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n) + Vector128.Create(127), 23).AsSingle();
         var e = Vector128.FusedMultiplyAdd(scale, expm1R, scale - Vector128<float>.One);
         var t = e / (e + Vector128.Create(2f));
         var signed = (t.AsInt32() | (x.AsInt32() & Vector128.Create(SignBit))).AsSingle();
