@@ -5,6 +5,8 @@
 # Under qemu-user .NET sometimes dies with SIGSEGV inside the emulator (not investigated; plot-coupling always did), so the
 # emulated run is tried up to 8 times and only the tables are compared.
 # Usage: scripts/check-on-emulated-zen3.sh [CPU_MODEL=EPYC-Milan]
+# Any qemu model with AVX2 + FMA works: Haswell-v4 is an Intel one, on which MKL takes its AVX2 code paths (it runs the
+# same SSE4.2-level VML kernels on every AMD CPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-EPYC-Milan}
