@@ -66,4 +66,15 @@ internal static class FloatVectors
         for (; i < values.Length; i++)
             values[i] *= factor;
     }
+
+    /// <summary><c>a · b + c</c> rounded once, with <paramref name="c"/> broadcast: the polynomial steps of
+    /// <see cref="PortableExp"/> and <see cref="PortableTanh"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, float c) =>
+        Vector256.FusedMultiplyAdd(a, b, Vector256.Create(c));
+
+    /// <summary>As <see cref="Fma(Vector256{float}, Vector256{float}, float)"/> on four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, float c) =>
+        Vector128.FusedMultiplyAdd(a, b, Vector128.Create(c));
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using static DISD.Models.Kernels.FloatVectors;
 
 namespace DISD.Models.Kernels;
 
@@ -90,12 +91,4 @@ internal static class PortableExp
         for (; i < values.Length; i++)
             values[i] = Exp(values[i]);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, float c) =>
-        Vector256.FusedMultiplyAdd(a, b, Vector256.Create(c));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, float c) =>
-        Vector128.FusedMultiplyAdd(a, b, Vector128.Create(c));
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using static DISD.Models.Kernels.FloatVectors;
 
 namespace DISD.Models.Kernels;
 
@@ -99,12 +100,4 @@ internal static class PortableTanh
         for (; i < values.Length; i++)
             values[i] = Tanh(values[i] / cap) * cap;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, float c) =>
-        Vector256.FusedMultiplyAdd(a, b, Vector256.Create(c));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, float c) =>
-        Vector128.FusedMultiplyAdd(a, b, Vector128.Create(c));
 }
