@@ -63,7 +63,7 @@ internal static class PlotCouplingPrompt
             CliOutput.Log($"{Name}: replaced {Path.GetFullPath(outputs.Figure)}, which showed {replaced}");
         return new PlotCouplingSummary(
             inputText, request.ModelLarge, request.ModelSmall, Path.GetFullPath(csvLarge), Path.GetFullPath(csvSmall), vocabSize, results.Count,
-            request.NumRetries, request.Engine, request.Seed, runId, Path.GetFullPath(outputs.Figure), Path.GetFullPath(outputs.Results),
+            request.NumRetries, request.Engine, request.BitIdentical, request.Seed, runId, Path.GetFullPath(outputs.Figure), Path.GetFullPath(outputs.Results),
             Path.GetFullPath(outputs.RecordPath), replaced,
             results.Average(r => r.Dtv), results.Average(r => r.Gumbel.Rate), results.Average(r => r.Wmh.Rate),
             results.Average(r => r.GumbelExact), results.Average(r => r.WmhExact), clock.Elapsed.TotalSeconds,

@@ -24,6 +24,16 @@ internal sealed record PlotCouplingRequest(
 
     public string FigureExtension => "." + Format.ToString().ToLowerInvariant();
 
+    /// <summary>In words, which machines give this run's results bit for bit (the <c>--json</c>'s <c>bit_identical</c>).</summary>
+    public string BitIdentical => Device switch
+    {
+        null => "with every x86-64 CPU and thread count, the same disd (the race engine's draws are disd's own code); the exact "
+            + "list agreement of --list-sizes uses the C library's exp/pow, whose last bits may differ on CPUs without AVX2 and FMA",
+        { type: TorchSharp.DeviceType.CPU } => "not promised across CPUs: the dense engine draws through libtorch's float log, which "
+            + "on the CPU is MKL's, and MKL picks its code by CPU",
+        _ => "with runs on the same GPU model, libtorch and disd version; not with CPU runs",
+    };
+
     /// <summary>The figure's subtitle: what a reader needs to tell one figure from another of the same prompt.</summary>
     public string Subtitle(string largeLabel, string smallLabel) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,

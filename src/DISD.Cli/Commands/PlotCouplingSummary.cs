@@ -14,6 +14,7 @@ public sealed record PlotCouplingSummary(
     int NumTokens,
     int NumRetries,
     string Engine,
+    string BitIdentical,
     ulong Seed,
     string RunId,
     string Figure,

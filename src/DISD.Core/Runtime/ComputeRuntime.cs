@@ -17,7 +17,8 @@ public sealed record ComputeRuntime(string Kernels, string LibtorchCapability, i
         string identical = (cpu, dtype, capability) switch
         {
             (false, _, _) => "with runs on the same GPU model, libtorch and disd version; not with CPU runs",
-            (true, not "float32", _) => $"{dtype} products run in libtorch (MKL/oneDNN), whose last bits depend on the CPU",
+            (true, not "float32", _) => $"{dtype} runs in libtorch (products through MKL/oneDNN, tanh/sin/cos through MKL's VML), "
+                + "whose last bits depend on the CPU",
             (true, _, "avx2") => "with every x86-64 CPU with AVX2 and FMA (with or without AVX-512), any thread count, the same libtorch and disd",
             _ => $"kernels with every CPU; libtorch's own operators ran its '{capability}' capability, whose last bits may differ "
                 + "from the avx2 runs of x86-64 CPUs with AVX2",

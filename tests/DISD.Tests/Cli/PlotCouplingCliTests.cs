@@ -77,6 +77,7 @@ public sealed class PlotCouplingCliTests : IDisposable
         Assert.Equal(Rows, summary.GetProperty("num_tokens").GetInt32());
         Assert.Equal(4000, summary.GetProperty("num_retries").GetInt32());
         Assert.Equal("race", summary.GetProperty("engine").GetString());
+        Assert.StartsWith("with every x86-64 CPU", summary.GetProperty("bit_identical").GetString());
         Assert.Equal(7UL, summary.GetProperty("seed").GetUInt64());
 
         var figure = summary.GetProperty("figure").GetString()!;
@@ -140,6 +141,7 @@ public sealed class PlotCouplingCliTests : IDisposable
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal("dense", json.RootElement.GetProperty("engine").GetString());
+        Assert.StartsWith("not promised across CPUs", json.RootElement.GetProperty("bit_identical").GetString());
         foreach (var position in json.RootElement.GetProperty("positions").EnumerateArray())
         {
             var exact = position.GetProperty("gumbel_exact").GetDouble();
