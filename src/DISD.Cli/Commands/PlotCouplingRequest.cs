@@ -31,7 +31,7 @@ internal sealed record PlotCouplingRequest(
             + "list agreement of --list-sizes uses the C library's exp/pow, whose last bits may differ on CPUs without AVX2 and FMA",
         { type: TorchSharp.DeviceType.CPU } => "not promised across CPUs: the dense engine draws through libtorch's float log, which "
             + "on the CPU is MKL's, and MKL picks its code by CPU",
-        _ => "with runs on the same GPU model, libtorch and disd version; not with CPU runs",
+        _ => DISD.Runtime.ComputeRuntime.SameGpuModel,
     };
 
     /// <summary>The figure's subtitle: what a reader needs to tell one figure from another of the same prompt.</summary>

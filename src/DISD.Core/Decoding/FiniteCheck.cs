@@ -17,7 +17,7 @@ internal static class FiniteCheck
     /// </summary>
     public static Tensor Flag(TokenDistributions distributions)
     {
-        if (OnHost(distributions.Logits))
+        if (TensorData.IsHostFloat32(distributions.Logits))
             return tensor(new[] { HostFlag(distributions) ? 1L : 0L }, ScalarType.Int64);
         var finite = distributions.Logits.isfinite().all();
         if (!distributions.IsGreedy)
@@ -42,14 +42,11 @@ internal static class FiniteCheck
         if (distributions.Temperature == 1 && !distributions.Transform.Truncates)
             return logits.shape[1] > 0;
         var transformed = distributions.Transformed;
-        finite = OnHost(transformed) && HostFiniteness.SoftmaxIsFinite(TensorData.Float32(transformed),
+        finite = TensorData.IsHostFloat32(transformed) && HostFiniteness.SoftmaxIsFinite(TensorData.Float32(transformed),
             (int)transformed.shape[0], (int)transformed.shape[1]);
         GC.KeepAlive(transformed);
         return finite;
     }
-
-    private static bool OnHost(Tensor values) =>
-        values.device_type == DeviceType.CPU && values.dtype == ScalarType.Float32 && values.is_contiguous();
 
     /// <summary>The error naming the model, the output position and the cause.</summary>
     public static DisdException Error(string model, long position, TokenDistributions distributions)

@@ -9,6 +9,9 @@ namespace DISD.Runtime;
 /// </summary>
 public sealed record ComputeRuntime(string Kernels, string LibtorchCapability, int Threads, string BitIdentical)
 {
+    /// <summary>What a GPU run promises (<see cref="BitIdentical"/>), for runs on any CUDA device.</summary>
+    public const string SameGpuModel = "with runs on the same GPU model, libtorch and disd version; not with CPU runs";
+
     public static ComputeRuntime Current(string device, string dtype)
     {
         bool cpu = device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
@@ -16,7 +19,7 @@ public sealed record ComputeRuntime(string Kernels, string LibtorchCapability, i
         string kernels = cpu && dtype == "float32" ? CpuKernels.Name(CpuKernels.Path) : "libtorch";
         string identical = (cpu, dtype, capability) switch
         {
-            (false, _, _) => "with runs on the same GPU model, libtorch and disd version; not with CPU runs",
+            (false, _, _) => SameGpuModel,
             (true, not "float32", _) => $"{dtype} runs in libtorch (products through MKL/oneDNN, tanh/sin/cos through MKL's VML), "
                 + "whose last bits depend on the CPU",
             (true, _, "avx2") => "with every x86-64 CPU with AVX2 and FMA (with or without AVX-512), any thread count, the same libtorch and disd",

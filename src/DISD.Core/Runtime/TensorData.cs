@@ -13,6 +13,10 @@ public static unsafe class TensorData
 {
     private static readonly delegate* unmanaged<IntPtr, IntPtr> DataOf = Resolve();
 
+    /// <summary>Whether <see cref="Float32"/> can read <paramref name="tensor"/> in place: contiguous float32 on the CPU.</summary>
+    public static bool IsHostFloat32(Tensor tensor) =>
+        tensor.device_type == DeviceType.CPU && tensor.dtype == ScalarType.Float32 && tensor.is_contiguous();
+
     /// <summary>The elements of a contiguous float32 CPU tensor; the tensor must outlive every use of the pointer.</summary>
     public static float* Float32(Tensor tensor)
     {

@@ -143,7 +143,7 @@ public static class Attention
     /// </summary>
     public static unsafe Tensor SoftCap(Tensor x, double cap)
     {
-        if (x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32 || !x.is_contiguous())
+        if (!TensorData.IsHostFloat32(x))
             return Scalars.MulInPlace(Scalars.DivInPlace(x, cap).tanh_(), cap);
         float* values = TensorData.Float32(x);
         for (long done = 0, count = x.numel(); done < count; done += int.MaxValue)

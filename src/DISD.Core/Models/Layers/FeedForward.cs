@@ -1,7 +1,6 @@
 using DISD.Models.Config;
 using DISD.Models.Kernels;
 using DISD.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DISD.Models.Layers;
@@ -12,8 +11,7 @@ public static class FeedForward
     public static Tensor Gated(Tensor x, Projection gateUp, Projection down, Activation activation)
     {
         var both = Linear.Apply(x, gateUp);
-        if (activation == Activation.GeluTanh && both.device_type == DeviceType.CPU && both.dtype == ScalarType.Float32
-            && both.dim() == 2 && both.is_contiguous())
+        if (activation == Activation.GeluTanh && both.dim() == 2 && TensorData.IsHostFloat32(both))
             return Linear.Apply(GeluTanhGate.Apply(both, DecodeThreads.ForProjections), down);
         long inner = both.shape[^1] / 2;
         // libtorch's fused activations compute an element in their vector loop or, past the last full vector, in a
